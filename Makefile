@@ -1,0 +1,88 @@
+# cloudflare_ops.zero_trust: `make demo` and `make test` work on a machine with Python 3.12, make and git.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell .ci/find-python 3.12)
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
+export EMULATOR_PYTHON := $(BIN)/python
+export ANSIBLE_PYTHON_INTERPRETER := $(BIN)/python
+BUILD := $(abspath build)
+COLL := $(BUILD)/ansible_collections/cloudflare_ops/zero_trust
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL := $(BUILD)/cloudflare_ops-zero_trust-$(VERSION).tar.gz
+# Python versions ansible-test checks modules with, among those this machine has.
+TARGET_PYTHONS ?= 3.9 3.10 3.11 3.12 3.13
+TARGETS ?=
+
+.PHONY: help venv demo test sanity units integration emulator-tests lint changelog-lint docs-lint build install-tarball bench clean lock
+
+help:
+	@echo "make demo   - set up everything and run the example playbook against the local emulator"
+	@echo "make test   - everything CI runs"
+	@echo "make bench  - the request-count and speed benchmark"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt constraints-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints-dev.txt
+	.ci/seed-ansible-test-cache $(VENV)
+	touch $@
+
+# ansible-test needs the collection under ansible_collections/<namespace>/<name>: a copy of
+# the files git knows (committed or not, ignored ones left out).
+copy: venv
+	rm -rf $(BUILD)/ansible_collections
+	mkdir -p $(COLL)
+	git ls-files -z --cached --others --exclude-standard | \
+	  xargs -0 -I{} sh -c 'test -e "{}" && printf "%s\0" "{}"' | tar --null -T - -cf - | tar -xf - -C $(COLL)
+	cd $(COLL) && git init -q . && git add -A >/dev/null
+
+build: copy
+	rm -f $(TARBALL)
+	cd $(COLL) && $(BIN)/ansible-galaxy collection build --force --output-path $(BUILD) >/dev/null
+	@ls $(TARBALL)
+
+install-tarball: build
+	$(BIN)/ansible-galaxy collection install --force $(TARBALL) -p $(BUILD)/installed
+	test -f $(BUILD)/installed/ansible_collections/cloudflare_ops/zero_trust/plugins/modules/cloudflare_zt_seat.py
+
+sanity: copy
+	.ci/sanity $(COLL) $(TARGET_PYTHONS)
+
+units: copy
+	cd $(COLL) && ansible-test units --python 3.12 --color no
+
+integration: copy
+	.ci/with-emulator -- .ci/integration $(COLL) $(TARGETS)
+
+emulator-tests: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator
+
+lint: copy
+	cd $(COLL) && ansible-lint --profile production --offline
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+docs-lint: copy
+	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
+
+test: sanity units emulator-tests integration lint changelog-lint docs-lint install-tarball
+	@echo "make test: all checks passed"
+
+demo: install-tarball
+	.ci/with-emulator --users-file demo/users.json -- demo/run
+
+bench: install-tarball
+	$(BIN)/python bench/bench.py
+
+lock: venv
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints-dev.txt
+
+clean:
+	rm -rf $(BUILD) $(VENV) tests/output

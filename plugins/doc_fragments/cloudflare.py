@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Private to this collection: documents the options of plugins/module_utils/_module.py.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Connection options shared by every module of the collection.
+    DOCUMENTATION = r'''
+options:
+  api_token:
+    description:
+      - "Cloudflare API token, sent as C(Authorization: Bearer)."
+      - If no authentication option is given to the task, the environment variable E(CLOUDFLARE_API_TOKEN) is used.
+      - Mutually exclusive with O(api_email) and O(api_key).
+      - The least permissions each module needs are listed in its notes.
+    type: str
+  api_email:
+    description:
+      - E-mail address of the Cloudflare account, sent as C(X-Auth-Email) with O(api_key) (the legacy Global API key scheme).
+      - If no authentication option is given to the task, the environment variable E(CLOUDFLARE_EMAIL) is used.
+    type: str
+  api_key:
+    description:
+      - Cloudflare Global API key, sent as C(X-Auth-Key). Requires O(api_email).
+      - If no authentication option is given to the task, the environment variable E(CLOUDFLARE_API_KEY) is used.
+    type: str
+  account_id:
+    description:
+      - Identifier of the Cloudflare account, 32 hexadecimal characters.
+      - If not set, the environment variable E(CLOUDFLARE_ACCOUNT_ID) is used. One of the two is required.
+    type: str
+  api_base_url:
+    description:
+      - Base URL of the Cloudflare API v4.
+      - If not set, the environment variable E(CLOUDFLARE_BASE_URL) is used, then the default.
+      - Point it at a local emulator or a proxy for testing.
+    type: str
+    default: https://api.cloudflare.com/client/v4
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - To trust a private CA instead of turning verification off, set the environment variable E(REQUESTS_CA_BUNDLE) to its file.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for a connection and for each answer from the API.
+    type: float
+    default: 30
+  max_retry_wait:
+    description:
+      - The most seconds one task may spend waiting between retries, in total.
+      - An HTTP 429 is retried after its C(Retry-After) whatever the method (the API refused the call without acting on it).
+      - HTTP 500, 502, 503 and 504, timeouts and broken connections are retried with exponential backoff and jitter for
+        C(GET), C(PUT), C(PATCH) and C(DELETE); a C(POST) only when the connection was never established.
+      - The default rides out Cloudflare's five-minute block after the rate limit of 1200 requests per five minutes.
+        V(0) disables retries.
+      - When the budget runs out, the task fails and says what it got and how long it waited.
+    type: float
+    default: 330
+requirements:
+  - requests
+notes:
+  - Every task uses one HTTP session, so its requests share connections.
+  - "To set the connection options once for all modules of the collection, use
+    C(module_defaults) with the action group C(group/cloudflare_ops.zero_trust.cloudflare)."
+'''
+
+    # Membership of the action group (meta/runtime.yml).
+    ACTIONGROUP = r'''
+attributes:
+  action_group:
+    description: Use C(group/cloudflare_ops.zero_trust.cloudflare) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - cloudflare_ops.zero_trust.cloudflare
+'''

@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Private to this collection: not a public API, it may change without notice.
+#
+# What every module shares: the connection options, their validation before any request, the
+# client built from them, and the one place where API errors become fail_json.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+import traceback
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import (
+    DEFAULT_BASE_URL,
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    CloudflareClient,
+    CloudflareError,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
+
+ACCOUNT_ID_RE = re.compile(r'^[0-9a-fA-F]{32}$')
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+# Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
+EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+
+ENV_TOKEN = 'CLOUDFLARE_API_TOKEN'
+ENV_EMAIL = 'CLOUDFLARE_EMAIL'
+ENV_KEY = 'CLOUDFLARE_API_KEY'
+
+CREDENTIALS_HINT = ('set api_token (or the environment variable %s), or api_email and api_key '
+                    '(or %s and %s)' % (ENV_TOKEN, ENV_EMAIL, ENV_KEY))
+
+
+def cloudflare_argument_spec():
+    """The connection options of every module; documented by the cloudflare_ops.zero_trust.cloudflare doc fragment."""
+    return dict(
+        api_token=dict(type='str', no_log=True),
+        api_email=dict(type='str'),
+        api_key=dict(type='str', no_log=True),
+        account_id=dict(type='str', fallback=(env_fallback, ['CLOUDFLARE_ACCOUNT_ID'])),
+        api_base_url=dict(type='str', fallback=(env_fallback, ['CLOUDFLARE_BASE_URL']), default=DEFAULT_BASE_URL),
+        validate_certs=dict(type='bool', default=True),
+        timeout=dict(type='float', default=30),
+        max_retry_wait=dict(type='float', default=330),
+    )
+
+
+class ConfigError(Exception):
+    """Options that cannot work; raised before any request is sent."""
+
+
+def resolve_credentials(params, environ):
+    """Pick the authentication scheme. Return (headers, secrets).
+
+    A scheme among the task's own options (module_defaults included) wins over one that
+    comes only from environment variables; both schemes among the options is an error.
+    """
+    token, email, key = params.get('api_token'), params.get('api_email'), params.get('api_key')
+    if token and (email or key):
+        raise ConfigError('api_token and api_email/api_key are mutually exclusive: use one authentication scheme')
+    if not (token or email or key):
+        token = environ.get(ENV_TOKEN) or None
+        if not token:
+            email, key = environ.get(ENV_EMAIL) or None, environ.get(ENV_KEY) or None
+            if not (email or key):
+                raise ConfigError('No Cloudflare credentials: ' + CREDENTIALS_HINT)
+    elif email or key:
+        # Half a pair in the options may be completed from the same scheme's environment variable.
+        email = email or environ.get(ENV_EMAIL) or None
+        key = key or environ.get(ENV_KEY) or None
+    if token:
+        if any(c.isspace() for c in token):
+            raise ConfigError('api_token must not contain whitespace')
+        return {'Authorization': 'Bearer ' + token}, (token,)
+    if not email:
+        raise ConfigError('api_key is set but api_email is not: set api_email (or %s) too, or use api_token' % ENV_EMAIL)
+    if not key:
+        raise ConfigError('api_email is set but api_key is not: set api_key (or %s) too, or use api_token' % ENV_KEY)
+    return {'X-Auth-Email': email, 'X-Auth-Key': key}, (key,)
+
+
+def validate_connection(params):
+    """Check the non-secret connection options; raise ConfigError naming what to fix."""
+    account_id = params.get('account_id')
+    if not account_id:
+        raise ConfigError('account_id is required: set it, or the environment variable CLOUDFLARE_ACCOUNT_ID')
+    if not ACCOUNT_ID_RE.match(account_id):
+        raise ConfigError('account_id must be a Cloudflare account identifier of 32 hexadecimal characters, got %r' % account_id)
+    base_url = params.get('api_base_url') or ''
+    if not re.match(r'^https?://[^/\s]+', base_url):
+        raise ConfigError('api_base_url must be an http:// or https:// URL, got %r' % base_url)
+    if params.get('timeout') is not None and params['timeout'] <= 0:
+        raise ConfigError('timeout must be a positive number of seconds, got %s' % params['timeout'])
+    if params.get('max_retry_wait') is not None and params['max_retry_wait'] < 0:
+        raise ConfigError('max_retry_wait must be zero or a positive number of seconds, got %s' % params['max_retry_wait'])
+
+
+def build_client(module, environ=None):
+    """A client for the module's options, or fail_json before any request is sent."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+    params = module.params
+    try:
+        validate_connection(params)
+        headers, secrets = resolve_credentials(params, os.environ if environ is None else environ)
+    except ConfigError as exc:
+        module.fail_json(msg=str(exc))
+    user_agent = 'cloudflare_ops.zero_trust/%s (ansible-core %s)' % (COLLECTION_VERSION, _ansible_version())
+    return CloudflareClient(
+        account_id=params['account_id'].lower(),
+        auth_headers=headers,
+        base_url=params['api_base_url'],
+        timeout=params['timeout'],
+        validate_certs=params['validate_certs'],
+        max_retry_wait=params['max_retry_wait'],
+        user_agent=user_agent,
+        secrets=secrets,
+    )
+
+
+def _ansible_version():
+    try:
+        from ansible.module_utils.ansible_release import __version__
+        return __version__
+    except ImportError:  # pragma: no cover
+        return 'unknown'
+
+
+def run_module(module, runner):
+    """Build the client, run ``runner(module, client)`` (which returns the result dict), exit.
+
+    The one place where an API failure becomes ``fail_json``: the message says what failed,
+    ``failure`` carries the structured details, and neither ever holds a credential.
+    """
+    client = build_client(module)
+    try:
+        result = runner(module, client)
+    except CloudflareError as exc:
+        module.fail_json(msg=exc.message, failure=exc.as_dict())
+    except ConfigError as exc:
+        module.fail_json(msg=client.redact(exc))
+    except Exception as exc:  # pylint: disable=broad-except
+        # An unexpected bug still gets a message, not a bare traceback, and never a credential.
+        module.fail_json(msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),
+                         exception=client.redact(traceback.format_exc()))
+    module.exit_json(**result)

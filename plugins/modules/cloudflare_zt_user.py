@@ -1,0 +1,199 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cloudflare_zt_user
+short_description: Manage one Cloudflare Zero Trust Access user record
+version_added: 0.1.0
+author: cloudflare_ops maintainers (@cloudflare-ops)
+description:
+  - Create, rename or delete one user record of Cloudflare Zero Trust Access, declaratively.
+  - The user is identified by O(user_id) or O(email), at least one.
+  - With only O(email), the user is looked up with the list endpoint's C(email) filter, then matched exactly and without
+    letter case on the client side; more than one match fails.
+  - With O(user_id) and O(email), O(email) must be the user's current email, ignoring letter case
+    (the email of an Access user cannot be changed); a different one fails and nothing is written.
+  - To add or remove a user's seats, use M(cloudflare_ops.zero_trust.cloudflare_zt_seat).
+extends_documentation_fragment:
+  - cloudflare_ops.zero_trust.cloudflare
+  - cloudflare_ops.zero_trust.cloudflare.actiongroup
+  - cloudflare_ops.zero_trust.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No write is sent; C(changed) is what a real run would report, and RV(user) is the predicted record.
+  diff_mode:
+    support: full
+    details:
+      - The diff shows the user record before and after, in the vocabulary of RV(user), with V({}) for no user.
+options:
+  user_id:
+    description:
+      - The id (a UUID) of the user.
+      - An id cannot be chosen on create, so with O(state=present) a user named by O(user_id) that does not exist
+        is a failure; to create a user, give only O(email).
+      - One of O(user_id) and O(email) is required.
+    type: str
+  email:
+    description:
+      - The email of the user.
+      - Without O(user_id), it identifies the user and is the email of a user that is created.
+      - With O(user_id), it must be the user's current email (compared without letter case), as a confirmation.
+      - One of O(user_id) and O(email) is required.
+    type: str
+  name:
+    description:
+      - The wanted name of the user, compared exactly (letter case included). It must not be empty.
+      - If not set, the name is not managed; a user that is created then gets no name from this module.
+      - Cannot be used with O(state=absent).
+    type: str
+  state:
+    description:
+      - V(present) creates the user if it does not exist (with O(email) and O(name)), and sets O(name) if it differs.
+      - V(absent) deletes the user record if it exists. Cloudflare also revokes the user's seats and tokens.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - "Token permissions: C(Access: Audit Logs Read) to read users; C(Zero Trust: Seats Write) to rename a user.
+    Cloudflare documents no token permission group for creating and deleting users."
+  - A user is never renamed by changing its email; the API does not allow it.
+seealso:
+  - module: cloudflare_ops.zero_trust.cloudflare_zt_user_info
+  - module: cloudflare_ops.zero_trust.cloudflare_zt_seat
+'''
+
+EXAMPLES = r'''
+- name: Manage Access users with the connection options set once
+  module_defaults:
+    group/cloudflare_ops.zero_trust.cloudflare:
+      account_id: "{{ cloudflare_account_id }}"
+      api_token: "{{ cloudflare_api_token }}"
+  block:
+    - name: Make sure Jane exists and has her name
+      cloudflare_ops.zero_trust.cloudflare_zt_user:
+        email: jdoe@example.com
+        name: Jane Doe
+
+    - name: Rename a user known by id, confirming its email
+      cloudflare_ops.zero_trust.cloudflare_zt_user:
+        user_id: f174e90a-fafe-4643-bbbc-4a0ed4fc8415
+        email: jdoe@example.com
+        name: Jane Roe
+
+    - name: Delete a user record
+      cloudflare_ops.zero_trust.cloudflare_zt_user:
+        email: jdoe@example.com
+        state: absent
+
+- name: Preview a rename, with credentials from CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID
+  cloudflare_ops.zero_trust.cloudflare_zt_user:
+    email: jdoe@example.com
+    name: Jane Doe
+  check_mode: true
+  diff: true
+  register: preview
+'''
+
+RETURN = r'''
+user:
+  description:
+    - The user record as it stands after the task, with the API's field names; fields the API did not send are left out.
+    - V({}) when the user does not exist (any more), after O(state=absent).
+    - In check mode, the predicted record. For a create it holds only RV(user.email), RV(user.name) (when O(name) is set),
+      RV(user.access_seat) and RV(user.gateway_seat), and no RV(user.id), which the API chooses.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: The id of the user (a UUID). Absent in check mode for a user that would be created.
+      type: str
+      returned: when the user exists
+      sample: f174e90a-fafe-4643-bbbc-4a0ed4fc8415
+    email:
+      description: The email of the user.
+      type: str
+      returned: when the user exists
+      sample: jdoe@example.com
+    name:
+      description: The name of the user.
+      type: str
+      returned: when the user exists and has a name
+      sample: Jane Doe
+    seat_uid:
+      description: The id of the user's seat, as used by M(cloudflare_ops.zero_trust.cloudflare_zt_seat).
+      type: str
+      returned: when the user exists, not in check mode for a create
+      sample: 2f9d2e1c-7a64-4a8b-9c1e-2b6a5d7c8e90
+    access_seat:
+      description: Whether the user holds an Access seat.
+      type: bool
+      returned: when the user exists
+      sample: false
+    gateway_seat:
+      description: Whether the user holds a Gateway seat.
+      type: bool
+      returned: when the user exists
+      sample: false
+    active_device_count:
+      description: The number of active devices registered to the user.
+      type: float
+      returned: when the API sends it
+      sample: 2
+    created_at:
+      description: When the user record was created.
+      type: str
+      returned: when the API sends it
+      sample: '2026-01-12T09:30:00Z'
+    updated_at:
+      description: When the user record was last changed.
+      type: str
+      returned: when the API sends it
+      sample: '2026-01-12T09:30:00Z'
+    last_successful_login:
+      description: When the user last logged in successfully.
+      type: str
+      returned: when the API sends it
+      sample: '2026-02-01T08:00:00Z'
+    uid:
+      description: Another identifier of the user, as the API reports it.
+      type: str
+      returned: when the API sends it
+      sample: 8d6b3f2a-1c4e-4f7a-9b2d-5e6f7a8b9c0d
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
+    cloudflare_argument_spec,
+    run_module,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._users import run_user
+
+
+def main():
+    argument_spec = cloudflare_argument_spec()
+    argument_spec.update(
+        user_id=dict(type='str'),
+        email=dict(type='str'),
+        name=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        required_one_of=[('user_id', 'email')],
+        supports_check_mode=True,
+    )
+    run_module(module, run_user)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,185 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cloudflare_zt_user_info
+short_description: List Cloudflare Zero Trust Access users and their seats
+version_added: 0.1.0
+author: cloudflare_ops maintainers (@cloudflare-ops)
+description:
+  - Lists the user records of Cloudflare Zero Trust Access with their seats, for reports and inventories.
+  - Follows the API's pagination to the end, asking for pages of 1000 users.
+  - Every filter that is set must match; without filters, every user of the account is returned.
+extends_documentation_fragment:
+  - cloudflare_ops.zero_trust.cloudflare
+  - cloudflare_ops.zero_trust.cloudflare.actiongroup
+  - cloudflare_ops.zero_trust.attributes.info_module
+options:
+  user_id:
+    description:
+      - Only the user with this id (a UUID). Read with one request; a user that does not exist gives an empty RV(users).
+      - Mutually exclusive with O(search).
+    type: str
+  email:
+    description:
+      - Only the user with this email, matched exactly and without letter case.
+      - It is also sent to the API as a filter, to fetch less; the exact match is made by the module,
+        because the API does not document whether its filter is exact.
+    type: str
+  name:
+    description:
+      - Only users with exactly this name, letter case included.
+      - Sent to the API as a filter too, and matched exactly by the module.
+    type: str
+  search:
+    description:
+      - Passed to the API's C(search) query as it is; the API decides what matches.
+      - Mutually exclusive with O(user_id).
+    type: str
+  seat:
+    description:
+      - Only users that hold these seats, decided by the module from RV(users[].access_seat) and RV(users[].gateway_seat).
+      - V(access) holds an Access seat; V(gateway) holds a Gateway seat; V(any) holds either; V(none) holds neither.
+      - If not set, users are returned whatever their seats.
+    type: str
+    choices: [access, gateway, any, none]
+notes:
+  - "Token permission: C(Access: Audit Logs Read)."
+seealso:
+  - module: cloudflare_ops.zero_trust.cloudflare_zt_user
+  - module: cloudflare_ops.zero_trust.cloudflare_zt_seat
+'''
+
+EXAMPLES = r'''
+- name: Report on Access users with the connection options set once
+  module_defaults:
+    group/cloudflare_ops.zero_trust.cloudflare:
+      account_id: "{{ cloudflare_account_id }}"
+      api_token: "{{ cloudflare_api_token }}"
+  block:
+    - name: Read every user of the account
+      cloudflare_ops.zero_trust.cloudflare_zt_user_info:
+      register: all_users
+
+    - name: Show the emails of users that hold no seat
+      ansible.builtin.debug:
+        msg: "{{ all_users.users | rejectattr('access_seat') | rejectattr('gateway_seat') | map(attribute='email') }}"
+
+    - name: Read the users that hold a Gateway seat
+      cloudflare_ops.zero_trust.cloudflare_zt_user_info:
+        seat: gateway
+      register: gateway_users
+
+    - name: Read one user by email
+      cloudflare_ops.zero_trust.cloudflare_zt_user_info:
+        email: JDoe@Example.com
+      register: jane
+
+    - name: Read one user by id
+      cloudflare_ops.zero_trust.cloudflare_zt_user_info:
+        user_id: f174e90a-fafe-4643-bbbc-4a0ed4fc8415
+      register: by_id
+'''
+
+RETURN = r'''
+users:
+  description:
+    - The users that match every filter, in the order the API lists them, with the API's field names;
+      fields the API did not send are left out.
+    - The same in check mode, since the module only reads.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The id of the user (a UUID).
+      type: str
+      returned: always
+      sample: f174e90a-fafe-4643-bbbc-4a0ed4fc8415
+    email:
+      description: The email of the user.
+      type: str
+      returned: always
+      sample: jdoe@example.com
+    name:
+      description: The name of the user.
+      type: str
+      returned: when the user has a name
+      sample: Jane Doe
+    seat_uid:
+      description: The id of the user's seat, as used by M(cloudflare_ops.zero_trust.cloudflare_zt_seat).
+      type: str
+      returned: when the API sends it
+      sample: 2f9d2e1c-7a64-4a8b-9c1e-2b6a5d7c8e90
+    access_seat:
+      description: Whether the user holds an Access seat (V(false) when the API leaves the field out).
+      type: bool
+      returned: always
+      sample: true
+    gateway_seat:
+      description: Whether the user holds a Gateway seat (V(false) when the API leaves the field out).
+      type: bool
+      returned: always
+      sample: false
+    active_device_count:
+      description: The number of active devices registered to the user.
+      type: float
+      returned: when the API sends it
+      sample: 2
+    created_at:
+      description: When the user record was created.
+      type: str
+      returned: when the API sends it
+      sample: '2026-01-12T09:30:00Z'
+    updated_at:
+      description: When the user record was last changed.
+      type: str
+      returned: when the API sends it
+      sample: '2026-01-12T09:30:00Z'
+    last_successful_login:
+      description: When the user last logged in successfully.
+      type: str
+      returned: when the API sends it
+      sample: '2026-02-01T08:00:00Z'
+    uid:
+      description: Another identifier of the user, as the API reports it.
+      type: str
+      returned: when the API sends it
+      sample: 8d6b3f2a-1c4e-4f7a-9b2d-5e6f7a8b9c0d
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
+    cloudflare_argument_spec,
+    run_module,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._users import run_user_info
+
+
+def main():
+    argument_spec = cloudflare_argument_spec()
+    argument_spec.update(
+        user_id=dict(type='str'),
+        email=dict(type='str'),
+        name=dict(type='str'),
+        search=dict(type='str'),
+        seat=dict(type='str', choices=['access', 'gateway', 'any', 'none']),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[('user_id', 'search')],
+        supports_check_mode=True,
+    )
+    run_module(module, run_user_info)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,1063 @@
+#!/usr/bin/env python3
+"""Local, stateful emulator of the Cloudflare Zero Trust Access users and seats API.
+
+The API is served under ``/client/v4`` (base URL ``http://HOST:PORT/client/v4``) and follows the
+OpenAPI slice in ``shared/cloudflare-api/openapi-access-users-seats.json``:
+
+* ``GET|POST /accounts/{account_id}/access/users``
+* ``GET|PUT|DELETE /accounts/{account_id}/access/users/{user_id}``
+* ``GET .../users/{user_id}/active_sessions``, ``.../active_sessions/{nonce}``,
+  ``.../failed_logins``, ``.../last_seen_identity``
+* ``DELETE .../users/{user_id}/mfa_authenticators/{authenticator_id}``
+* ``PATCH /accounts/{account_id}/access/seats``
+
+A control API for tests lives under ``/__emulator__/`` (no authentication): ``requests`` (GET, DELETE),
+``users`` (GET), ``reset`` (POST), ``faults`` (GET, POST, DELETE), ``health`` (GET) and
+``shutdown`` (POST).
+
+Error codes the emulator chooses itself, where Cloudflare documents none (all >= 1000, as the schema
+requires): 1001 invalid request body or parameter, 1002 duplicate user (HTTP 409), 1003 email cannot
+be changed, 1004 invalid pagination parameter, 1005 unknown seat_uid, 6007 malformed JSON,
+7001 method not allowed (HTTP 405).  Codes taken from real responses: 10000, 6003 (+6102/6103/6111),
+9109, 7000, 7003 and 971 (HTTP 429).
+
+Standard library only; runnable as a script and importable (see :func:`make_server`,
+:func:`start_server` and :func:`running_server`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hmac
+import json
+import math
+import os
+import re
+import signal
+import ssl
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+DEFAULT_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
+DEFAULT_API_TOKEN = "emulator-token-0123456789abcdefghijklmnopqrstuv"
+DEFAULT_API_EMAIL = "admin@example.com"
+DEFAULT_API_KEY = "emulator-global-key-0123456789abcdef"
+DEFAULT_MAX_PER_PAGE = 1000
+DEFAULT_PER_PAGE = 1000
+
+API_PREFIX = "/client/v4"
+CONTROL_PREFIX = "/__emulator__"
+
+#: Namespace of the deterministic (uuid5) identifiers of generated and file-loaded users.
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:cloudflare-ops:zero-trust-emulator:users")
+#: Fixed base time of generated users, so that generated state is reproducible.
+BASE_TIME = datetime(2024, 1, 1, 0, 0, 0, tzinfo=timezone.utc)
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+BEARER_RE = re.compile(r"^[Bb]earer ([!-~]+)$")
+
+CODE_INVALID = 1001
+CODE_DUPLICATE = 1002
+CODE_EMAIL_IMMUTABLE = 1003
+CODE_PAGINATION = 1004
+CODE_UNKNOWN_SEAT = 1005
+CODE_MALFORMED_JSON = 6007
+CODE_BAD_HEADERS = 6003
+CODE_NO_ROUTE = 7000
+CODE_METHOD = 7001
+CODE_BAD_OBJECT = 7003
+CODE_UNAUTHORIZED_RESOURCE = 9109
+CODE_AUTH = 10000
+CODE_RATE_LIMIT = 971
+
+USER_FIELDS = ("id", "uid", "seat_uid", "email", "name", "access_seat", "gateway_seat", "active_device_count",
+               "created_at", "updated_at", "last_successful_login")
+MAX_LOG_ENTRIES = 200000
+
+_ROUTES = (
+    ("users", re.compile(r"^/accounts/([^/]+)/access/users$"), ("GET", "POST")),
+    ("user", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)$"), ("GET", "PUT", "DELETE")),
+    ("active_sessions", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/active_sessions$"), ("GET",)),
+    ("active_session", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/active_sessions/([^/]+)$"), ("GET",)),
+    ("failed_logins", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/failed_logins$"), ("GET",)),
+    ("last_seen_identity", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/last_seen_identity$"), ("GET",)),
+    ("mfa_authenticator", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/mfa_authenticators/([^/]+)$"), ("DELETE",)),
+    ("seats", re.compile(r"^/accounts/([^/]+)/access/seats$"), ("PATCH",)),
+)
+
+_FAULT_BEHAVIOURS = ("status", "raw_body", "success_false", "drop_result_info", "result_info")
+
+
+def format_time(moment: datetime) -> str:
+    """Format a datetime as ISO 8601 UTC with microseconds and a ``Z`` suffix."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def utc_now() -> str:
+    """Return the current UTC time, formatted like Cloudflare's timestamps."""
+    return format_time(datetime.now(timezone.utc))
+
+
+def user_id_for(email: str) -> str:
+    """Return the deterministic user id the emulator gives ``email`` when none is supplied."""
+    return str(uuid.uuid5(ID_NAMESPACE, "user:" + email.lower()))
+
+
+def seat_uid_for(email: str) -> str:
+    """Return the deterministic seat_uid the emulator gives ``email`` when none is supplied."""
+    return str(uuid.uuid5(ID_NAMESPACE, "seat:" + email.lower()))
+
+
+def generate_user_specs(count: int) -> list:
+    """Return ``count`` deterministic user records: ``user00001@example.com`` ... with spread seats.
+
+    User ``i`` (1-based) has an Access seat only when ``i % 3 == 1``, Access and Gateway seats when
+    ``i % 3 == 2`` and no seat when ``i % 3 == 0``.
+    """
+    users = []
+    for index in range(1, count + 1):
+        email = "user%05d@example.com" % index
+        kind = index % 3
+        created = BASE_TIME + timedelta(seconds=index)
+        users.append({
+            "id": user_id_for(email),
+            "seat_uid": seat_uid_for(email),
+            "email": email,
+            "name": "User %05d" % index,
+            "access_seat": kind in (1, 2),
+            "gateway_seat": kind == 2,
+            "active_device_count": 1 if kind == 2 else 0,
+            "created_at": format_time(created),
+            "updated_at": format_time(created + timedelta(days=1)),
+            "last_successful_login": format_time(created + timedelta(days=30)),
+        })
+    return users
+
+
+class ApiError(Exception):
+    """An API failure: HTTP status plus Cloudflare error objects."""
+
+    def __init__(self, status: int, code: int, message: str, error_chain: list | None = None, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        error = {"code": code, "message": message}
+        if error_chain:
+            error["error_chain"] = error_chain
+        self.errors = [error]
+        self.headers = headers or {}
+
+    @classmethod
+    def many(cls, status: int, errors: list) -> "ApiError":
+        """Build an error that carries several error objects."""
+        err = cls(status, errors[0]["code"], errors[0]["message"])
+        err.errors = list(errors)
+        return err
+
+
+def success_envelope(result, result_info: dict | None = None) -> dict:
+    """Return Cloudflare's success envelope around ``result``."""
+    body = {"success": True, "errors": [], "messages": [], "result": result}
+    if result_info is not None:
+        body["result_info"] = result_info
+    return body
+
+
+def failure_envelope(errors: list) -> dict:
+    """Return Cloudflare's failure envelope carrying ``errors``."""
+    return {"success": False, "errors": errors, "messages": [], "result": None}
+
+
+def _no_route(api_path: str) -> ApiError:
+    return ApiError(404, CODE_BAD_OBJECT, f"Could not route to {api_path}, perhaps your object identifier is invalid?")
+
+
+def _validate_user_spec(spec, position: int) -> dict:
+    """Turn one user object of a users file / reset body into a complete user record."""
+    if not isinstance(spec, dict):
+        raise ValueError("user #%d is not a JSON object" % position)
+    email = spec.get("email")
+    if not isinstance(email, str) or not EMAIL_RE.match(email):
+        raise ValueError("user #%d: 'email' must be an email address" % position)
+    name = spec.get("name", "")
+    if not isinstance(name, str):
+        raise ValueError("user #%d: 'name' must be a string" % position)
+    record = {"email": email, "name": name}
+    for flag in ("access_seat", "gateway_seat"):
+        value = spec.get(flag, False)
+        if not isinstance(value, bool):
+            raise ValueError("user #%d: %r must be a boolean" % (position, flag))
+        record[flag] = value
+    user_id = spec.get("id") or spec.get("uid") or user_id_for(email)
+    seat_uid = spec.get("seat_uid") or seat_uid_for(email)
+    for label, value in (("id", user_id), ("seat_uid", seat_uid)):
+        if not isinstance(value, str) or not UUID_RE.match(value):
+            raise ValueError("user #%d: %r must be a UUID" % (position, label))
+    devices = spec.get("active_device_count", 1 if record["gateway_seat"] else 0)
+    if isinstance(devices, bool) or not isinstance(devices, int) or devices < 0:
+        raise ValueError("user #%d: 'active_device_count' must be a non-negative integer" % position)
+    created = spec.get("created_at", format_time(BASE_TIME))
+    updated = spec.get("updated_at", created)
+    login = spec.get("last_successful_login", created)
+    for label, value in (("created_at", created), ("updated_at", updated), ("last_successful_login", login)):
+        if not isinstance(value, str):
+            raise ValueError("user #%d: %r must be a string" % (position, label))
+    return _make_record(user_id.lower(), seat_uid.lower(), record, devices, created, updated, login)
+
+
+def _make_record(user_id, seat_uid, base, devices, created, updated, login) -> dict:
+    return {
+        "id": user_id,
+        "uid": user_id,
+        "seat_uid": seat_uid,
+        "email": base["email"],
+        "name": base["name"],
+        "access_seat": base["access_seat"],
+        "gateway_seat": base["gateway_seat"],
+        "active_device_count": devices,
+        "created_at": created,
+        "updated_at": updated,
+        "last_successful_login": login,
+    }
+
+
+class EmulatorState:
+    """All mutable state of the emulator: users, request log and fault rules, behind one lock."""
+
+    def __init__(self, account_id: str = DEFAULT_ACCOUNT_ID, max_per_page: int = DEFAULT_MAX_PER_PAGE):
+        self.account_id = account_id
+        self.max_per_page = max_per_page
+        self.lock = threading.RLock()
+        self._users: dict = {}
+        self._by_seat: dict = {}
+        self._by_email: dict = {}
+        self._order: list | None = None
+        self.log: list = []
+        self.faults: list = []
+
+    # ----------------------------------------------------------------- state loading
+    def replace_users(self, specs: list) -> int:
+        """Replace all users by the validated ``specs`` (raises ValueError, changing nothing)."""
+        if not isinstance(specs, list):
+            raise ValueError("users must be a JSON list")
+        users, by_seat, by_email = {}, {}, {}
+        for position, spec in enumerate(specs):
+            record = _validate_user_spec(spec, position)
+            if record["id"] in users:
+                raise ValueError("user #%d: duplicate id %s" % (position, record["id"]))
+            if record["seat_uid"] in by_seat:
+                raise ValueError("user #%d: duplicate seat_uid %s" % (position, record["seat_uid"]))
+            if record["email"].lower() in by_email:
+                raise ValueError("user #%d: duplicate email %s" % (position, record["email"]))
+            users[record["id"]] = record
+            by_seat[record["seat_uid"]] = record["id"]
+            by_email[record["email"].lower()] = record["id"]
+        with self.lock:
+            self._users, self._by_seat, self._by_email, self._order = users, by_seat, by_email, None
+        return len(users)
+
+    def generate(self, count: int) -> int:
+        """Replace all users by ``count`` deterministic generated users."""
+        users, by_seat, by_email = {}, {}, {}
+        for spec in generate_user_specs(count):
+            record = _make_record(spec["id"], spec["seat_uid"], spec, spec["active_device_count"], spec["created_at"],
+                                  spec["updated_at"], spec["last_successful_login"])
+            users[record["id"]] = record
+            by_seat[record["seat_uid"]] = record["id"]
+            by_email[record["email"]] = record["id"]
+        with self.lock:
+            self._users, self._by_seat, self._by_email, self._order = users, by_seat, by_email, None
+        return len(users)
+
+    def reset(self, body: dict) -> int:
+        """Apply a ``/__emulator__/reset`` body: replace users, clear the log and the faults."""
+        if not isinstance(body, dict):
+            raise ValueError("reset body must be a JSON object")
+        if "users" in body and "generate" in body:
+            raise ValueError("give either 'users' or 'generate', not both")
+        max_per_page = body.get("max_per_page", self.max_per_page)
+        if isinstance(max_per_page, bool) or not isinstance(max_per_page, int) or max_per_page < 1:
+            raise ValueError("'max_per_page' must be a positive integer")
+        generate = body.get("generate")
+        if generate is not None and (isinstance(generate, bool) or not isinstance(generate, int) or generate < 0):
+            raise ValueError("'generate' must be a non-negative integer")
+        with self.lock:
+            if generate is not None:
+                count = self.generate(generate)
+            else:
+                count = self.replace_users(body.get("users", []))
+            self.max_per_page = max_per_page
+            self.log = []
+            self.faults = []
+        return count
+
+    def all_users(self) -> list:
+        """Return a snapshot of every user record, in order."""
+        with self.lock:
+            return [dict(record) for record in self._users.values()]
+
+    def user_count(self) -> int:
+        """Return how many users the emulator holds."""
+        with self.lock:
+            return len(self._users)
+
+    # ----------------------------------------------------------------- helpers
+    def _ordered_ids(self) -> list:
+        if self._order is None:
+            self._order = list(self._users)
+        return self._order
+
+    def _lookup(self, user_id: str, api_path: str) -> dict:
+        if not UUID_RE.match(user_id):
+            raise _no_route(api_path)
+        record = self._users.get(user_id.lower())
+        if record is None:
+            raise _no_route(api_path)
+        return record
+
+    # ----------------------------------------------------------------- operations
+    def list_users(self, query: dict) -> dict:
+        """``GET /accounts/{a}/access/users``: filtered, paginated list with result_info."""
+        page = _positive_int(query, "page", 1)
+        per_page = min(_positive_int(query, "per_page", DEFAULT_PER_PAGE), self.max_per_page)
+        email = (query.get("email") or "").lower()
+        name = (query.get("name") or "").lower()
+        search = (query.get("search") or "").lower()
+        start = (page - 1) * per_page
+        with self.lock:
+            if not (email or name or search):
+                ids = self._ordered_ids()
+                total = len(ids)
+                users = self._users
+                records = [users[user_id] for user_id in ids[start:start + per_page]]
+            else:
+                matches = []
+                for record in self._users.values():
+                    rec_email = record["email"].lower()
+                    rec_name = record["name"].lower()
+                    if email and email not in rec_email:
+                        continue
+                    if name and name not in rec_name:
+                        continue
+                    if search and search not in rec_email and search not in rec_name:
+                        continue
+                    matches.append(record)
+                total = len(matches)
+                records = matches[start:start + per_page]
+        info = {"count": len(records), "page": page, "per_page": per_page, "total_count": total,
+                "total_pages": int(math.ceil(total / float(per_page)))}
+        return success_envelope(records, info)
+
+    def create_user(self, body) -> dict:
+        """``POST /accounts/{a}/access/users``."""
+        if not isinstance(body, dict):
+            raise ApiError(400, CODE_INVALID, "Invalid request: the body must be a JSON object with 'email' and optional 'name'")
+        email = body.get("email")
+        if not isinstance(email, str) or not EMAIL_RE.match(email):
+            raise ApiError(400, CODE_INVALID, "Invalid request: 'email' is required and must be a valid email address")
+        name = body.get("name")
+        if name is None:
+            name = ""
+        if not isinstance(name, str):
+            raise ApiError(400, CODE_INVALID, "Invalid request: 'name' must be a string")
+        now = utc_now()
+        with self.lock:
+            if email.lower() in self._by_email:
+                raise ApiError(409, CODE_DUPLICATE, f"A user with email {email} already exists")
+            user_id = str(uuid.uuid4())
+            while user_id in self._users:
+                user_id = str(uuid.uuid4())
+            seat_uid = str(uuid.uuid4())
+            while seat_uid in self._by_seat or seat_uid == user_id:
+                seat_uid = str(uuid.uuid4())
+            record = _make_record(user_id, seat_uid, {"email": email, "name": name, "access_seat": False, "gateway_seat": False},
+                                  0, now, now, now)
+            self._users[user_id] = record
+            self._by_seat[seat_uid] = user_id
+            self._by_email[email.lower()] = user_id
+            self._order = None
+        return success_envelope(record)
+
+    def get_user(self, user_id: str, api_path: str) -> dict:
+        """``GET /accounts/{a}/access/users/{id}``."""
+        with self.lock:
+            return success_envelope(self._lookup(user_id, api_path))
+
+    def update_user(self, user_id: str, api_path: str, body) -> dict:
+        """``PUT /accounts/{a}/access/users/{id}``: only the name changes; email must match as confirmation."""
+        with self.lock:
+            record = self._lookup(user_id, api_path)
+            if not isinstance(body, dict):
+                raise ApiError(400, CODE_INVALID, "Invalid request: the body must be a JSON object with 'email' and 'name'")
+            email, name = body.get("email"), body.get("name")
+            if not isinstance(email, str) or not email:
+                raise ApiError(400, CODE_INVALID, "Invalid request: 'email' is required (the user's current email, as confirmation)")
+            if not isinstance(name, str):
+                raise ApiError(400, CODE_INVALID, "Invalid request: 'name' is required and must be a string")
+            if email.lower() != record["email"].lower():
+                raise ApiError(400, CODE_EMAIL_IMMUTABLE,
+                               "Invalid request: email cannot be changed; 'email' must be the user's current email as confirmation")
+            new = dict(record)
+            new["name"] = name
+            new["updated_at"] = utc_now()
+            self._users[new["id"]] = new
+        return success_envelope(new)
+
+    def delete_user(self, user_id: str, api_path: str) -> dict:
+        """``DELETE /accounts/{a}/access/users/{id}``: 202 with a null result."""
+        with self.lock:
+            record = self._lookup(user_id, api_path)
+            del self._users[record["id"]]
+            self._by_seat.pop(record["seat_uid"], None)
+            self._by_email.pop(record["email"].lower(), None)
+            self._order = None
+        return success_envelope(None)
+
+    def edit_seats(self, body) -> dict:
+        """``PATCH /accounts/{a}/access/seats``: atomic; the whole array is validated before any change."""
+        if not isinstance(body, list):
+            raise ApiError(400, CODE_INVALID,
+                           "Invalid request: the body must be a JSON array of {seat_uid, access_seat, gateway_seat} objects")
+        errors = []
+        with self.lock:
+            for index, item in enumerate(body):
+                problem = _seat_item_problem(item)
+                if problem is None and item["seat_uid"].lower() not in self._by_seat:
+                    errors.append({"code": CODE_UNKNOWN_SEAT, "message": "body[%d]: unknown seat_uid %r" % (index, item["seat_uid"])})
+                elif problem is not None:
+                    errors.append({"code": CODE_INVALID, "message": "Invalid request: body[%d]%s: %s" % (index, _seat_label(item), problem)})
+            if errors:
+                raise ApiError.many(400, errors)
+            now = utc_now()
+            result = []
+            for item in body:
+                user_id = self._by_seat[item["seat_uid"].lower()]
+                new = dict(self._users[user_id])
+                new["access_seat"] = item["access_seat"]
+                new["gateway_seat"] = item["gateway_seat"]
+                if not item["access_seat"] and not item["gateway_seat"]:
+                    new["active_device_count"] = 0
+                new["updated_at"] = now
+                self._users[user_id] = new
+                result.append({"access_seat": new["access_seat"], "created_at": new["created_at"],
+                               "gateway_seat": new["gateway_seat"], "seat_uid": new["seat_uid"], "updated_at": now})
+        info = {"count": len(result), "page": 1, "per_page": max(len(result), 1), "total_count": len(result), "total_pages": 1}
+        return success_envelope(result, info)
+
+    def active_sessions(self, user_id: str, api_path: str) -> dict:
+        """``GET .../active_sessions``: the emulator keeps no sessions."""
+        with self.lock:
+            self._lookup(user_id, api_path)
+        return success_envelope([], {"count": 0, "page": 1, "per_page": DEFAULT_PER_PAGE, "total_count": 0})
+
+    def active_session(self, user_id: str, api_path: str, user_path: str) -> dict:
+        """``GET .../active_sessions/{nonce}``: every nonce is unknown (404 7003)."""
+        with self.lock:
+            self._lookup(user_id, user_path)
+        raise _no_route(api_path)
+
+    def failed_logins(self, user_id: str, api_path: str) -> dict:
+        """``GET .../failed_logins``: always an empty list."""
+        with self.lock:
+            self._lookup(user_id, api_path)
+        return success_envelope([], {"count": 0, "page": 1, "per_page": DEFAULT_PER_PAGE, "total_count": 0, "total_pages": 0})
+
+    def last_seen_identity(self, user_id: str, api_path: str) -> dict:
+        """``GET .../last_seen_identity``: a minimal identity derived from the user record."""
+        with self.lock:
+            record = self._lookup(user_id, api_path)
+        identity = {
+            "account_id": self.account_id,
+            "auth_status": "NONE",
+            "common_name": "",
+            "devicePosture": {},
+            "device_id": "",
+            "device_sessions": {},
+            "email": record["email"],
+            "geo": {"country": "US"},
+            "iat": int(BASE_TIME.timestamp()),
+            "idp": {"id": str(uuid.uuid5(ID_NAMESPACE, "idp:onetimepin")), "type": "onetimepin"},
+            "ip": "127.0.0.1",
+            "is_gateway": bool(record["gateway_seat"]),
+            "is_warp": bool(record["gateway_seat"]),
+            "mtls_auth": {"auth_status": "NONE", "cert_issuer_dn": "", "cert_issuer_ski": "", "cert_presented": False, "cert_serial": ""},
+            "service_token_id": "",
+            "service_token_status": False,
+            "user_uuid": record["id"],
+            "version": 2,
+        }
+        return success_envelope(identity)
+
+    def delete_mfa_authenticator(self, user_id: str, api_path: str) -> dict:
+        """``DELETE .../mfa_authenticators/{id}``: idempotent, 200 with a null result."""
+        with self.lock:
+            self._lookup(user_id, api_path)
+        return success_envelope(None)
+
+    # ----------------------------------------------------------------- log and faults
+    def record(self, entry: dict) -> None:
+        """Append one API request to the log."""
+        with self.lock:
+            if len(self.log) >= MAX_LOG_ENTRIES:
+                del self.log[:len(self.log) // 2]
+            self.log.append(entry)
+
+    def add_faults(self, body) -> int:
+        """Validate and append one rule or a list of rules; return how many rules are queued."""
+        rules = body if isinstance(body, list) else [body]
+        parsed = [_parse_fault(rule, index) for index, rule in enumerate(rules)]
+        with self.lock:
+            self.faults.extend(parsed)
+            return len(self.faults)
+
+    def list_faults(self) -> list:
+        """Return the queued rules with their remaining times."""
+        with self.lock:
+            return [dict(rule) for rule, _ in self.faults]
+
+    def take_fault(self, method: str, path: str) -> dict | None:
+        """Return (a copy of) the first rule matching this request, decrementing its times."""
+        with self.lock:
+            for position, (rule, pattern) in enumerate(self.faults):
+                if rule.get("method") and rule["method"] != method:
+                    continue
+                if pattern is not None and not pattern.search(path):
+                    continue
+                chosen = dict(rule)
+                if rule["times"] > 0:
+                    rule["times"] -= 1
+                    if rule["times"] == 0:
+                        del self.faults[position]
+                return chosen
+        return None
+
+
+def _seat_label(item) -> str:
+    if isinstance(item, dict) and isinstance(item.get("seat_uid"), str):
+        return f" (seat_uid {item['seat_uid']!r})"
+    return ""
+
+
+def _seat_item_problem(item) -> str | None:
+    """Return why one PATCH seats item is invalid, or None."""
+    if not isinstance(item, dict):
+        return "each item must be an object with seat_uid, access_seat and gateway_seat"
+    missing = [key for key in ("seat_uid", "access_seat", "gateway_seat") if key not in item]
+    if missing:
+        return f"missing required field(s) {', '.join(missing)}"
+    if not isinstance(item["seat_uid"], str) or not item["seat_uid"]:
+        return "'seat_uid' must be a non-empty string"
+    if len(item["seat_uid"]) > 36:
+        return "'seat_uid' must be at most 36 characters"
+    for flag in ("access_seat", "gateway_seat"):
+        if not isinstance(item[flag], bool):
+            return f"{flag!r} must be a boolean"
+    return None
+
+
+def _positive_int(query: dict, key: str, default: int) -> int:
+    raw = query.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw, 10)
+    except ValueError:
+        raise ApiError(400, CODE_PAGINATION, f"Invalid request: {key!r} must be a positive integer") from None
+    if value < 1:
+        raise ApiError(400, CODE_PAGINATION, f"Invalid request: {key!r} must be a positive integer")
+    return value
+
+
+def _parse_fault(rule, index: int) -> tuple:
+    """Validate one fault rule; return (normalised rule, compiled path pattern or None)."""
+    if not isinstance(rule, dict):
+        raise ValueError("fault #%d is not a JSON object" % index)
+    out = dict(rule)
+    method = out.get("method")
+    if method is not None:
+        if not isinstance(method, str):
+            raise ValueError("fault #%d: 'method' must be a string" % index)
+        out["method"] = method.upper()
+    pattern = None
+    if out.get("path") is not None:
+        if not isinstance(out["path"], str):
+            raise ValueError("fault #%d: 'path' must be a regular expression string" % index)
+        try:
+            pattern = re.compile(out["path"])
+        except re.error as exc:
+            raise ValueError("fault #%d: bad 'path' regex: %s" % (index, exc)) from None
+    times = out.get("times", 1)
+    if isinstance(times, bool) or not isinstance(times, int) or times == 0 or times < -1:
+        raise ValueError("fault #%d: 'times' must be a positive integer or -1" % index)
+    out["times"] = times
+    behaviours = [key for key in _FAULT_BEHAVIOURS if key in out]
+    if len(behaviours) > 1 and not (behaviours == ["status", "raw_body"]):
+        raise ValueError("fault #%d: give one behaviour of %s" % (index, ", ".join(_FAULT_BEHAVIOURS)))
+    if not behaviours and "delay" not in out:
+        raise ValueError("fault #%d: no behaviour (status, delay, raw_body, success_false, drop_result_info, result_info)" % index)
+    if "delay" in out and (isinstance(out["delay"], bool) or not isinstance(out["delay"], (int, float)) or out["delay"] < 0):
+        raise ValueError("fault #%d: 'delay' must be a non-negative number of seconds" % index)
+    if "status" in out and (isinstance(out["status"], bool) or not isinstance(out["status"], int) or not 100 <= out["status"] <= 599):
+        raise ValueError("fault #%d: 'status' must be an HTTP status code" % index)
+    if "retry_after" in out and (isinstance(out["retry_after"], bool) or not isinstance(out["retry_after"], (int, float))):
+        raise ValueError("fault #%d: 'retry_after' must be a number of seconds" % index)
+    if "errors" in out and not isinstance(out["errors"], list):
+        raise ValueError("fault #%d: 'errors' must be a list" % index)
+    if "raw_body" in out and not isinstance(out["raw_body"], str):
+        raise ValueError("fault #%d: 'raw_body' must be a string" % index)
+    if "result_info" in out and not isinstance(out["result_info"], dict):
+        raise ValueError("fault #%d: 'result_info' must be an object" % index)
+    return out, pattern
+
+
+def default_fault_errors(status: int, api_path: str) -> list:
+    """Return plausible Cloudflare error objects for an injected HTTP ``status``."""
+    if status == 429:
+        return [{"code": CODE_RATE_LIMIT, "message": "Please wait and consider throttling your request speed"}]
+    if status >= 500:
+        return [{"code": 10002, "message": "An unknown error has occurred (HTTP %d)" % status}]
+    if status in (401, 403):
+        return [{"code": CODE_AUTH, "message": "Authentication error"}]
+    if status == 404:
+        return [{"code": CODE_BAD_OBJECT, "message": f"Could not route to {api_path}, perhaps your object identifier is invalid?"}]
+    if status == 409:
+        return [{"code": CODE_DUPLICATE, "message": "Conflict"}]
+    return [{"code": 1000, "message": "Emulated failure (HTTP %d)" % status}]
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """Threading HTTP(S) server holding the emulator's configuration and state."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, state: EmulatorState, credentials: dict, ssl_context: ssl.SSLContext | None = None,
+                 verbose: bool = False):
+        self.state = state
+        self.credentials = credentials
+        self.ssl_context = ssl_context
+        self.verbose = verbose
+        super().__init__(address, EmulatorHandler)
+
+    @property
+    def port(self) -> int:
+        """The TCP port the server listens on."""
+        return self.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL (``.../client/v4``)."""
+        host = self.server_address[0]
+        if ":" in host:
+            host = f"[{host}]"
+        return "%s://%s:%d%s" % ("https" if self.ssl_context else "http", host, self.port, API_PREFIX)
+
+    @property
+    def root_url(self) -> str:
+        """The server's root URL (control API lives at ``root_url + '/__emulator__/...'``)."""
+        return self.base_url[:-len(API_PREFIX)]
+
+    def finish_request(self, request, client_address):
+        """Do the TLS handshake in the request thread (never in the accept loop)."""
+        if self.ssl_context is None:
+            super().finish_request(request, client_address)
+            return
+        request.settimeout(30)
+        try:
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            with contextlib.suppress(OSError):
+                tls.close()
+
+
+class EmulatorHandler(BaseHTTPRequestHandler):
+    """Request handler: the Cloudflare API under /client/v4 and the control API under /__emulator__."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "cloudflare-emulator/1.0"
+    sys_version = ""
+    timeout = 120
+    server: EmulatorServer
+
+    # pylint: disable=invalid-name
+    def do_GET(self):
+        """Serve GET."""
+        self._dispatch()
+
+    def do_POST(self):
+        """Serve POST."""
+        self._dispatch()
+
+    def do_PUT(self):
+        """Serve PUT."""
+        self._dispatch()
+
+    def do_PATCH(self):
+        """Serve PATCH."""
+        self._dispatch()
+
+    def do_DELETE(self):
+        """Serve DELETE."""
+        self._dispatch()
+    # pylint: enable=invalid-name
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Log to stderr only with --verbose (the request line never holds credentials)."""
+        if self.server.verbose:
+            sys.stderr.write(f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}\n")
+
+    # ----------------------------------------------------------------- plumbing
+    def _read_body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                size_line = self.rfile.readline(65537)
+                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(65537)
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("negative Content-Length")
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json", headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_json(self, status: int, payload, headers: dict | None = None) -> None:
+        self._send(status, json.dumps(payload, separators=(",", ":")).encode("utf-8"), headers=headers)
+
+    def _dispatch(self) -> None:
+        split = urlsplit(self.path)
+        path = split.path
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        try:
+            raw = self._read_body()
+        except (ValueError, OSError):
+            self.close_connection = True
+            self._send_json(400, failure_envelope([{"code": CODE_INVALID, "message": "Invalid request body framing"}]))
+            return
+        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            self._control(path[len(CONTROL_PREFIX):], raw)
+            return
+        self._api(path, query, raw)
+
+    # ----------------------------------------------------------------- the API
+    def _auth_scheme(self) -> str:
+        if self.headers.get("Authorization") is not None:
+            return "token"
+        if self.headers.get("X-Auth-Email") is not None or self.headers.get("X-Auth-Key") is not None:
+            return "key"
+        return "none"
+
+    def _authenticate(self, scheme: str) -> None:
+        creds = self.server.credentials
+        if scheme == "token":
+            match = BEARER_RE.match(self.headers.get("Authorization", "").strip())
+            if not match:
+                raise ApiError(400, CODE_BAD_HEADERS, "Invalid request headers",
+                               [{"code": 6111, "message": "Invalid format for Authorization header"}])
+            if not hmac.compare_digest(match.group(1).encode(), creds["api_token"].encode()):
+                raise ApiError(403, CODE_AUTH, "Authentication error")
+            return
+        if scheme == "key":
+            email = (self.headers.get("X-Auth-Email") or "").strip()
+            key = (self.headers.get("X-Auth-Key") or "").strip()
+            if not email:
+                raise ApiError(400, CODE_BAD_HEADERS, "Invalid request headers",
+                               [{"code": 6102, "message": "Invalid format for X-Auth-Email header"}])
+            if not key:
+                raise ApiError(400, CODE_BAD_HEADERS, "Invalid request headers",
+                               [{"code": 6103, "message": "Invalid format for X-Auth-Key header"}])
+            email_ok = hmac.compare_digest(email.lower().encode(), creds["api_email"].lower().encode())
+            key_ok = hmac.compare_digest(key.encode(), creds["api_key"].encode())
+            if not (email_ok and key_ok):
+                raise ApiError(403, CODE_AUTH, "Authentication error")
+            return
+        raise ApiError(400, CODE_BAD_HEADERS, "Invalid request headers",
+                       [{"code": 6111, "message": "Invalid format for Authorization header"}])
+
+    def _api(self, path: str, query: dict, raw: bytes) -> None:
+        method = self.command
+        scheme = self._auth_scheme()
+        entry = {"method": method, "path": path, "query": query, "status": None, "auth": scheme, "body": _loggable_body(raw)}
+        status, body, content_type, headers = self._api_response(method, path, query, raw, scheme, entry)
+        entry["status"] = status
+        self.server.state.record(entry)
+        self._send(status, body, content_type, headers)
+
+    def _api_response(self, method, path, query, raw, scheme, entry) -> tuple:
+        """Return (status, body bytes, content type, extra headers) for one API request."""
+        state = self.server.state
+        api_path = path[len(API_PREFIX):] if path.startswith(API_PREFIX + "/") else path
+        fault = state.take_fault(method, path)
+        if fault is not None:
+            entry["fault"] = True
+            if fault.get("delay"):
+                time.sleep(float(fault["delay"]))
+            if "raw_body" in fault:
+                return fault.get("status", 200), fault["raw_body"].encode("utf-8"), "text/html; charset=utf-8", {}
+            if "status" in fault:
+                headers = {}
+                if "retry_after" in fault:
+                    retry = fault["retry_after"]
+                    headers["Retry-After"] = str(int(retry)) if float(retry).is_integer() else str(retry)
+                errors = fault.get("errors") or default_fault_errors(fault["status"], api_path)
+                return fault["status"], _dumps(failure_envelope(errors)), "application/json", headers
+            if fault.get("success_false"):
+                errors = fault.get("errors") or [{"code": 1000, "message": "Emulated failure reported with HTTP 200"}]
+                return 200, _dumps(failure_envelope(errors)), "application/json", {}
+        try:
+            status, payload = self._route(method, path, api_path, query, raw, scheme)
+        except ApiError as exc:
+            return exc.status, _dumps(failure_envelope(exc.errors)), "application/json", exc.headers
+        if fault is not None and payload.get("success") is True:
+            if fault.get("drop_result_info"):
+                payload.pop("result_info", None)
+            elif "result_info" in fault:
+                payload["result_info"] = dict(payload.get("result_info") or {}, **fault["result_info"])
+        return status, _dumps(payload), "application/json", {}
+
+    def _route(self, method, path, api_path, query, raw, scheme) -> tuple:
+        """Route, authenticate and run one API request; return (status, payload) or raise ApiError."""
+        if not path.startswith(API_PREFIX + "/"):
+            raise ApiError(404, CODE_NO_ROUTE, "No route for that URI")
+        name, match, methods = _match_route(api_path)
+        if method not in methods:
+            raise ApiError(405, CODE_METHOD, f"Method {method} not available for that URI")
+        self._authenticate(scheme)
+        groups = [unquote(group) for group in match.groups()]
+        state = self.server.state
+        if groups[0] != state.account_id:
+            raise ApiError(403, CODE_UNAUTHORIZED_RESOURCE, "Unauthorized to access requested resource")
+        if name == "users":
+            if method == "GET":
+                return 200, state.list_users(query)
+            return 201, state.create_user(_parse_json(raw))
+        if name == "seats":
+            return 200, state.edit_seats(_parse_json(raw))
+        user_id = groups[1]
+        user_path = f"/accounts/{groups[0]}/access/users/{user_id}"
+        if name == "user":
+            if method == "GET":
+                return 200, state.get_user(user_id, user_path)
+            if method == "PUT":
+                return 200, state.update_user(user_id, user_path, _parse_json(raw))
+            return 202, state.delete_user(user_id, user_path)
+        if name == "active_sessions":
+            return 200, state.active_sessions(user_id, user_path)
+        if name == "active_session":
+            return 200, state.active_session(user_id, api_path, user_path)
+        if name == "failed_logins":
+            return 200, state.failed_logins(user_id, user_path)
+        if name == "last_seen_identity":
+            return 200, state.last_seen_identity(user_id, user_path)
+        return 200, state.delete_mfa_authenticator(user_id, user_path)
+
+    # ----------------------------------------------------------------- the control API
+    def _control(self, sub: str, raw: bytes) -> None:
+        state = self.server.state
+        method = self.command
+        sub = sub.rstrip("/")
+        try:
+            if sub == "/requests" and method == "GET":
+                with state.lock:
+                    log = list(state.log)
+                self._send_json(200, {"requests": log})
+            elif sub == "/requests" and method == "DELETE":
+                with state.lock:
+                    cleared = len(state.log)
+                    state.log = []
+                self._send_json(200, {"cleared": cleared})
+            elif sub == "/users" and method == "GET":
+                self._send_json(200, {"users": state.all_users()})
+            elif sub == "/reset" and method == "POST":
+                body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+                self._send_json(200, {"users": state.reset(body)})
+            elif sub == "/faults" and method == "GET":
+                self._send_json(200, {"faults": state.list_faults()})
+            elif sub == "/faults" and method == "POST":
+                self._send_json(200, {"faults": state.add_faults(json.loads(raw.decode("utf-8")))})
+            elif sub == "/faults" and method == "DELETE":
+                with state.lock:
+                    state.faults = []
+                self._send_json(200, {"faults": 0})
+            elif sub == "/health" and method == "GET":
+                self._send_json(200, {"ok": True, "users": state.user_count(), "base_url": self.server.base_url})
+            elif sub == "/shutdown" and method == "POST":
+                self.close_connection = True
+                self._send_json(200, {"shutdown": True})
+                threading.Thread(target=self.server.shutdown, daemon=True).start()
+            else:
+                self._send_json(404, {"error": f"unknown control endpoint {method} {CONTROL_PREFIX}{sub}"})
+        except (ValueError, UnicodeDecodeError) as exc:
+            self._send_json(400, {"error": str(exc)})
+
+
+def _match_route(api_path: str) -> tuple:
+    """Return (route name, regex match, allowed methods) for an API path, or raise 404 7000."""
+    for name, pattern, methods in _ROUTES:
+        match = pattern.match(api_path)
+        if match:
+            return name, match, methods
+    raise ApiError(404, CODE_NO_ROUTE, "No route for that URI")
+
+
+def _dumps(payload) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode("utf-8")
+
+
+def _parse_json(raw: bytes):
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, CODE_MALFORMED_JSON, "Malformed JSON in request body") from None
+
+
+def _loggable_body(raw: bytes):
+    """Return the request body for the log: parsed JSON, the text if not JSON, or None if empty."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return raw.decode("utf-8", "replace")
+
+
+def load_users_file(path: str) -> list:
+    """Read a users file: a JSON list of user objects (or an object with a ``users`` list)."""
+    with open(path, "r", encoding="utf-8") as handle:
+        data = json.load(handle)
+    if isinstance(data, dict) and "users" in data:
+        data = data["users"]
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a JSON list of user objects")
+    return data
+
+
+def make_server(host: str = "127.0.0.1", port: int = 0, *, account_id: str = DEFAULT_ACCOUNT_ID,
+                api_token: str = DEFAULT_API_TOKEN, api_email: str = DEFAULT_API_EMAIL, api_key: str = DEFAULT_API_KEY,
+                users: list | None = None, generate: int | None = None, max_per_page: int = DEFAULT_MAX_PER_PAGE,
+                tls_cert: str | None = None, tls_key: str | None = None, verbose: bool = False) -> EmulatorServer:
+    """Create a listening (not yet serving) emulator server; call ``serve_forever`` on it."""
+    if max_per_page < 1:
+        raise ValueError("max_per_page must be at least 1")
+    state = EmulatorState(account_id, max_per_page)
+    if users is not None and generate is not None:
+        raise ValueError("give either users or generate, not both")
+    if generate is not None:
+        state.generate(generate)
+    elif users is not None:
+        state.replace_users(users)
+    context = None
+    if tls_cert or tls_key:
+        if not (tls_cert and tls_key):
+            raise ValueError("TLS needs both a certificate and a key")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls_cert, tls_key)
+    credentials = {"api_token": api_token, "api_email": api_email, "api_key": api_key}
+    return EmulatorServer((host, port), state, credentials, context, verbose)
+
+
+def start_server(**kwargs) -> tuple:
+    """Create a server (see :func:`make_server`) and serve it on a daemon thread; return (server, thread)."""
+    server = make_server(**kwargs)
+    thread = threading.Thread(target=server.serve_forever, name="cloudflare-emulator", daemon=True)
+    thread.start()
+    return server, thread
+
+
+def stop_server(server: EmulatorServer, thread: threading.Thread | None = None) -> None:
+    """Stop a server started by :func:`start_server` and release its socket."""
+    server.shutdown()
+    server.server_close()
+    if thread is not None:
+        thread.join(5)
+
+
+@contextlib.contextmanager
+def running_server(**kwargs):
+    """Context manager: a served emulator on a thread, stopped on exit."""
+    server, thread = start_server(**kwargs)
+    try:
+        yield server
+    finally:
+        stop_server(server, thread)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser."""
+    parser = argparse.ArgumentParser(description="Local emulator of the Cloudflare Zero Trust Access users/seats API.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default 0: pick a free port)")
+    parser.add_argument("--port-file", help="write the chosen port number to this file once listening")
+    parser.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID)
+    parser.add_argument("--api-token", default=DEFAULT_API_TOKEN)
+    parser.add_argument("--api-email", default=DEFAULT_API_EMAIL)
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY)
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--users-file", help="JSON list of user objects to start with")
+    source.add_argument("--generate", type=int, metavar="N", help="start with N deterministic users user00001@example.com ...")
+    parser.add_argument("--max-per-page", type=int, default=DEFAULT_MAX_PER_PAGE, help="largest page served (default 1000)")
+    parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
+    parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    parser.add_argument("--verbose", action="store_true", help="log every request line to stderr")
+    return parser
+
+
+def _raise_exit(_signum, _frame):
+    raise SystemExit(0)
+
+
+def main(argv: list | None = None) -> int:
+    """Command-line entry point."""
+    args = build_parser().parse_args(argv)
+    if args.max_per_page < 1:
+        build_parser().error("--max-per-page must be at least 1")
+    if args.generate is not None and args.generate < 0:
+        build_parser().error("--generate must be non-negative")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        build_parser().error("--tls-cert and --tls-key go together")
+    users = load_users_file(args.users_file) if args.users_file else None
+    server = make_server(args.host, args.port, account_id=args.account_id, api_token=args.api_token, api_email=args.api_email,
+                         api_key=args.api_key, users=users, generate=args.generate, max_per_page=args.max_per_page,
+                         tls_cert=args.tls_cert, tls_key=args.tls_key, verbose=args.verbose)
+    signal.signal(signal.SIGTERM, _raise_exit)
+    if args.port_file:
+        temporary = args.port_file + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write("%d\n" % server.port)
+        os.replace(temporary, args.port_file)
+    sys.stdout.write("cloudflare emulator: %d users, listening on %s\n" % (server.state.user_count(), server.base_url))
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

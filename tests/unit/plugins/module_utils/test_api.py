@@ -1,0 +1,376 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Decision logic of the shared client: retries, envelope, pagination, credentials.
+
+HTTP itself is exercised by the integration targets against the emulator; here a scripted
+session stands in for the network so that each decision can be pinned exactly.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import requests
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _api
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import (
+    CloudflareAPIError,
+    CloudflareClient,
+    CloudflareNotFoundError,
+    CloudflareRateLimitError,
+    CloudflareResponseError,
+    CloudflareTransportError,
+    backoff_delay,
+    parse_retry_after,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
+    ConfigError,
+    resolve_credentials,
+    validate_connection,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
+
+ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
+TOKEN = 'secret-token-abcdefghijklmnopqrstuvwxyz'
+
+
+class FakeResponse(object):
+    def __init__(self, status=200, body=None, headers=None, text=None):
+        self.status_code = status
+        self.headers = headers or {}
+        self.text = text if text is not None else json.dumps(body)
+
+    def json(self):
+        return json.loads(self.text)
+
+
+def ok(result, **extra):
+    body = {'success': True, 'errors': [], 'messages': [], 'result': result}
+    body.update(extra)
+    return FakeResponse(200, body)
+
+
+def failure(status, code, message, **extra):
+    body = {'success': False, 'errors': [{'code': code, 'message': message}], 'messages': [], 'result': None}
+    body.update(extra)
+    return FakeResponse(status, body)
+
+
+class ScriptedSession(object):
+    """Answers requests from a list of responses or exceptions, and records what was asked."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        self.calls = []
+        self.headers = {}
+
+    def request(self, method, url, params=None, json=None, timeout=None, verify=None):
+        self.calls.append({'method': method, 'url': url, 'params': params, 'json': json})
+        answer = self.script.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def make_client(script, max_retry_wait=330, sleeps=None):
+    sleeps = [] if sleeps is None else sleeps
+    session = ScriptedSession(script)
+    client = CloudflareClient(ACCOUNT, {'Authorization': 'Bearer ' + TOKEN}, base_url='http://cf.test/client/v4',
+                              max_retry_wait=max_retry_wait, session=session, sleep=sleeps.append, secrets=(TOKEN,))
+    return client, session, sleeps
+
+
+def connection_refused():
+    inner = type('NewConnectionError', (Exception,), {})('Failed to establish a new connection: [Errno 111] refused')
+    return requests.exceptions.ConnectionError(inner)
+
+
+# --- envelope -------------------------------------------------------------------------------
+
+def test_success_envelope_returns_it():
+    client, _session, _sleeps = make_client([ok({'id': 'x'})])
+    assert client.result('GET', '/accounts/%s/access/users/x' % ACCOUNT) == {'id': 'x'}
+
+
+def test_http_200_with_success_false_is_a_failure_with_codes():
+    client, _session, _sleeps = make_client([failure(200, 1001, 'something went wrong')])
+    with pytest.raises(CloudflareAPIError) as info:
+        client.get('/x')
+    assert 'HTTP 200' in str(info.value)
+    assert '1001: something went wrong' in str(info.value)
+    assert info.value.errors == [{'code': 1001, 'message': 'something went wrong'}]
+
+
+def test_error_message_names_status_method_path_codes_and_error_chain():
+    response = failure(400, 6003, 'Invalid request headers', error_chain=[{'code': 6111, 'message': 'Invalid format for Authorization header'}])
+    client, _session, _sleeps = make_client([response])
+    with pytest.raises(CloudflareAPIError) as info:
+        client.get('/accounts/%s/access/users' % ACCOUNT)
+    message = str(info.value)
+    assert message.startswith('Cloudflare API error on GET /accounts/%s/access/users: HTTP 400' % ACCOUNT)
+    assert '6003: Invalid request headers' in message
+    assert '6111: Invalid format for Authorization header' in message
+
+
+def test_404_is_a_not_found_error():
+    client, _session, _sleeps = make_client([failure(404, 7003, 'Could not route')])
+    with pytest.raises(CloudflareNotFoundError):
+        client.get('/x')
+
+
+def test_body_that_is_not_json_fails_clearly():
+    client, _session, _sleeps = make_client([FakeResponse(200, text='<html>oops</html>', headers={'Content-Type': 'text/html'})])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.get('/x')
+    assert 'not JSON' in str(info.value) and 'text/html' in str(info.value) and '<html>oops</html>' in str(info.value)
+
+
+def test_json_without_envelope_fails_clearly():
+    client, _session, _sleeps = make_client([FakeResponse(200, [1, 2, 3])])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.get('/x')
+    assert 'not the Cloudflare envelope' in str(info.value)
+
+
+def test_result_of_unexpected_type_fails_clearly():
+    client, _session, _sleeps = make_client([ok('a string')])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.result('GET', '/x')
+    assert 'of type str where an object was expected' in str(info.value)
+
+
+def test_a_credential_echoed_by_the_server_is_redacted():
+    client, _session, _sleeps = make_client([failure(403, 10000, 'Authentication error for ' + TOKEN)])
+    with pytest.raises(CloudflareAPIError) as info:
+        client.get('/x')
+    assert TOKEN not in str(info.value)
+    assert '********' in str(info.value)
+
+
+# --- retries --------------------------------------------------------------------------------
+
+def test_429_waits_for_retry_after_then_succeeds():
+    client, session, sleeps = make_client([failure(429, 971, 'Please wait', headers=None), ok([])])
+    session.script[0].headers = {'Retry-After': '7'}
+    client.get('/x')
+    assert sleeps == [7.0]
+    assert len(session.calls) == 2
+
+
+def test_429_is_retried_even_for_post():
+    first = failure(429, 971, 'Please wait')
+    first.headers = {'Retry-After': '1'}
+    client, session, _sleeps = make_client([first, FakeResponse(201, {'success': True, 'errors': [], 'messages': [], 'result': {}})])
+    client.result('POST', '/x', body={'email': 'a@example.com'})
+    assert [c['method'] for c in session.calls] == ['POST', 'POST']
+
+
+def test_429_beyond_the_budget_fails_and_says_how_long_it_waited():
+    responses = []
+    for _ in range(3):
+        response = failure(429, 971, 'Please wait and consider throttling your request speed')
+        response.headers = {'Retry-After': '2'}
+        responses.append(response)
+    client, session, sleeps = make_client(responses, max_retry_wait=5)
+    with pytest.raises(CloudflareRateLimitError) as info:
+        client.get('/x')
+    message = str(info.value)
+    assert sleeps == [2.0, 2.0]
+    assert 'Rate limited' in message and 'HTTP 429' in message and '971' in message
+    assert 'after 2 retries and 4.0 s of waiting' in message
+    assert 'max_retry_wait=5' in message
+    assert len(session.calls) == 3
+
+
+@pytest.mark.parametrize('status', [500, 502, 503, 504])
+def test_transient_status_is_retried_for_get(status):
+    client, session, sleeps = make_client([failure(status, 1000, 'bad gateway'), ok([])])
+    client.get('/x')
+    assert len(session.calls) == 2
+    assert len(sleeps) == 1
+
+
+def test_transient_status_is_not_retried_for_post():
+    client, session, _sleeps = make_client([failure(502, 1000, 'bad gateway')])
+    with pytest.raises(CloudflareAPIError) as info:
+        client.result('POST', '/x', body={})
+    assert len(session.calls) == 1
+    assert 'HTTP 502' in str(info.value)
+
+
+def test_persistent_500_fails_within_the_budget_with_the_status():
+    client, session, sleeps = make_client([failure(500, 1000, 'internal')] * 50, max_retry_wait=10)
+    with pytest.raises(CloudflareAPIError) as info:
+        client.get('/x')
+    assert sum(sleeps) <= 10
+    assert 'HTTP 500' in str(info.value)
+    assert 'gave up after' in str(info.value)
+    assert len(session.calls) == len(sleeps) + 1
+
+
+def test_connection_never_established_is_retried_for_post():
+    client, session, _sleeps = make_client([connection_refused(), FakeResponse(201, {'success': True, 'errors': [], 'messages': [], 'result': {}})])
+    client.result('POST', '/x', body={})
+    assert len(session.calls) == 2
+
+
+def test_read_timeout_is_not_retried_for_post():
+    client, session, _sleeps = make_client([requests.exceptions.ReadTimeout('read timed out')])
+    with pytest.raises(CloudflareTransportError) as info:
+        client.result('POST', '/x', body={})
+    assert len(session.calls) == 1
+    assert 'No answer within timeout' in str(info.value)
+
+
+def test_read_timeout_is_retried_for_patch():
+    client, session, _sleeps = make_client([requests.exceptions.ReadTimeout('read timed out'), ok([])])
+    client.result('PATCH', '/x', body=[], expect=(list,))
+    assert len(session.calls) == 2
+
+
+def test_unreachable_server_fails_after_budget_naming_the_url():
+    client, session, _sleeps = make_client([connection_refused()] * 20, max_retry_wait=3)
+    with pytest.raises(CloudflareTransportError) as info:
+        client.get('/x')
+    assert 'Cannot connect to http://cf.test/client/v4' in str(info.value)
+    assert len(session.calls) >= 2
+
+
+def test_tls_failure_is_not_retried_and_explains_what_to_do():
+    client, session, _sleeps = make_client([requests.exceptions.SSLError('certificate verify failed')])
+    with pytest.raises(CloudflareTransportError) as info:
+        client.get('/x')
+    assert len(session.calls) == 1
+    assert 'validate_certs' in str(info.value) and 'REQUESTS_CA_BUNDLE' in str(info.value)
+
+
+def test_zero_budget_disables_retries():
+    client, session, _sleeps = make_client([failure(503, 1000, 'unavailable')], max_retry_wait=0)
+    with pytest.raises(CloudflareAPIError):
+        client.get('/x')
+    assert len(session.calls) == 1
+
+
+def test_backoff_grows_and_is_capped():
+    assert backoff_delay(0, rand=lambda: 1.0) == 1.0
+    assert backoff_delay(3, rand=lambda: 1.0) == 8.0
+    assert backoff_delay(3, rand=lambda: 0.0) == 4.0
+    assert backoff_delay(30, rand=lambda: 1.0) == 60.0
+
+
+def test_retry_after_as_seconds_and_as_http_date():
+    assert parse_retry_after('12') == 12.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after('soon') is None
+    assert parse_retry_after('Thu, 01 Jan 2026 00:01:00 GMT', now=1767225600.0) == 60.0
+
+
+# --- pagination -----------------------------------------------------------------------------
+
+def page(items, page_number, total_pages):
+    return ok(items, result_info={'page': page_number, 'per_page': 1000, 'count': len(items), 'total_pages': total_pages})
+
+
+def test_pagination_stops_at_total_pages_without_an_extra_request():
+    client, session, _sleeps = make_client([page([{'id': 'a'}], 1, 3), page([{'id': 'b'}], 2, 3), page([{'id': 'c'}], 3, 3)])
+    assert [u['id'] for u in client.paginate('/users')] == ['a', 'b', 'c']
+    assert [c['params']['page'] for c in session.calls] == [1, 2, 3]
+    assert all(c['params']['per_page'] == 1000 for c in session.calls)
+
+
+def test_pagination_without_result_info_stops_at_the_empty_page():
+    client, session, _sleeps = make_client([ok([{'id': 'a'}]), ok([{'id': 'b'}]), ok([])])
+    assert [u['id'] for u in client.paginate('/users')] == ['a', 'b']
+    assert len(session.calls) == 3
+
+
+def test_pagination_stops_at_an_empty_page_before_total_pages():
+    client, session, _sleeps = make_client([page([{'id': 'a'}], 1, 5), page([], 2, 5)])
+    assert [u['id'] for u in client.paginate('/users')] == ['a']
+    assert len(session.calls) == 2
+
+
+def test_pagination_that_repeats_a_page_fails_instead_of_looping():
+    client, _session, _sleeps = make_client([ok([{'id': 'a'}]), ok([{'id': 'a'}])])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.paginate('/users')
+    assert 'not advancing' in str(info.value)
+
+
+def test_pagination_keeps_filters_and_applies_keep():
+    client, session, _sleeps = make_client([page([{'id': 'a', 'name': 'A'}], 1, 1)])
+    assert client.paginate('/users', params={'email': 'a@example.com'}, keep=lambda u: u['id']) == ['a']
+    assert session.calls[0]['params']['email'] == 'a@example.com'
+
+
+# --- options and credentials ---------------------------------------------------------------
+
+def test_token_from_options_wins_over_environment_key_pair():
+    headers, secrets = resolve_credentials({'api_token': 't'}, {'CLOUDFLARE_EMAIL': 'e@x.io', 'CLOUDFLARE_API_KEY': 'k'})
+    assert headers == {'Authorization': 'Bearer t'} and secrets == ('t',)
+
+
+def test_key_pair_from_options_wins_over_environment_token():
+    headers, _secrets = resolve_credentials({'api_email': 'e@x.io', 'api_key': 'k'}, {'CLOUDFLARE_API_TOKEN': 't'})
+    assert headers == {'X-Auth-Email': 'e@x.io', 'X-Auth-Key': 'k'}
+
+
+def test_both_schemes_in_options_is_an_error():
+    with pytest.raises(ConfigError, match='mutually exclusive'):
+        resolve_credentials({'api_token': 't', 'api_key': 'k'}, {})
+
+
+def test_credentials_from_environment_only():
+    headers, _secrets = resolve_credentials({}, {'CLOUDFLARE_API_TOKEN': 't'})
+    assert headers == {'Authorization': 'Bearer t'}
+    headers, _secrets = resolve_credentials({}, {'CLOUDFLARE_EMAIL': 'e@x.io', 'CLOUDFLARE_API_KEY': 'k'})
+    assert headers == {'X-Auth-Email': 'e@x.io', 'X-Auth-Key': 'k'}
+
+
+def test_no_credentials_says_what_to_set():
+    with pytest.raises(ConfigError) as info:
+        resolve_credentials({}, {})
+    assert 'api_token' in str(info.value) and 'CLOUDFLARE_API_TOKEN' in str(info.value) and 'CLOUDFLARE_EMAIL' in str(info.value)
+
+
+@pytest.mark.parametrize('params,missing', [({'api_email': 'e@x.io'}, 'api_key'), ({'api_key': 'k'}, 'api_email')])
+def test_half_a_pair_says_what_is_missing(params, missing):
+    with pytest.raises(ConfigError) as info:
+        resolve_credentials(params, {})
+    assert 'set %s' % missing in str(info.value)
+
+
+def test_half_a_pair_is_completed_from_the_environment():
+    headers, _secrets = resolve_credentials({'api_key': 'k'}, {'CLOUDFLARE_EMAIL': 'e@x.io'})
+    assert headers == {'X-Auth-Email': 'e@x.io', 'X-Auth-Key': 'k'}
+
+
+@pytest.mark.parametrize('account_id', [None, '', 'abc', '023e105f4ecef8ad9ca31a8372d0c35', '023e105f4ecef8ad9ca31a8372d0c353x', 'g' * 32])
+def test_bad_account_id_is_refused(account_id):
+    with pytest.raises(ConfigError, match='account_id'):
+        validate_connection({'account_id': account_id, 'api_base_url': 'https://x'})
+
+
+@pytest.mark.parametrize('url', ['', 'ftp://x', 'api.cloudflare.com/client/v4', 'http://'])
+def test_bad_base_url_is_refused(url):
+    with pytest.raises(ConfigError, match='api_base_url'):
+        validate_connection({'account_id': ACCOUNT, 'api_base_url': url})
+
+
+def test_user_agent_names_the_collection_and_version():
+    client, _session, _sleeps = make_client([])
+    assert client.session.headers['User-Agent'] == 'cloudflare_ops.zero_trust/%s' % COLLECTION_VERSION
+
+
+def test_version_matches_galaxy_yml():
+    import os
+    galaxy = os.path.join(os.path.dirname(_api.__file__), '..', '..', 'galaxy.yml')
+    with open(galaxy) as handle:
+        versions = [line.split(':', 1)[1].strip() for line in handle if line.startswith('version:')]
+    assert versions == [COLLECTION_VERSION]
