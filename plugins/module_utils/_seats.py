@@ -52,7 +52,11 @@ def keep_seat_fields(user):
 
 
 def _lower(value):
-    return value.lower() if isinstance(value, str) else None
+    """``value`` in lower case, as the same object when it already is (50,000 fewer copies of each key)."""
+    if not isinstance(value, str):
+        return None
+    lowered = value.lower()
+    return value if lowered == value else lowered
 
 
 # --- the wanted items -----------------------------------------------------------------------
@@ -67,7 +71,7 @@ class ItemSpec(object):
         self.index = index          # position in `seats`, None for the single form
         self.kind = kind            # 'seat_uid', 'email' or 'user_id'
         self.value = value          # as the user wrote it
-        self.key = value.lower()    # what it is matched with (emails and UUIDs ignore case)
+        self.key = _lower(value)    # what it is matched with (emails and UUIDs ignore case)
         self.access_seat = access_seat
         self.gateway_seat = gateway_seat
 
@@ -111,38 +115,37 @@ def parse_items(raw_items, single=False):
     same identifier with different flags. Every offending item is named, in order.
     """
     items, errors = [], []
+    first, repeats = {}, {}     # (kind, key) -> first item; -> every item, for identifiers given twice
     for position, raw in enumerate(raw_items):
         index = None if single else position
         if not isinstance(raw, dict):
             errors.append('%s: must be a dictionary, got %s' % (_raw_label(index, {}), type(raw).__name__))
             continue
-        given = [k for k in IDENTIFIERS if raw.get(k) is not None]
+        get = raw.get
+        given = [(kind, get(kind)) for kind in IDENTIFIERS if get(kind) is not None]
         if len(given) != 1:
-            what = 'none' if not given else ' and '.join(given)
+            what = 'none' if not given else ' and '.join(kind for kind, _value in given)
             if single:
                 errors.append('give exactly one of seat_uid, email or user_id, got %s' % what)
             else:
                 errors.append('%s: give exactly one of seat_uid, email or user_id, got %s' % (_raw_label(index, raw), what))
             continue
-        kind = given[0]
-        value = raw[kind]
+        kind, value = given[0]
         if not isinstance(value, str):
             value = str(value)
         problem = _identifier_problem(kind, value)
         if problem:
             errors.append(problem if single else 'seats[%d]: %s' % (position, problem))
             continue
-        items.append(ItemSpec(index, kind, value, raw.get('access_seat'), raw.get('gateway_seat')))
-    if not single:
-        errors.extend(_conflicts(_group(items, lambda item: (item.kind, item.key)), 'repeat the same identifier'))
+        item = ItemSpec(index, kind, value, get('access_seat'), get('gateway_seat'))
+        items.append(item)
+        ident = (kind, item.key)
+        if ident in first:
+            repeats.setdefault(ident, [first[ident]]).append(item)
+        else:
+            first[ident] = item
+    errors.extend(_conflicts(repeats.values(), 'repeat the same identifier'))
     return items, errors
-
-
-def _group(items, keyfunc):
-    groups = {}
-    for item in items:
-        groups.setdefault(keyfunc(item), []).append(item)
-    return [group for group in groups.values() if len(group) > 1]
 
 
 def _conflicts(groups, how):
@@ -181,37 +184,43 @@ def lookup_one_by_one(items, exclusive):
 # --- the current state ----------------------------------------------------------------------
 
 
+# The user field behind each kind of identifier, and how an unknown one is reported.
+FIELD_OF = {'seat_uid': 'seat_uid', 'email': 'email', 'user_id': 'id'}
+UNKNOWN = {'seat_uid': 'no user has this seat_uid', 'email': 'no user has this email', 'user_id': 'no user has this id'}
+
+
 class SeatIndex(object):
-    """The current users, indexed by seat_uid, email and id (all lower-cased)."""
+    """The current users, indexed (lower-cased) by the kinds of identifier the items use.
+
+    A table is built on first use only: 50,000 users named by email need no seat_uid or id table.
+    """
 
     def __init__(self, users):
         self.users = users
-        self.by_seat_uid = {}
-        self.by_email = {}
-        self.by_id = {}
-        self.ambiguous = {'seat_uid': set(), 'email': set(), 'user_id': set()}
-        for user in users:
-            self._add(self.by_seat_uid, 'seat_uid', _lower(user.get('seat_uid')), user)
-            self._add(self.by_email, 'email', _lower(user.get('email')), user)
-            self._add(self.by_id, 'user_id', _lower(user.get('id')), user)
+        self._tables = {}
+        self._ambiguous = {}
 
-    def _add(self, table, kind, key, user):
-        if key is None:
-            return
-        if key in table and table[key] is not user:
-            self.ambiguous[kind].add(key)
-        else:
-            table[key] = user
+    def _table(self, kind):
+        if kind not in self._tables:
+            table, ambiguous, field = {}, set(), FIELD_OF[kind]
+            for user in self.users:
+                key = _lower(user.get(field))
+                if key is None:
+                    continue
+                if key in table:
+                    ambiguous.add(key)
+                else:
+                    table[key] = user
+            self._tables[kind], self._ambiguous[kind] = table, ambiguous
+        return self._tables[kind]
 
     def find(self, item):
         """(user, None) or (None, why not)."""
-        table = {'seat_uid': self.by_seat_uid, 'email': self.by_email, 'user_id': self.by_id}[item.kind]
-        if item.key in self.ambiguous[item.kind]:
-            return None, 'matches more than one user'
-        user = table.get(item.key)
+        user = self._table(item.kind).get(item.key)
         if user is None:
-            what = {'seat_uid': 'has this seat_uid', 'email': 'has this email', 'user_id': 'has this id'}[item.kind]
-            return None, 'no user %s' % what
+            return None, UNKNOWN[item.kind]
+        if item.key in self._ambiguous[item.kind]:
+            return None, 'matches more than one user'
         return user, None
 
 
@@ -253,9 +262,13 @@ class Plan(object):
     def changed(self):
         return bool(self.changes)
 
+    def patch_items(self):
+        """The PATCH items one at a time (patch_seats builds the body from them: no second copy)."""
+        for c in self.changes:
+            yield {'seat_uid': c.user['seat_uid'], 'access_seat': c.access_seat, 'gateway_seat': c.gateway_seat}
+
     def patch_body(self):
-        return [{'seat_uid': c.user['seat_uid'], 'access_seat': c.access_seat, 'gateway_seat': c.gateway_seat}
-                for c in self.changes]
+        return list(self.patch_items())
 
     def summary(self):
         return {'addressed': self.addressed, 'changed': len(self.changes),
@@ -273,35 +286,35 @@ def make_plan(index, items, exclusive=False, single=False):
     (they must not disagree); under ``exclusive`` every other seat holder is released.
     """
     errors = []
-    targets = {}        # user key -> [user, items]
+    targets, more = {}, {}      # user key -> (user, first item); -> every item, for users named twice
     for item in items:
         user, why = index.find(item)
         if user is None:
             errors.append('%s: %s' % (item.label, why))
             continue
-        entry = targets.get(user_key(user))
-        if entry is None:
-            targets[user_key(user)] = [user, [item]]
+        key = user_key(user)
+        if key in targets:
+            more.setdefault(key, [targets[key][1]]).append(item)
         else:
-            entry[1].append(item)
+            targets[key] = (user, item)
     # Items with different identifiers can name the same seat: they must agree too.
-    errors.extend(_conflicts([entry[1] for entry in targets.values() if len(entry[1]) > 1], 'address the same seat'))
+    errors.extend(_conflicts(more.values(), 'address the same seat'))
 
     changes = []
     single_result = None
-    for user, wanted in targets.values():
+    for key, (user, item) in targets.items():
         access, gateway = user.get('access_seat') is True, user.get('gateway_seat') is True
         new_access, new_gateway = access, gateway
-        for item in wanted:
-            if item.access_seat is not None:
-                new_access = bool(item.access_seat)
-            if item.gateway_seat is not None:
-                new_gateway = bool(item.gateway_seat)
+        for wanted in more.get(key, (item,)):
+            if wanted.access_seat is not None:
+                new_access = bool(wanted.access_seat)
+            if wanted.gateway_seat is not None:
+                new_gateway = bool(wanted.gateway_seat)
         if single:
             single_result = (user, new_access, new_gateway)
-        if (new_access, new_gateway) != (access, gateway):
+        if new_access is not access or new_gateway is not gateway:
             if not user.get('seat_uid'):
-                errors.append('%s: the user has no seat_uid, so its seat cannot be changed' % wanted[0].label)
+                errors.append('%s: the user has no seat_uid, so its seat cannot be changed' % item.label)
                 continue
             changes.append(Change(user, new_access, new_gateway))
 
@@ -443,15 +456,16 @@ def run_seats(module, client):
             result['diff'] = {'before': [], 'after': []}
         return result
 
-    users = read_users(client, items, exclusive)
-    plan = make_plan(SeatIndex(users), items, exclusive=exclusive, single=single)
+    plan = make_plan(SeatIndex(read_users(client, items, exclusive)), items, exclusive=exclusive, single=single)
+    # From here on only the plan's changed users are held: the rest of the account is freed before the PATCH.
+    del items
     if plan.errors:
         raise ConfigError(plan_errors_message(plan.errors))
 
     applied = None
     if plan.changes and not module.check_mode:
         try:
-            applied = applied_flags(patch_seats(client, plan.patch_body()))
+            applied = applied_flags(patch_seats(client, plan.patch_items()))
         except CloudflareError as exc:
             # Say which request failed and that it was the task's only write; run_module reports the rest.
             exc.message = 'The PATCH of %d seat%s failed (the only write of this task): %s' % (

@@ -188,6 +188,14 @@ def list_filters(params):
     return dict((key, params[key]) for key in ('email', 'name', 'search') if params.get(key) is not None)
 
 
+def info_record(user):
+    """A user as cloudflare_zt_user_info reports it: the API's fields, both seat flags always there."""
+    record = user_record(user)
+    record['access_seat'] = bool(user.get('access_seat'))
+    record['gateway_seat'] = bool(user.get('gateway_seat'))
+    return sorted_record(record)
+
+
 def filter_users(users, user_id=None, email=None, name=None, seat=None):
     """The users that match every given filter exactly, in the order they came.
 
@@ -247,4 +255,4 @@ def run_user_info(module, client):
         users = list_users(client, **list_filters(params))
     users = filter_users(users, user_id=user_id, email=params.get('email'), name=params.get('name'),
                          seat=params.get('seat'))
-    return {'changed': False, 'users': [sorted_record(user_record(user)) for user in users]}
+    return {'changed': False, 'users': [info_record(user) for user in users]}

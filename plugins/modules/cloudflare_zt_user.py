@@ -65,7 +65,7 @@ options:
 notes:
   - "Token permissions: C(Access: Audit Logs Read) to read users; C(Zero Trust: Seats Write) to rename a user.
     Cloudflare documents no token permission group for creating and deleting users."
-  - A user is never renamed by changing its email; the API does not allow it.
+  - The email of an existing user cannot be changed; the API does not allow it.
 seealso:
   - module: cloudflare_ops.zero_trust.cloudflare_zt_user_info
   - module: cloudflare_ops.zero_trust.cloudflare_zt_seat

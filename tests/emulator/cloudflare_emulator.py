@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Local, stateful emulator of the Cloudflare Zero Trust Access users and seats API.
 
 The API is served under ``/client/v4`` (base URL ``http://HOST:PORT/client/v4``) and follows the
@@ -26,6 +26,10 @@ Standard library only; runnable as a script and importable (see :func:`make_serv
 """
 
 from __future__ import annotations
+
+# An HTTP emulator is a flat set of request handlers; pylint's size heuristics don't help it.
+# pylint: disable=too-many-lines,too-many-arguments,too-many-positional-arguments,too-many-locals
+# pylint: disable=too-many-branches,too-many-return-statements,too-many-instance-attributes
 
 import argparse
 import contextlib
@@ -97,7 +101,9 @@ _FAULT_BEHAVIOURS = ("status", "raw_body", "success_false", "drop_result_info", 
 
 def format_time(moment: datetime) -> str:
     """Format a datetime as ISO 8601 UTC with microseconds and a ``Z`` suffix."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds") + "Z"
 
 
 def utc_now() -> str:
@@ -123,14 +129,14 @@ def generate_user_specs(count: int) -> list:
     """
     users = []
     for index in range(1, count + 1):
-        email = "user%05d@example.com" % index
+        email = f"user{index:05d}@example.com"
         kind = index % 3
         created = BASE_TIME + timedelta(seconds=index)
         users.append({
             "id": user_id_for(email),
             "seat_uid": seat_uid_for(email),
             "email": email,
-            "name": "User %05d" % index,
+            "name": f"User {index:05d}",
             "access_seat": kind in (1, 2),
             "gateway_seat": kind == 2,
             "active_device_count": 1 if kind == 2 else 0,
@@ -181,33 +187,33 @@ def _no_route(api_path: str) -> ApiError:
 def _validate_user_spec(spec, position: int) -> dict:
     """Turn one user object of a users file / reset body into a complete user record."""
     if not isinstance(spec, dict):
-        raise ValueError("user #%d is not a JSON object" % position)
+        raise ValueError(f"user #{position} is not a JSON object")
     email = spec.get("email")
     if not isinstance(email, str) or not EMAIL_RE.match(email):
-        raise ValueError("user #%d: 'email' must be an email address" % position)
+        raise ValueError(f"user #{position}: 'email' must be an email address")
     name = spec.get("name", "")
     if not isinstance(name, str):
-        raise ValueError("user #%d: 'name' must be a string" % position)
+        raise ValueError(f"user #{position}: 'name' must be a string")
     record = {"email": email, "name": name}
     for flag in ("access_seat", "gateway_seat"):
         value = spec.get(flag, False)
         if not isinstance(value, bool):
-            raise ValueError("user #%d: %r must be a boolean" % (position, flag))
+            raise ValueError(f"user #{position}: {flag!r} must be a boolean")
         record[flag] = value
     user_id = spec.get("id") or spec.get("uid") or user_id_for(email)
     seat_uid = spec.get("seat_uid") or seat_uid_for(email)
     for label, value in (("id", user_id), ("seat_uid", seat_uid)):
         if not isinstance(value, str) or not UUID_RE.match(value):
-            raise ValueError("user #%d: %r must be a UUID" % (position, label))
+            raise ValueError(f"user #{position}: {label!r} must be a UUID")
     devices = spec.get("active_device_count", 1 if record["gateway_seat"] else 0)
     if isinstance(devices, bool) or not isinstance(devices, int) or devices < 0:
-        raise ValueError("user #%d: 'active_device_count' must be a non-negative integer" % position)
+        raise ValueError(f"user #{position}: 'active_device_count' must be a non-negative integer")
     created = spec.get("created_at", format_time(BASE_TIME))
     updated = spec.get("updated_at", created)
     login = spec.get("last_successful_login", created)
     for label, value in (("created_at", created), ("updated_at", updated), ("last_successful_login", login)):
         if not isinstance(value, str):
-            raise ValueError("user #%d: %r must be a string" % (position, label))
+            raise ValueError(f"user #{position}: {label!r} must be a string")
     return _make_record(user_id.lower(), seat_uid.lower(), record, devices, created, updated, login)
 
 
@@ -233,6 +239,7 @@ class EmulatorState:
     def __init__(self, account_id: str = DEFAULT_ACCOUNT_ID, max_per_page: int = DEFAULT_MAX_PER_PAGE):
         self.account_id = account_id
         self.max_per_page = max_per_page
+        self.initial_max_per_page = max_per_page
         self.lock = threading.RLock()
         self._users: dict = {}
         self._by_seat: dict = {}
@@ -250,11 +257,11 @@ class EmulatorState:
         for position, spec in enumerate(specs):
             record = _validate_user_spec(spec, position)
             if record["id"] in users:
-                raise ValueError("user #%d: duplicate id %s" % (position, record["id"]))
+                raise ValueError(f"user #{position}: duplicate id {record['id']}")
             if record["seat_uid"] in by_seat:
-                raise ValueError("user #%d: duplicate seat_uid %s" % (position, record["seat_uid"]))
+                raise ValueError(f"user #{position}: duplicate seat_uid {record['seat_uid']}")
             if record["email"].lower() in by_email:
-                raise ValueError("user #%d: duplicate email %s" % (position, record["email"]))
+                raise ValueError(f"user #{position}: duplicate email {record['email']}")
             users[record["id"]] = record
             by_seat[record["seat_uid"]] = record["id"]
             by_email[record["email"].lower()] = record["id"]
@@ -276,12 +283,15 @@ class EmulatorState:
         return len(users)
 
     def reset(self, body: dict) -> int:
-        """Apply a ``/__emulator__/reset`` body: replace users, clear the log and the faults."""
+        """Apply a ``/__emulator__/reset`` body: replace users, clear the log and the faults.
+
+        ``max_per_page`` falls back to the server's start-up value when the body does not give it.
+        """
         if not isinstance(body, dict):
             raise ValueError("reset body must be a JSON object")
         if "users" in body and "generate" in body:
             raise ValueError("give either 'users' or 'generate', not both")
-        max_per_page = body.get("max_per_page", self.max_per_page)
+        max_per_page = body.get("max_per_page", self.initial_max_per_page)
         if isinstance(max_per_page, bool) or not isinstance(max_per_page, int) or max_per_page < 1:
             raise ValueError("'max_per_page' must be a positive integer")
         generate = body.get("generate")
@@ -429,9 +439,9 @@ class EmulatorState:
             for index, item in enumerate(body):
                 problem = _seat_item_problem(item)
                 if problem is None and item["seat_uid"].lower() not in self._by_seat:
-                    errors.append({"code": CODE_UNKNOWN_SEAT, "message": "body[%d]: unknown seat_uid %r" % (index, item["seat_uid"])})
+                    errors.append({"code": CODE_UNKNOWN_SEAT, "message": f"body[{index}]: unknown seat_uid {item['seat_uid']!r}"})
                 elif problem is not None:
-                    errors.append({"code": CODE_INVALID, "message": "Invalid request: body[%d]%s: %s" % (index, _seat_label(item), problem)})
+                    errors.append({"code": CODE_INVALID, "message": f"Invalid request: body[{index}]{_seat_label(item)}: {problem}"})
             if errors:
                 raise ApiError.many(400, errors)
             now = utc_now()
@@ -519,7 +529,7 @@ class EmulatorState:
     def list_faults(self) -> list:
         """Return the queued rules with their remaining times."""
         with self.lock:
-            return [dict(rule) for rule, _ in self.faults]
+            return [dict(rule) for rule, _pattern in self.faults]
 
     def take_fault(self, method: str, path: str) -> dict | None:
         """Return (a copy of) the first rule matching this request, decrementing its times."""
@@ -577,42 +587,42 @@ def _positive_int(query: dict, key: str, default: int) -> int:
 def _parse_fault(rule, index: int) -> tuple:
     """Validate one fault rule; return (normalised rule, compiled path pattern or None)."""
     if not isinstance(rule, dict):
-        raise ValueError("fault #%d is not a JSON object" % index)
+        raise ValueError(f"fault #{index} is not a JSON object")
     out = dict(rule)
     method = out.get("method")
     if method is not None:
         if not isinstance(method, str):
-            raise ValueError("fault #%d: 'method' must be a string" % index)
+            raise ValueError(f"fault #{index}: 'method' must be a string")
         out["method"] = method.upper()
     pattern = None
     if out.get("path") is not None:
         if not isinstance(out["path"], str):
-            raise ValueError("fault #%d: 'path' must be a regular expression string" % index)
+            raise ValueError(f"fault #{index}: 'path' must be a regular expression string")
         try:
             pattern = re.compile(out["path"])
         except re.error as exc:
-            raise ValueError("fault #%d: bad 'path' regex: %s" % (index, exc)) from None
+            raise ValueError(f"fault #{index}: bad 'path' regex: {exc}") from None
     times = out.get("times", 1)
     if isinstance(times, bool) or not isinstance(times, int) or times == 0 or times < -1:
-        raise ValueError("fault #%d: 'times' must be a positive integer or -1" % index)
+        raise ValueError(f"fault #{index}: 'times' must be a positive integer or -1")
     out["times"] = times
     behaviours = [key for key in _FAULT_BEHAVIOURS if key in out]
     if len(behaviours) > 1 and not (behaviours == ["status", "raw_body"]):
-        raise ValueError("fault #%d: give one behaviour of %s" % (index, ", ".join(_FAULT_BEHAVIOURS)))
+        raise ValueError(f"fault #{index}: give one behaviour of {', '.join(_FAULT_BEHAVIOURS)}")
     if not behaviours and "delay" not in out:
-        raise ValueError("fault #%d: no behaviour (status, delay, raw_body, success_false, drop_result_info, result_info)" % index)
+        raise ValueError(f"fault #{index}: no behaviour (status, delay, raw_body, success_false, drop_result_info, result_info)")
     if "delay" in out and (isinstance(out["delay"], bool) or not isinstance(out["delay"], (int, float)) or out["delay"] < 0):
-        raise ValueError("fault #%d: 'delay' must be a non-negative number of seconds" % index)
+        raise ValueError(f"fault #{index}: 'delay' must be a non-negative number of seconds")
     if "status" in out and (isinstance(out["status"], bool) or not isinstance(out["status"], int) or not 100 <= out["status"] <= 599):
-        raise ValueError("fault #%d: 'status' must be an HTTP status code" % index)
+        raise ValueError(f"fault #{index}: 'status' must be an HTTP status code")
     if "retry_after" in out and (isinstance(out["retry_after"], bool) or not isinstance(out["retry_after"], (int, float))):
-        raise ValueError("fault #%d: 'retry_after' must be a number of seconds" % index)
+        raise ValueError(f"fault #{index}: 'retry_after' must be a number of seconds")
     if "errors" in out and not isinstance(out["errors"], list):
-        raise ValueError("fault #%d: 'errors' must be a list" % index)
+        raise ValueError(f"fault #{index}: 'errors' must be a list")
     if "raw_body" in out and not isinstance(out["raw_body"], str):
-        raise ValueError("fault #%d: 'raw_body' must be a string" % index)
+        raise ValueError(f"fault #{index}: 'raw_body' must be a string")
     if "result_info" in out and not isinstance(out["result_info"], dict):
-        raise ValueError("fault #%d: 'result_info' must be an object" % index)
+        raise ValueError(f"fault #{index}: 'result_info' must be an object")
     return out, pattern
 
 
@@ -621,14 +631,14 @@ def default_fault_errors(status: int, api_path: str) -> list:
     if status == 429:
         return [{"code": CODE_RATE_LIMIT, "message": "Please wait and consider throttling your request speed"}]
     if status >= 500:
-        return [{"code": 10002, "message": "An unknown error has occurred (HTTP %d)" % status}]
+        return [{"code": 10002, "message": f"An unknown error has occurred (HTTP {status})"}]
     if status in (401, 403):
         return [{"code": CODE_AUTH, "message": "Authentication error"}]
     if status == 404:
         return [{"code": CODE_BAD_OBJECT, "message": f"Could not route to {api_path}, perhaps your object identifier is invalid?"}]
     if status == 409:
         return [{"code": CODE_DUPLICATE, "message": "Conflict"}]
-    return [{"code": 1000, "message": "Emulated failure (HTTP %d)" % status}]
+    return [{"code": 1000, "message": f"Emulated failure (HTTP {status})"}]
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -656,7 +666,7 @@ class EmulatorServer(ThreadingHTTPServer):
         host = self.server_address[0]
         if ":" in host:
             host = f"[{host}]"
-        return "%s://%s:%d%s" % ("https" if self.ssl_context else "http", host, self.port, API_PREFIX)
+        return f"{'https' if self.ssl_context else 'http'}://{host}:{self.port}{API_PREFIX}"
 
     @property
     def root_url(self) -> str:
@@ -687,6 +697,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     server_version = "cloudflare-emulator/1.0"
     sys_version = ""
     timeout = 120
+    disable_nagle_algorithm = True
     server: EmulatorServer
 
     # pylint: disable=invalid-name
@@ -815,13 +826,13 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             entry["fault"] = True
             if fault.get("delay"):
                 time.sleep(float(fault["delay"]))
+            headers = {}
+            if "retry_after" in fault:
+                retry = fault["retry_after"]
+                headers["Retry-After"] = str(int(retry)) if float(retry).is_integer() else str(retry)
             if "raw_body" in fault:
-                return fault.get("status", 200), fault["raw_body"].encode("utf-8"), "text/html; charset=utf-8", {}
+                return fault.get("status", 200), fault["raw_body"].encode("utf-8"), "text/html; charset=utf-8", headers
             if "status" in fault:
-                headers = {}
-                if "retry_after" in fault:
-                    retry = fault["retry_after"]
-                    headers["Retry-After"] = str(int(retry)) if float(retry).is_integer() else str(retry)
                 errors = fault.get("errors") or default_fault_errors(fault["status"], api_path)
                 return fault["status"], _dumps(failure_envelope(errors)), "application/json", headers
             if fault.get("success_false"):
@@ -982,7 +993,7 @@ def make_server(host: str = "127.0.0.1", port: int = 0, *, account_id: str = DEF
 def start_server(**kwargs) -> tuple:
     """Create a server (see :func:`make_server`) and serve it on a daemon thread; return (server, thread)."""
     server = make_server(**kwargs)
-    thread = threading.Thread(target=server.serve_forever, name="cloudflare-emulator", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="cloudflare-emulator", daemon=True)
     thread.start()
     return server, thread
 
@@ -1046,12 +1057,12 @@ def main(argv: list | None = None) -> int:
     if args.port_file:
         temporary = args.port_file + ".tmp"
         with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write("%d\n" % server.port)
+            handle.write(f"{server.port}\n")
         os.replace(temporary, args.port_file)
-    sys.stdout.write("cloudflare emulator: %d users, listening on %s\n" % (server.state.user_count(), server.base_url))
+    sys.stdout.write(f"cloudflare emulator: {server.state.user_count()} users, listening on {server.base_url}\n")
     sys.stdout.flush()
     try:
-        server.serve_forever()
+        server.serve_forever(poll_interval=0.1)
     except KeyboardInterrupt:
         pass
     finally:

@@ -173,7 +173,7 @@ def test_429_is_retried_even_for_post():
 
 def test_429_beyond_the_budget_fails_and_says_how_long_it_waited():
     responses = []
-    for _ in range(3):
+    for dummy in range(3):
         response = failure(429, 971, 'Please wait and consider throttling your request speed')
         response.headers = {'Retry-After': '2'}
         responses.append(response)

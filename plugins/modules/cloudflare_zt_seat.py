@@ -1,0 +1,272 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cloudflare_zt_seat
+short_description: Assign and release Cloudflare Zero Trust seats, one or thousands in one task
+version_added: 0.1.0
+author: cloudflare_ops maintainers (@cloudflare-ops)
+description:
+  - Sets the C(access_seat) and C(gateway_seat) flags of Cloudflare Zero Trust seats, the way the dashboard's
+    "remove from seat" does. Both flags false releases the seat; the user record stays.
+  - The single form addresses one seat by exactly one of O(seat_uid), O(email) or O(user_id).
+  - The bulk form, O(seats), addresses any number of seats in one task. With O(exclusive=true) every seat holder
+    not listed in O(seats) is released too, which keeps the seat assignments of an account as code.
+  - The module reads the current state, plans, checks the whole plan, then sends B(at most one) C(PATCH) holding
+    only the seats whose flags change. When nothing changes it sends no write.
+  - "The PATCH is one request. If it fails, the task fails with Cloudflare's error codes and messages
+    (in the C(failure) result), and nothing else was written by the task. Cloudflare does not document whether a failed
+    PATCH can have applied part of its array: run the task again, it reads the state afresh and sends only what
+    is still different."
+extends_documentation_fragment:
+  - cloudflare_ops.zero_trust.cloudflare
+  - cloudflare_ops.zero_trust.cloudflare.actiongroup
+  - cloudflare_ops.zero_trust.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Check mode reads the current state like a real run and returns the same RV(seats), RV(summary) and diff,
+        but sends no PATCH.
+  diff_mode:
+    support: full
+    details:
+      - The diff has C(before) and C(after) lists of the seats that change, sorted by email.
+options:
+  seat_uid:
+    description:
+      - The seat to change, by its seat identifier (the C(seat_uid) of the user record).
+      - Single form. Exactly one of O(seat_uid), O(email) and O(user_id); mutually exclusive with O(seats).
+      - The API cannot filter users by seat, so this option always lists the whole account.
+    type: str
+  email:
+    description:
+      - The seat to change, by the email of its user. Matched exactly, ignoring letter case.
+      - Single form. Exactly one of O(seat_uid), O(email) and O(user_id); mutually exclusive with O(seats).
+    type: str
+  user_id:
+    description:
+      - The seat to change, by the identifier (a UUID) of its user.
+      - Single form. Exactly one of O(seat_uid), O(email) and O(user_id); mutually exclusive with O(seats).
+    type: str
+  access_seat:
+    description:
+      - Whether the user holds an Access seat.
+      - Single form; give O(access_seat), O(gateway_seat) or both. A flag left out keeps its current value.
+      - Both false releases the seat.
+    type: bool
+  gateway_seat:
+    description:
+      - Whether the user holds a Gateway seat.
+      - Single form; give O(access_seat), O(gateway_seat) or both. A flag left out keeps its current value.
+    type: bool
+  seats:
+    description:
+      - The bulk form, a list of seats; mutually exclusive with the single form's options.
+      - Each item names its seat by exactly one of O(seats[].seat_uid), O(seats[].email) and O(seats[].user_id).
+      - Every item is resolved and checked before anything is written. If an identifier matches no user, if an
+        item has no identifier or two, or if two items for the same seat disagree on a flag, the task fails,
+        names every offending item by its index and identifier, and writes nothing.
+      - Items that name the same seat and agree are merged.
+    type: list
+    elements: dict
+    suboptions:
+      seat_uid:
+        description: The seat, by its seat identifier.
+        type: str
+      email:
+        description: The seat, by the email of its user (exact match, ignoring letter case).
+        type: str
+      user_id:
+        description: The seat, by the identifier (a UUID) of its user.
+        type: str
+      access_seat:
+        description:
+          - Whether the user holds an Access seat. Left out, it keeps its current value.
+        type: bool
+      gateway_seat:
+        description:
+          - Whether the user holds a Gateway seat. Left out, it keeps its current value.
+          - An item with neither flag changes nothing; under O(exclusive=true) its seat counts as listed and is kept.
+        type: bool
+  exclusive:
+    description:
+      - With V(true), every user who holds a seat (Access or Gateway) and is not named in O(seats) is released
+        (both flags set to false) in the same PATCH.
+      - Requires O(seats). Run it in check mode first and read RV(summary) and RV(seats).
+    type: bool
+    default: false
+  allow_release_all:
+    description:
+      - Confirms that an empty O(seats) with O(exclusive=true) is meant to release every seat of the account.
+      - Without it, that combination fails before any request.
+    type: bool
+    default: false
+notes:
+  - "Requests: a task lists the account's users once (one C(GET) per 1000 users), then sends at most one C(PATCH).
+    When the task names users by at most 5 distinct emails and user ids and nothing else (single form, or O(seats)
+    without O(exclusive) and without O(seats[].seat_uid)), it looks them up one by one instead: one C(GET) per user
+    id, one C(GET) per email (two if the API leaves out pagination details), whatever the size of the account."
+  - Cloudflare allows 1200 requests per five minutes; a task over 10,000 seats costs about 11 requests.
+  - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Zero Trust: Seats Write) for the PATCH."
+  - Releasing a seat also removes the user's device registrations (Cloudflare's behaviour). The user takes a seat
+    again the next time they authenticate.
+seealso:
+  - module: cloudflare_ops.zero_trust.cloudflare_zt_user_info
+  - name: Update a user seat (Cloudflare API)
+    description: The PATCH endpoint this module uses.
+    link: https://developers.cloudflare.com/api/resources/zero_trust/subresources/seats/methods/edit/
+'''
+
+EXAMPLES = r'''
+- name: Manage Zero Trust seats
+  module_defaults:
+    group/cloudflare_ops.zero_trust.cloudflare:
+      api_token: "{{ cloudflare_api_token }}"
+      account_id: "{{ cloudflare_account_id }}"
+  block:
+    - name: Release the seat of a leaver
+      cloudflare_ops.zero_trust.cloudflare_zt_seat:
+        email: leaver@example.com
+        access_seat: false
+        gateway_seat: false
+
+    - name: Take the Gateway seat of one user, keep the Access seat as it is
+      cloudflare_ops.zero_trust.cloudflare_zt_seat:
+        user_id: 5f1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8
+        gateway_seat: false
+
+    - name: Set many seats from a variable in one task (one list, one PATCH)
+      cloudflare_ops.zero_trust.cloudflare_zt_seat:
+        seats: "{{ seat_assignments }}"
+      vars:
+        seat_assignments:
+          - email: alice@example.com
+            access_seat: true
+            gateway_seat: true
+          - email: bob@example.com
+            access_seat: true
+            gateway_seat: false
+          - seat_uid: f174e90a-fafe-4643-bbbc-4a0ed4fc8415
+            access_seat: false
+            gateway_seat: false
+
+    - name: See who exclusive mode would release (check mode, nothing is written)
+      cloudflare_ops.zero_trust.cloudflare_zt_seat:
+        seats: "{{ staff_seats }}"
+        exclusive: true
+      check_mode: true
+      diff: true
+      register: seat_plan
+      vars:
+        # Items with no flag keep their seat as it is: under exclusive, they only count as listed.
+        staff_seats:
+          - email: alice@example.com
+          - email: bob@example.com
+
+    - name: Show the plan
+      ansible.builtin.debug:
+        msg: "{{ seat_plan.summary.released }} seats would be released: {{ seat_plan.seats | map(attribute='email') | list }}"
+
+    - name: Release every seat holder who is not staff
+      cloudflare_ops.zero_trust.cloudflare_zt_seat:
+        seats:
+          - email: alice@example.com
+          - email: bob@example.com
+        exclusive: true
+'''
+
+RETURN = r'''
+seats:
+  description:
+    - The seats that changed (that would change, in check mode), each with its flags after the run, sorted by email.
+    - In the single form, the addressed seat, changed or not.
+    - Seats that were already right are not listed (a 10,000-seat list would weigh on the controller); RV(summary)
+      counts them.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    seat_uid:
+      description: The seat identifier.
+      type: str
+      sample: f174e90a-fafe-4643-bbbc-4a0ed4fc8415
+    user_id:
+      description: The identifier of the seat's user.
+      type: str
+      sample: 5f1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8
+    email:
+      description: The email of the seat's user.
+      type: str
+      sample: leaver@example.com
+    access_seat:
+      description: Whether the user holds an Access seat after the run.
+      type: bool
+      sample: false
+    gateway_seat:
+      description: Whether the user holds a Gateway seat after the run.
+      type: bool
+      sample: false
+summary:
+  description: Counts of seats for the task.
+  returned: success
+  type: dict
+  contains:
+    addressed:
+      description: Distinct seats named by the task (items naming the same seat count once).
+      type: int
+      sample: 3
+    changed:
+      description: Seats whose flags changed (would change, in check mode), the length of the PATCH.
+      type: int
+      sample: 2
+    released:
+      description: Seats among those changed that end with both flags false, including those released by O(exclusive).
+      type: int
+      sample: 1
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import cloudflare_argument_spec, run_module
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._seats import run_seats
+
+SINGLE_FORM = ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat')
+
+
+def main():
+    argument_spec = cloudflare_argument_spec()
+    argument_spec.update(
+        seat_uid=dict(type='str'),
+        email=dict(type='str'),
+        user_id=dict(type='str'),
+        access_seat=dict(type='bool'),
+        gateway_seat=dict(type='bool'),
+        seats=dict(type='list', elements='dict', options=dict(
+            seat_uid=dict(type='str'),
+            email=dict(type='str'),
+            user_id=dict(type='str'),
+            access_seat=dict(type='bool'),
+            gateway_seat=dict(type='bool'),
+        )),
+        exclusive=dict(type='bool', default=False),
+        allow_release_all=dict(type='bool', default=False),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[('seat_uid', 'email', 'user_id')] + [('seats', option) for option in SINGLE_FORM],
+        required_one_of=[('seats', 'seat_uid', 'email', 'user_id')],
+        supports_check_mode=True,
+    )
+    run_module(module, run_seats)
+
+
+if __name__ == '__main__':
+    main()
