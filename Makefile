@@ -64,7 +64,7 @@ emulator-tests: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator
 
 lint: copy
-	cd $(COLL) && ansible-lint --profile production --offline
+	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --profile production --offline
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint

@@ -364,10 +364,13 @@ def result_seats(plan, applied=None):
 
 
 def plan_diff(plan):
-    """Diff mode: before/after lists of the seats that change, sorted by email."""
+    """Diff mode: before/after lists of the seats that change, sorted by email.
+
+    Each list sits under a ``seats`` key: Ansible's diff display renders mappings, not lists.
+    """
     return {
-        'before': [seat_before(c.user) for c in plan.changes],
-        'after': [seat_after(c.user, c.access_seat, c.gateway_seat) for c in plan.changes],
+        'before': {'seats': [seat_before(c.user) for c in plan.changes]},
+        'after': {'seats': [seat_after(c.user, c.access_seat, c.gateway_seat) for c in plan.changes]},
     }
 
 
@@ -453,7 +456,7 @@ def run_seats(module, client):
     result = {'changed': False, 'seats': [], 'summary': {'addressed': 0, 'changed': 0, 'released': 0}}
     if not items and not exclusive:
         if module._diff:
-            result['diff'] = {'before': [], 'after': []}
+            result['diff'] = {'before': {'seats': []}, 'after': {'seats': []}}
         return result
 
     plan = make_plan(SeatIndex(read_users(client, items, exclusive)), items, exclusive=exclusive, single=single)

@@ -38,7 +38,7 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff has C(before) and C(after) lists of the seats that change, sorted by email.
+      - The diff has C(before) and C(after), each with a C(seats) list of the seats that change, sorted by email.
 options:
   seat_uid:
     description:

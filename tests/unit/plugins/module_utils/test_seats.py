@@ -252,10 +252,10 @@ def test_diff_lists_only_changes_sorted_by_email_in_the_seat_vocabulary():
     users = [make_user(0, email='zed@example.com'), make_user(1, email='amy@example.com'), make_user(2, True)]
     plan = plan_for(users, [{'email': u['email'], 'access_seat': True} for u in users])
     diff = plan_diff(plan)
-    assert [s['email'] for s in diff['before']] == ['amy@example.com', 'zed@example.com']
-    assert [s['access_seat'] for s in diff['before']] == [False, False]
-    assert [s['access_seat'] for s in diff['after']] == [True, True]
-    assert set(diff['after'][0]) == set(['seat_uid', 'user_id', 'email', 'access_seat', 'gateway_seat'])
+    assert [s['email'] for s in diff['before']['seats']] == ['amy@example.com', 'zed@example.com']
+    assert [s['access_seat'] for s in diff['before']['seats']] == [False, False]
+    assert [s['access_seat'] for s in diff['after']['seats']] == [True, True]
+    assert set(diff['after']['seats'][0]) == set(['seat_uid', 'user_id', 'email', 'access_seat', 'gateway_seat'])
 
 
 def test_the_patch_answer_wins_over_the_plan_in_the_result():
@@ -368,7 +368,7 @@ def test_property_the_patch_holds_only_changing_seats_once_each(case):
         assert current[seat['seat_uid']] != (seat['access_seat'], seat['gateway_seat'])
     assert plan.summary()['changed'] == len(body) == len(result_seats(plan))
     assert plan.summary()['released'] == sum(1 for s in body if not s['access_seat'] and not s['gateway_seat'])
-    assert [s['email'] for s in plan_diff(plan)['after']] == sorted(s['email'] for s in plan_diff(plan)['after'])
+    assert [s['email'] for s in plan_diff(plan)['after']['seats']] == sorted(s['email'] for s in plan_diff(plan)['after']['seats'])
 
 
 @FAST

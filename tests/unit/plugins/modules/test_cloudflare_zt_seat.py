@@ -212,7 +212,7 @@ def test_check_mode_predicts_the_real_result_and_sends_no_patch(api, capsys):
     assert api.count('PATCH') == 1
     for key in ('changed', 'seats', 'summary', 'diff'):
         assert predicted[key] == real[key]
-    assert [s['email'] for s in real['diff']['before']] == sorted(s['email'] for s in real['diff']['before'])
+    assert [s['email'] for s in real['diff']['before']['seats']] == sorted(s['email'] for s in real['diff']['before']['seats'])
 
 
 def test_second_run_changes_nothing_and_sends_no_write(api, capsys):
