@@ -15,8 +15,12 @@ TARBALL := $(BUILD)/cloudflare_ops-zero_trust-$(VERSION).tar.gz
 # Python versions ansible-test checks modules with, among those this machine has.
 TARGET_PYTHONS ?= 3.9 3.10 3.11 3.12 3.13
 TARGETS ?=
+# The lowest supported ansible-core gets its own venv; sanity and integration run on it too.
+VENV_MIN ?= .venv-core-min
+BIN_MIN := $(abspath $(VENV_MIN))/bin
+TARGET_PYTHONS_MIN ?= 3.9 3.12
 
-.PHONY: help venv demo test sanity units integration emulator-tests lint changelog-lint docs-lint build install-tarball bench clean lock
+.PHONY: help venv venv-min sanity-min integration-min copy demo test sanity units integration emulator-tests lint changelog-lint docs-lint build install-tarball bench clean lock
 
 help:
 	@echo "make demo   - set up everything and run the example playbook against the local emulator"
@@ -31,6 +35,16 @@ $(VENV)/.installed: requirements-dev.txt constraints-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints-dev.txt
 	.ci/seed-ansible-test-cache $(VENV)
+	touch $@
+
+venv-min: $(VENV_MIN)/.installed
+
+$(VENV_MIN)/.installed: requirements-core-min.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV_MIN)
+	$(BIN_MIN)/python -m pip install --quiet --upgrade pip
+	$(BIN_MIN)/python -m pip install --quiet -r requirements-core-min.txt
+	.ci/seed-ansible-test-cache $(VENV_MIN)
 	touch $@
 
 # ansible-test needs the collection under ansible_collections/<namespace>/<name>: a copy of
@@ -60,6 +74,13 @@ units: copy
 integration: copy
 	.ci/with-emulator -- .ci/integration $(COLL) $(TARGETS)
 
+sanity-min: copy venv-min
+	PATH=$(BIN_MIN):$$PATH ANSIBLE_PYTHON_INTERPRETER=$(BIN_MIN)/python .ci/sanity $(COLL) $(TARGET_PYTHONS_MIN)
+
+integration-min: copy venv-min
+	PATH=$(BIN_MIN):$$PATH ANSIBLE_PYTHON_INTERPRETER=$(BIN_MIN)/python \
+	  .ci/with-emulator -- .ci/integration $(COLL) $(TARGETS)
+
 emulator-tests: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator
 
@@ -72,7 +93,7 @@ changelog-lint: venv
 docs-lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
 
-test: sanity units emulator-tests integration lint changelog-lint docs-lint install-tarball
+test: sanity units emulator-tests integration sanity-min integration-min lint changelog-lint docs-lint install-tarball
 	@echo "make test: all checks passed"
 
 demo: install-tarball
@@ -85,4 +106,4 @@ lock: venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints-dev.txt
 
 clean:
-	rm -rf $(BUILD) $(VENV) tests/output
+	rm -rf $(BUILD) $(VENV) $(VENV_MIN) tests/output

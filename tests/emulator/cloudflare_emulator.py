@@ -28,7 +28,7 @@ Standard library only; runnable as a script and importable (see :func:`make_serv
 from __future__ import annotations
 
 # An HTTP emulator is a flat set of request handlers; pylint's size heuristics don't help it.
-# pylint: disable=too-many-lines,too-many-arguments,too-many-positional-arguments,too-many-locals
+# pylint: disable=too-many-lines,too-many-arguments,too-many-locals
 # pylint: disable=too-many-branches,too-many-return-statements,too-many-instance-attributes
 
 import argparse
