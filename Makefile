@@ -82,7 +82,7 @@ integration-min: copy venv-min
 	  .ci/with-emulator -- .ci/integration $(COLL) $(TARGETS)
 
 emulator-tests: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator
+	$(BIN)/python -m pytest -q -rs -p no:cacheprovider tests/emulator
 
 lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --profile production --offline
