@@ -84,6 +84,20 @@ integration-min: copy venv-min
 emulator-tests: venv
 	$(BIN)/python -m pytest -q -rs -p no:cacheprovider tests/emulator
 
+# Every module, succeeding and failing, at -vvvv and with --diff: no credential in the output or the results.
+.PHONY: secrets
+secrets: copy
+	.ci/with-emulator -- $(BIN)/python $(COLL)/tests/secrets/check_secrets.py $(BUILD)
+
+# The reconcile role's molecule scenario (converge, idempotence, verify, a check-mode report) on localhost.
+.PHONY: molecule ee-create
+molecule: copy
+	.ci/molecule $(COLL)
+
+# The execution environment definition in docs/ must be accepted by ansible-builder (no image is built here).
+ee-create: venv
+	.ci/ansible-builder-create
+
 lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --profile production --offline
 
@@ -93,7 +107,7 @@ changelog-lint: venv
 docs-lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
 
-test: sanity units emulator-tests integration sanity-min integration-min lint changelog-lint docs-lint install-tarball
+test: sanity units emulator-tests integration secrets molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke
 	@echo "make test: all checks passed"
 
 demo: install-tarball
@@ -101,6 +115,10 @@ demo: install-tarball
 
 bench: install-tarball
 	$(BIN)/python bench/bench.py
+
+# The benchmark over 200 users, asserting its request bounds (no timing): part of `make test`.
+bench-smoke: install-tarball
+	BENCH_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/python -m pytest -q -p no:cacheprovider tests/bench_smoke
 
 lock: venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints-dev.txt

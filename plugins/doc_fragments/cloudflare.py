@@ -42,6 +42,7 @@ options:
       - Base URL of the Cloudflare API v4.
       - If not set, the environment variable E(CLOUDFLARE_BASE_URL) is used, then the default.
       - Point it at a local emulator or a proxy for testing.
+      - It must not contain a user name or password, since messages quote it.
     type: str
     default: https://api.cloudflare.com/client/v4
   validate_certs:
@@ -53,6 +54,7 @@ options:
   timeout:
     description:
       - Seconds to wait for a connection and for each answer from the API.
+      - Greater than V(0), at most V(86400) (one day).
     type: float
     default: 30
   max_retry_wait:
@@ -64,6 +66,7 @@ options:
       - The default rides out Cloudflare's five-minute block after the rate limit of 1200 requests per five minutes.
         V(0) disables retries.
       - When the budget runs out, the task fails and says what it got and how long it waited.
+      - From V(0) to V(86400) (one day).
     type: float
     default: 330
 requirements:

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import math
 import random
 import time
 
@@ -90,13 +91,19 @@ class CloudflareNotFoundError(CloudflareAPIError):
 
 
 def format_api_errors(errors):
-    """Render ``[{code, message}, ...]`` as ``"7003: Could not route ...; 1000: ..."``."""
+    """Render ``[{code, message}, ...]`` as ``"7003: Could not route ...; 1000: ..."``.
+
+    An error's own ``error_chain`` (where Cloudflare puts it, e.g. 6003 with 6111) follows it in parentheses.
+    """
     parts = []
     for err in errors or []:
         if isinstance(err, dict):
             code = err.get('code')
             text = err.get('message') or ''
-            parts.append('%s: %s' % (code, text) if code is not None else text)
+            part = '%s: %s' % (code, text) if code is not None else text
+            if isinstance(err.get('error_chain'), list) and err['error_chain']:
+                part += ' (%s)' % format_api_errors(err['error_chain'])
+            parts.append(part)
         else:
             parts.append(str(err))
     return '; '.join(parts)
@@ -169,6 +176,20 @@ class CloudflareClient(object):
             text = text.replace(secret, '********')
         return text
 
+    def redact_data(self, data):
+        """``data`` (JSON-like: dicts, lists, strings) with every credential removed from its strings."""
+        if isinstance(data, dict):
+            return dict((key, self.redact_data(value)) for key, value in data.items())
+        if isinstance(data, list):
+            return [self.redact_data(value) for value in data]
+        if isinstance(data, str):
+            return self.redact(data)
+        return data
+
+    def _short(self, text):
+        """Redacted first, then shortened: a credential cut in two by the limit would escape redaction."""
+        return _short(self.redact(text))
+
     def _error(self, cls, message, **kwargs):
         return cls(self.redact(message), **kwargs)
 
@@ -218,19 +239,23 @@ class CloudflareClient(object):
 
     def _classify_exception(self, method, exc):
         """Return (what happened, whether it may be retried) for a requests exception."""
+        # The outer texts of requests repeat the URL and are cut by _short before the reason: show the innermost.
+        cause = self._short(_innermost(exc))
         if isinstance(exc, requests.exceptions.SSLError):
-            return ('TLS certificate verification failed (%s); set validate_certs=false or point '
-                    'REQUESTS_CA_BUNDLE at the CA that signed the server certificate' % _short(exc), False)
+            if _certificate_not_verified(exc):
+                return ('TLS certificate verification failed for %s (%s); set validate_certs=false or point '
+                        'REQUESTS_CA_BUNDLE at the CA that signed the server certificate' % (self.base_url, cause), False)
+            return ('TLS connection to %s failed (%s)' % (self.base_url, cause), False)
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return ('Connection to %s timed out after %s s' % (self.base_url, self.timeout), True)
         if isinstance(exc, requests.exceptions.ReadTimeout):
             return ('No answer within timeout=%s s' % self.timeout, method in IDEMPOTENT_METHODS)
         if isinstance(exc, requests.exceptions.ConnectionError):
             never_connected = _never_connected(exc)
-            text = 'Cannot connect to %s (%s)' % (self.base_url, _short(exc)) if never_connected \
-                else 'Connection to %s failed (%s)' % (self.base_url, _short(exc))
+            text = 'Cannot connect to %s (%s)' % (self.base_url, cause) if never_connected \
+                else 'Connection to %s failed (%s)' % (self.base_url, cause)
             return (text, never_connected or method in IDEMPOTENT_METHODS)
-        return ('Request failed (%s)' % _short(exc), False)
+        return ('Request failed (%s)' % self._short(exc), False)
 
     def _waited_note(self, attempt):
         if not attempt:
@@ -256,7 +281,7 @@ class CloudflareClient(object):
             if detail:
                 message += ', ' + detail
             elif envelope is None and response.text:
-                message += ', body: %s' % _short(response.text)
+                message += ', body: %s' % self._short(response.text)
         if chain:
             message += ' (error chain: %s)' % format_api_errors(chain)
         if next_wait is not None:
@@ -264,8 +289,8 @@ class CloudflareClient(object):
                 attempt, 'y' if attempt == 1 else 'ies', self.waited, next_wait, self.max_retry_wait)
         else:
             message += self._waited_note(attempt)
-        return self._error(cls, message, method=method, path=path, status=status, errors=errors,
-                           error_chain=chain, waited=self.waited)
+        return self._error(cls, message, method=method, path=path, status=status, errors=self.redact_data(errors),
+                           error_chain=self.redact_data(chain), waited=self.waited)
 
     def _decode(self, method, path, response, attempt):
         status = response.status_code
@@ -276,7 +301,7 @@ class CloudflareClient(object):
             raise self._error(
                 CloudflareResponseError,
                 'The Cloudflare API answered %s %s with HTTP %s and a body that is not JSON (content-type %s): %s' % (
-                    method, path, status, response.headers.get('Content-Type', 'unknown'), _short(response.text) or '(empty)'),
+                    method, path, status, response.headers.get('Content-Type', 'unknown'), self._short(response.text) or '(empty)'),
                 method=method, path=path, status=status)
         if not isinstance(envelope, dict) or not isinstance(envelope.get('success'), bool):
             if status >= 400:
@@ -284,7 +309,7 @@ class CloudflareClient(object):
             raise self._error(
                 CloudflareResponseError,
                 'The Cloudflare API answered %s %s with HTTP %s and JSON that is not the Cloudflare envelope '
-                '(no boolean "success"): %s' % (method, path, status, _short(response.text)),
+                '(no boolean "success"): %s' % (method, path, status, self._short(response.text)),
                 method=method, path=path, status=status)
         if not envelope['success'] or status >= 400:
             raise self._api_failure(method, path, response, attempt)
@@ -343,8 +368,12 @@ class CloudflareClient(object):
                 items.extend(result)
             else:
                 items.extend(keep(item) for item in result)
-            total_pages = _total_pages(envelope.get('result_info'))
-            if total_pages is not None and page >= total_pages:
+            result_info = envelope.get('result_info')
+            total_pages = _total_pages(result_info)
+            # A last page by total_pages while total_count says items are missing is inconsistent:
+            # go on to the empty page rather than return a list that is silently short.
+            total_count = _result_info_number(result_info, 'total_count')
+            if total_pages is not None and page >= total_pages and (total_count is None or len(items) >= total_count):
                 break
             page += 1
         return items
@@ -362,12 +391,16 @@ def _item_marker(item):
 
 
 def _total_pages(result_info):
+    return _result_info_number(result_info, 'total_pages')
+
+
+def _result_info_number(result_info, key):
     if not isinstance(result_info, dict):
         return None
-    total = result_info.get('total_pages')
-    if isinstance(total, bool) or not isinstance(total, (int, float)):
+    value = result_info.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
-    return int(total)
+    return int(value)
 
 
 def _json_or_none(response):
@@ -375,6 +408,34 @@ def _json_or_none(response):
         return response.json()
     except ValueError:
         return None
+
+
+def _causes(exc):
+    """``exc`` and the exceptions behind it (urllib3's ``reason``, ``__cause__``, ``__context__``), outermost first."""
+    seen = set()
+    current = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        following = getattr(current, 'reason', None)
+        if not isinstance(following, BaseException):
+            args = getattr(current, 'args', None)
+            following = args[0] if args and isinstance(args[0], BaseException) else None
+        current = following or current.__cause__ or current.__context__
+
+
+def _innermost(exc):
+    """The text of the deepest exception behind ``exc`` that has one (e.g. "[Errno 111] Connection refused")."""
+    text = str(exc)
+    for cause in _causes(exc):
+        if str(cause):
+            text = str(cause)
+    return text
+
+
+def _certificate_not_verified(exc):
+    return any(type(cause).__name__ == 'SSLCertVerificationError' or 'certificate verify failed' in str(cause).lower()
+               for cause in _causes(exc))
 
 
 def _never_connected(exc):

@@ -12,9 +12,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import os
 import re
 import traceback
+
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
@@ -27,10 +30,18 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api imp
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 
-ACCOUNT_ID_RE = re.compile(r'^[0-9a-fA-F]{32}$')
-UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
-# Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
-EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+# \Z, not $: $ also matches before a final newline, which would then reach a URL or a query.
+ACCOUNT_ID_RE = re.compile(r'^[0-9a-fA-F]{32}\Z')
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
+# Deliberately loose: one @, something on each side, a dot in the domain, no spaces, and none of the characters
+# that cannot stand unquoted in an address, ( ) < > [ ] : ; \ , " (so that "['a@b.io']", the text Ansible makes of
+# a list, is not taken for an address).
+EMAIL_RE = re.compile(r'^[^@\s()<>\[\]:;\\,"]+@[^@\s()<>\[\]:;\\,"]+\.[^@\s()<>\[\]:;\\,"]+\Z')
+# Header values and the base URL: printable ASCII, no space (anything else fails inside requests or http.client,
+# where the error text would quote the value).
+PRINTABLE_RE = re.compile(r'^[!-~]+\Z')
+# The largest timeout and max_retry_wait accepted: one day (larger values overflow the socket and sleep calls).
+MAX_SECONDS = 86400
 
 ENV_TOKEN = 'CLOUDFLARE_API_TOKEN'
 ENV_EMAIL = 'CLOUDFLARE_EMAIL'
@@ -78,14 +89,23 @@ def resolve_credentials(params, environ):
         email = email or environ.get(ENV_EMAIL) or None
         key = key or environ.get(ENV_KEY) or None
     if token:
-        if any(c.isspace() for c in token):
-            raise ConfigError('api_token must not contain whitespace')
+        _check_secret('api_token', ENV_TOKEN, token)
         return {'Authorization': 'Bearer ' + token}, (token,)
     if not email:
         raise ConfigError('api_key is set but api_email is not: set api_email (or %s) too, or use api_token' % ENV_EMAIL)
     if not key:
         raise ConfigError('api_email is set but api_key is not: set api_key (or %s) too, or use api_token' % ENV_KEY)
+    _check_secret('api_key', ENV_KEY, key)
+    if not (PRINTABLE_RE.match(email) and EMAIL_RE.match(email)):
+        raise ConfigError('api_email (or %s) must be an e-mail address of printable ASCII characters' % ENV_EMAIL)
     return {'X-Auth-Email': email, 'X-Auth-Key': key}, (key,)
+
+
+def _check_secret(option, variable, value):
+    """Refuse a credential that cannot be sent as a header; the message never quotes it."""
+    if not PRINTABLE_RE.match(value):
+        raise ConfigError('%s (or %s) must be printable ASCII characters without spaces; the value is not shown' % (
+            option, variable))
 
 
 def validate_connection(params):
@@ -96,12 +116,37 @@ def validate_connection(params):
     if not ACCOUNT_ID_RE.match(account_id):
         raise ConfigError('account_id must be a Cloudflare account identifier of 32 hexadecimal characters, got %r' % account_id)
     base_url = params.get('api_base_url') or ''
-    if not re.match(r'^https?://[^/\s]+', base_url):
-        raise ConfigError('api_base_url must be an http:// or https:// URL, got %r' % base_url)
-    if params.get('timeout') is not None and params['timeout'] <= 0:
-        raise ConfigError('timeout must be a positive number of seconds, got %s' % params['timeout'])
-    if params.get('max_retry_wait') is not None and params['max_retry_wait'] < 0:
-        raise ConfigError('max_retry_wait must be zero or a positive number of seconds, got %s' % params['max_retry_wait'])
+    problem = _base_url_problem(base_url)
+    if problem:
+        # A URL with an @ may carry a password: it is not quoted.
+        shown = '' if '@' in base_url else ', got %r' % base_url
+        raise ConfigError('api_base_url must be an http:// or https:// URL %s%s' % (problem, shown))
+    timeout = params.get('timeout')
+    if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_SECONDS):
+        raise ConfigError('timeout must be a number of seconds greater than 0 and at most %d, got %s' % (MAX_SECONDS, timeout))
+    wait = params.get('max_retry_wait')
+    if wait is not None and not (math.isfinite(wait) and 0 <= wait <= MAX_SECONDS):
+        raise ConfigError('max_retry_wait must be a number of seconds from 0 to %d, got %s' % (MAX_SECONDS, wait))
+
+
+def _base_url_problem(base_url):
+    """Why ``base_url`` cannot be the API's base URL (a short phrase), or None."""
+    if not base_url:
+        return 'with a host'
+    if not PRINTABLE_RE.match(base_url):
+        return 'of printable ASCII characters without spaces'
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError for a port that is not one
+    except ValueError:
+        return 'with a valid host and port'
+    if parts.scheme.lower() not in ('http', 'https') or not parts.hostname:
+        return 'with a host'
+    if parts.username is not None or parts.password is not None:
+        return 'without a user name or password in it (the URL is shown in messages)'
+    if parts.query or parts.fragment or base_url.endswith(('?', '#')):
+        return 'without a query or fragment'
+    return None
 
 
 def build_client(module, environ=None):

@@ -21,7 +21,9 @@ description:
     not listed in O(seats) is released too, which keeps the seat assignments of an account as code.
   - The module reads the current state, plans, checks the whole plan, then sends B(at most one) C(PATCH) holding
     only the seats whose flags change. When nothing changes it sends no write.
-  - "The PATCH is one request. If it fails, the task fails with Cloudflare's error codes and messages
+  - "The PATCH is one request. It is sent again only within O(max_retry_wait), when the API answers HTTP 429, 500,
+    502, 503 or 504 or does not answer in time; it sets absolute values, so a repeat changes nothing more.
+    If it fails, the task fails with Cloudflare's error codes and messages
     (in the C(failure) result), and nothing else was written by the task. Cloudflare does not document whether a failed
     PATCH can have applied part of its array: run the task again, it reads the state afresh and sends only what
     is still different."
@@ -236,7 +238,7 @@ summary:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import cloudflare_argument_spec, run_module
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._seats import run_seats
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._seats import run_seats, without_cyclic_gc
 
 SINGLE_FORM = ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat')
 
@@ -259,13 +261,15 @@ def main():
         exclusive=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),
     )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[('seat_uid', 'email', 'user_id')] + [('seats', option) for option in SINGLE_FORM],
-        required_one_of=[('seats', 'seat_uid', 'email', 'user_id')],
-        supports_check_mode=True,
-    )
-    run_module(module, run_seats)
+    # From reading the options on (one dict per seat), a large task allocates a lot that lives to the end.
+    with without_cyclic_gc():
+        module = AnsibleModule(
+            argument_spec=argument_spec,
+            mutually_exclusive=[('seat_uid', 'email', 'user_id')] + [('seats', option) for option in SINGLE_FORM],
+            required_one_of=[('seats', 'seat_uid', 'email', 'user_id')],
+            supports_check_mode=True,
+        )
+        run_module(module, run_seats)
 
 
 if __name__ == '__main__':

@@ -1,0 +1,712 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The request-count, speed and memory benchmark of the collection (``make bench``).
+
+For each account size U it starts the local emulator with U generated users and runs, each as
+its own ``ansible-playbook`` process against the installed collection:
+
+(a) one ``cloudflare_zt_seat`` task over all U seats, about a third of them changing;
+(b) the same task again (nothing changes);
+(c) one task for one user;
+(d) ``cloudflare_zt_user_info`` of the whole account;
+(e) for one size only (1000): the naive alternatives, a loop of one ``cloudflare_zt_seat`` task
+    per user and the official ``cloudflare`` SDK in a straight per-user loop (look up + edit).
+
+Measured per run: the HTTP requests by method (from the emulator's request log), the wall time
+of the whole ``ansible-playbook`` process, the time of the task itself (a callback), the peak
+RSS of the module process (the Python that runs the AnsiballZ payload is started under GNU time,
+which reports its ru_maxrss), and the peak RSS of the largest process of the run (ru_maxrss of
+the waited-for process tree: controller, workers and module).
+
+Then it checks the bounds of issue 6 and exits non-zero if one fails:
+- a bulk task costs ceil(U/1000) list requests (plus at most one empty page) and at most 1 PATCH;
+- a one-user task costs at most 2 reads and 1 PATCH;
+- a repeated run sends no write;
+- speed: at U=10,000 the bulk run takes less than 2.5 times a one-user run (medians);
+- memory: the module's peak RSS stays under 150 MB at U=50,000.
+The Markdown table goes to bench/RESULTS.md (--output), the raw figures to --json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+PLAYBOOKS = BENCH_DIR / "playbooks"
+CALLBACKS = BENCH_DIR / "callback_plugins"
+EMULATOR = ROOT / "tests" / "emulator" / "cloudflare_emulator.py"
+
+ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
+API_TOKEN = "emulator-token-0123456789abcdefghijklmnopqrstuv"
+PAGE_SIZE = 1000
+BUDGET = 1200  # Cloudflare: 1200 requests per five minutes per user, then HTTP 429 for five minutes
+WINDOW_S = 300.0
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+DEFAULT_SIZES = (1000, 10000, 50000)
+NAIVE_SIZE = 1000
+SPEED_SIZE, SPEED_FACTOR = 10000, 2.5
+MEMORY_SIZE, MEMORY_LIMIT_MB = 50000, 150.0
+# Runs of (a) and (c) per size, one after the other; the table shows the medians (the machine may be shared).
+DEFAULT_REPEATS = {1000: 3, 10000: 5}
+# Sizes at which (a) also runs in check mode with --diff (Ansible renders the diff with difflib,
+# which grows with the square of the changed seats: not at 50,000).
+DIFF_MAX_SIZE = 10000
+
+SCENARIOS = {
+    "a": "(a) one task, all seats, ~1/3 change",
+    "a_vars": "(a) with the seats as extra vars (-e @file)",
+    "a_diff": "(a) in check mode with --diff",
+    "b": "(b) the same task again",
+    "c": "(c) one task, one user",
+    "d": "(d) user_info, whole account",
+    "e_loop": "(e) loop: one task per user",
+    "e_sdk": "(e) SDK: per-user look-up + edit",
+}
+
+
+# --- the wanted state ----------------------------------------------------------------------
+
+
+def generated_flags(index):
+    """The seats the emulator gives generated user ``index`` (1-based): see generate_user_specs."""
+    kind = index % 3
+    return kind in (1, 2), kind == 2
+
+
+def wanted_flags(index):
+    """What the bench wants: users 6k get an Access seat, users 6k+2 are released, the rest stay."""
+    if index % 6 == 0:
+        return True, False
+    if index % 6 == 2:
+        return False, False
+    return generated_flags(index)
+
+
+def email_of(index):
+    return "user%05d@example.com" % index
+
+
+def wanted_seats(users):
+    seats = []
+    for index in range(1, users + 1):
+        access, gateway = wanted_flags(index)
+        seats.append({"email": email_of(index), "access_seat": access, "gateway_seat": gateway})
+    return seats
+
+
+def changing(seats):
+    """How many of ``seats`` differ from the generated state."""
+    count = 0
+    for seat in seats:
+        index = int(seat["email"][4:9])
+        if (seat["access_seat"], seat["gateway_seat"]) != generated_flags(index):
+            count += 1
+    return count
+
+
+def one_user_index(repetition):
+    """A user the wanted state leaves with an Access seat (6k+1): (c) releases it, a change every time."""
+    return 6 * repetition + 1
+
+
+# --- the emulator --------------------------------------------------------------------------
+
+
+class Emulator(object):
+    """The local emulator in its own process, driven through its control API."""
+
+    def __init__(self, workdir, python):
+        self.workdir = workdir
+        self.python = python
+        self.process = None
+        self.root = None
+        self.log_handle = None
+
+    def start(self, users):
+        port_file = self.workdir / "emulator.port"
+        if port_file.exists():
+            port_file.unlink()
+        self.log_handle = open(self.workdir / "emulator.log", "ab")
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            [self.python, str(EMULATOR), "--port", "0", "--port-file", str(port_file), "--generate", str(users)],
+            stdout=self.log_handle, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if self.process.poll() is not None:
+                raise RuntimeError("the emulator did not start: see %s" % (self.workdir / "emulator.log"))
+            if time.monotonic() > deadline:
+                raise RuntimeError("the emulator did not report its port within 120 s")
+            time.sleep(0.05)
+        self.root = "http://127.0.0.1:%s" % port_file.read_text().strip()
+
+    @property
+    def base_url(self):
+        return self.root + "/client/v4"
+
+    def control(self, method, path, body=None):
+        data = json.dumps(body).encode("utf-8") if body is not None else None
+        request = urllib.request.Request(self.root + "/__emulator__" + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=300) as response:
+            return json.loads(response.read().decode("utf-8"))
+
+    def reset(self, users):
+        self.control("POST", "/reset", {"generate": users})
+
+    def clear_log(self):
+        self.control("DELETE", "/requests")
+
+    def requests(self):
+        return self.control("GET", "/requests")["requests"]
+
+    def users(self):
+        return self.control("GET", "/users")["users"]
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        if self.log_handle is not None:
+            self.log_handle.close()
+            self.log_handle = None
+
+
+# --- one measured process ------------------------------------------------------------------
+
+
+def rss_launchers(workdir, python):
+    """Two launchers that record the peak RSS (KB) of the process they start, appended to a file.
+
+    ``rss-launch OUT command...`` runs the command under GNU time (or, without it, a small Python
+    that forks, execs and reads ru_maxrss from wait4; that one adds its own ~10 MB to the figure).
+    GNU time forks a copy of itself, a process of 1-2 MB, before exec: the figure is the command's
+    own peak, plus the peak of the children it waited for. ``python-rss`` is the module's interpreter:
+    the Python that runs the AnsiballZ payload (the module runs inside it) under rss-launch, the
+    figure going to $BENCH_RSS_FILE.
+    """
+    launch = workdir / "rss-launch"
+    gnu_time = shutil.which("time", path="/usr/bin:/bin")
+    if gnu_time:
+        launch.write_text('#!/bin/sh\nout="$1"; shift\nexec %s -f "%%M" -a -o "$out" "$@"\n' % gnu_time)
+    else:
+        launch.write_text(
+            "#!%s\nimport os, sys\npid = os.fork()\nif pid == 0:\n    os.execvp(sys.argv[2], sys.argv[2:])\n"
+            "_, status, usage = os.wait4(pid, 0)\nwith open(sys.argv[1], 'a') as out:\n"
+            "    out.write('%%d\\n' %% usage.ru_maxrss)\nsys.exit(os.waitstatus_to_exitcode(status))\n" % python)
+    launch.chmod(0o755)
+    interpreter = workdir / "python-rss"
+    interpreter.write_text('#!/bin/sh\nexec %s "$BENCH_RSS_FILE" %s "$@"\n' % (launch, python))
+    interpreter.chmod(0o755)
+    return launch, interpreter
+
+
+def read_rss(path):
+    """The figures (KB) a launcher appended to ``path`` (GNU time adds a line when the command fails)."""
+    if not path.exists():
+        return []
+    return [int(line) for line in path.read_text().split("\n") if line.strip().isdigit()]
+
+
+class Runner(object):
+    """Runs ansible-playbook (or the SDK script) and measures it."""
+
+    def __init__(self, workdir, python, collections_path, emulator):
+        self.workdir = workdir
+        self.python = python
+        self.bin_dir = Path(python).parent
+        self.collections_path = collections_path
+        self.emulator = emulator
+        self.launcher, self.interpreter = rss_launchers(workdir, python)
+        self.rss_file = workdir / "module-rss.txt"
+        self.run_rss_file = workdir / "run-rss.txt"
+        self.timings_file = workdir / "timings.json"
+        self.output = workdir / "last-run.log"
+
+    def environment(self):
+        env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "CLOUDFLARE_")))
+        env.update({
+            "PATH": "%s:%s" % (self.bin_dir, env.get("PATH", "/usr/bin:/bin")),
+            "ANSIBLE_COLLECTIONS_PATH": str(self.collections_path),
+            "ANSIBLE_PYTHON_INTERPRETER": str(self.interpreter),
+            "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
+            "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
+            "ANSIBLE_LOCALHOST_WARNING": "False",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+            "ANSIBLE_NOCOLOR": "True",
+            "BENCH_TIMINGS_FILE": str(self.timings_file),
+            "BENCH_RSS_FILE": str(self.rss_file),
+            "CLOUDFLARE_API_TOKEN": API_TOKEN,
+            "CLOUDFLARE_ACCOUNT_ID": ACCOUNT_ID,
+            "CLOUDFLARE_BASE_URL": self.emulator.base_url,
+        })
+        return env
+
+    def _measure(self, command):
+        for path in (self.rss_file, self.run_rss_file, self.timings_file):
+            if path.exists():
+                path.unlink()
+        # The run's own peak comes from the launcher too: ru_maxrss from waiting for the command here
+        # would count this process's memory (the child starts as a copy of it).
+        with open(self.output, "wb") as output:
+            start = time.monotonic()
+            done = subprocess.run([str(self.launcher), str(self.run_rss_file)] + command, cwd=str(self.workdir),
+                                  env=self.environment(), stdout=output, stderr=subprocess.STDOUT, check=False)
+            wall = time.monotonic() - start
+        if done.returncode != 0:
+            tail = self.output.read_text(errors="replace")[-3000:]
+            raise RuntimeError("%s failed (exit %d):\n%s" % (" ".join(command), done.returncode, tail))
+        module_rss = read_rss(self.rss_file)
+        run_rss = read_rss(self.run_rss_file)
+        tasks = json.loads(self.timings_file.read_text())["tasks"] if self.timings_file.exists() else []
+        return {
+            "wall_s": wall,
+            "task_s": sum(task["seconds"] for task in tasks) if tasks else None,
+            "items": sum(task["items"] for task in tasks),
+            "changed": any(task["changed"] for task in tasks),
+            "module_rss_kb": max(module_rss) if module_rss else None,
+            "module_runs": len(module_rss),
+            "run_rss_kb": max(run_rss) if run_rss else None,
+        }
+
+    def playbook(self, name, extra_vars_file=None, extra_vars=None, options=()):
+        command = [str(self.bin_dir / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(PLAYBOOKS / name)]
+        command += list(options)
+        if extra_vars_file is not None:
+            command += ["-e", "@%s" % extra_vars_file]
+        if extra_vars:
+            command += ["-e", json.dumps(extra_vars)]
+        return self._measure(command)
+
+    def sdk(self, seats_file):
+        return self._measure([self.python, str(BENCH_DIR / "sdk_loop.py"), str(seats_file)])
+
+
+# --- the request log -----------------------------------------------------------------------
+
+
+def summarize_requests(log):
+    by_method = {}
+    for entry in log:
+        by_method[entry["method"]] = by_method.get(entry["method"], 0) + 1
+    patches = [entry for entry in log if entry["method"] == "PATCH"]
+    list_gets = [entry for entry in log if entry["method"] == "GET" and entry["path"].endswith("/access/users")]
+    return {
+        "by_method": by_method,
+        "total": len(log),
+        "reads": by_method.get("GET", 0),
+        "writes": sum(by_method.get(method, 0) for method in WRITE_METHODS),
+        "patch": by_method.get("PATCH", 0),
+        "patch_items": [len(entry["body"]) if isinstance(entry.get("body"), list) else None for entry in patches],
+        "list_gets": len(list_gets),
+        "list_pages": [entry["query"].get("page") for entry in list_gets],
+        "statuses": sorted(set(entry["status"] for entry in log)),
+        "faults": sum(1 for entry in log if entry.get("fault")),
+    }
+
+
+def pages_for(users):
+    return max(1, int(math.ceil(users / float(PAGE_SIZE))))
+
+
+def check_bulk(requests, users, expected_changes):
+    """Problems with a bulk run: ceil(U/1000) list GETs (+ at most one empty page), <= 1 PATCH, nothing else."""
+    problems = []
+    pages = pages_for(users)
+    if not pages <= requests["list_gets"] <= pages + 1:
+        problems.append("%d list GETs, the bound is %d (+1 empty page)" % (requests["list_gets"], pages))
+    if requests["reads"] != requests["list_gets"]:
+        problems.append("%d GETs that are not list requests" % (requests["reads"] - requests["list_gets"]))
+    if requests["patch"] > 1 or requests["writes"] != requests["patch"]:
+        problems.append("writes %s, the bound is at most 1 PATCH" % requests["by_method"])
+    if expected_changes is not None:
+        wanted = [expected_changes] if expected_changes else []
+        if requests["patch_items"] != wanted:
+            problems.append("PATCH bodies of %s seats, %d expected" % (requests["patch_items"], expected_changes))
+    return problems
+
+
+def check_one_user(requests):
+    problems = []
+    if requests["reads"] > 2:
+        problems.append("%d reads, the bound is 2" % requests["reads"])
+    if requests["patch"] != 1 or requests["writes"] != 1 or requests["patch_items"] != [1]:
+        problems.append("writes %s (PATCH of %s seats), expected 1 PATCH of 1 seat" % (
+            requests["by_method"], requests["patch_items"]))
+    return problems
+
+
+def check_info(requests, users):
+    pages = pages_for(users)
+    if requests["writes"] or not pages <= requests["list_gets"] <= pages + 1 or requests["reads"] != requests["list_gets"]:
+        return ["requests %s, expected %d list GETs (+1 empty page) and no write" % (requests["by_method"], pages)]
+    return []
+
+
+def check_state(emulator, seats):
+    """Problems if the emulator's users do not hold the wanted seats."""
+    wanted = dict((seat["email"], (seat["access_seat"], seat["gateway_seat"])) for seat in seats)
+    wrong = [user["email"] for user in emulator.users()
+             if user["email"] in wanted and (user["access_seat"], user["gateway_seat"]) != wanted[user["email"]]]
+    return ["%d users do not hold the wanted seats afterwards (e.g. %s)" % (len(wrong), wrong[0])] if wrong else []
+
+
+# --- the benchmark -------------------------------------------------------------------------
+
+
+def log(message):
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
+def describe(requests):
+    parts = ["%d %s" % (count, method) for method, count in sorted(requests["by_method"].items())]
+    return " + ".join(parts) or "no request"
+
+
+def record(results, users, key, measures, requests, problems, note=None):
+    walls = [m["wall_s"] for m in measures]
+    tasks = [m["task_s"] for m in measures if m["task_s"] is not None]
+    rss = [m["module_rss_kb"] for m in measures if m["module_rss_kb"] is not None]
+    row = {
+        "users": users,
+        "scenario": key,
+        "label": SCENARIOS[key],
+        "runs": len(measures),
+        "wall_s": statistics.median(walls),
+        "wall_all_s": walls,
+        "task_s": statistics.median(tasks) if tasks else None,
+        "task_all_s": tasks,
+        "module_rss_kb": max(rss) if rss else None,
+        "module_runs": measures[0]["module_runs"],
+        "run_rss_kb": max(m["run_rss_kb"] or 0 for m in measures) or None,
+        "items": measures[0]["items"],
+        "requests": requests,
+        "problems": problems,
+        "note": note,
+    }
+    results.append(row)
+    task = " (task %.2f s)" % row["task_s"] if row["task_s"] is not None else ""
+    module = ", module peak %.1f MB" % (row["module_rss_kb"] / 1024.0) if row["module_rss_kb"] else ""
+    log("  %-40s %s; %.2f s%s%s%s" % (row["label"], describe(requests), row["wall_s"], task, module,
+                                     "".join("\n    BOUND FAILED: " + p for p in problems)))
+    return row
+
+
+def bench_size(users, runner, emulator, workdir, repeats, naive_size, naive_limit, with_diff):  # pylint: disable=too-many-arguments
+    results = []
+    log("U = %d" % users)
+    emulator.start(users)
+    try:
+        seats = wanted_seats(users)
+        seats_file = workdir / ("seats-%d.json" % users)
+        seats_file.write_text(json.dumps(seats))
+        seats_vars = {"bench_seats_file": str(seats_file)}
+        expected = changing(seats)
+
+        bulk, again, one = [], None, []
+        bulk_problems, one_problems = [], []
+        bulk_requests = one_requests = again_requests = None
+        for repetition in range(repeats):
+            if repetition:
+                emulator.reset(users)
+            emulator.clear_log()
+            bulk.append(runner.playbook("bulk.yml", extra_vars=seats_vars))
+            requests = summarize_requests(emulator.requests())
+            bulk_problems += check_bulk(requests, users, expected)
+            if not bulk[-1]["changed"]:
+                bulk_problems.append("the bulk task reported no change")
+            bulk_requests = bulk_requests or requests
+            if repetition == 0:
+                bulk_problems += check_state(emulator, seats)
+                emulator.clear_log()
+                again = runner.playbook("bulk.yml", extra_vars=seats_vars)
+                again_requests = summarize_requests(emulator.requests())
+                again_problems = check_bulk(again_requests, users, 0)
+                if again_requests["writes"]:
+                    again_problems.append("the repeated run sent %d writes" % again_requests["writes"])
+                if again["changed"]:
+                    again_problems.append("the repeated run reported a change")
+            emulator.clear_log()
+            one.append(runner.playbook("one.yml", extra_vars={"bench_email": email_of(one_user_index(repetition))}))
+            requests = summarize_requests(emulator.requests())
+            one_problems += check_one_user(requests)
+            one_requests = one_requests or requests
+        bulk_row = record(results, users, "a", bulk, bulk_requests, bulk_problems)
+        record(results, users, "b", [again], again_requests, again_problems)
+        record(results, users, "c", one, one_requests, one_problems)
+        bulk_row["pair_ratios"] = [a["wall_s"] / c["wall_s"] for a, c in zip(bulk, one)]
+
+        # The same task with the seats loaded as extra vars: the controller tags and templates them at more cost.
+        vars_file = workdir / ("seats-vars-%d.json" % users)
+        vars_file.write_text(json.dumps({"bench_seats": seats}))
+        emulator.reset(users)
+        emulator.clear_log()
+        measure = runner.playbook("bulk_vars.yml", extra_vars_file=vars_file)
+        requests = summarize_requests(emulator.requests())
+        record(results, users, "a_vars", [measure], requests, check_bulk(requests, users, expected))
+
+        if with_diff and users <= DIFF_MAX_SIZE:
+            emulator.reset(users)
+            emulator.clear_log()
+            measure = runner.playbook("bulk.yml", extra_vars=seats_vars, options=("--check", "--diff"))
+            requests = summarize_requests(emulator.requests())
+            problems = check_bulk(requests, users, None)
+            if requests["writes"]:
+                problems.append("check mode sent %d writes" % requests["writes"])
+            record(results, users, "a_diff", [measure], requests, problems,
+                   note="%d seats in the diff" % expected)
+
+        emulator.clear_log()
+        info = runner.playbook("info.yml")
+        requests = summarize_requests(emulator.requests())
+        record(results, users, "d", [info], requests, check_info(requests, users))
+
+        if users == naive_size:
+            loop_seats = seats[:naive_limit] if naive_limit else seats
+            loop_file = workdir / ("loop-seats-%d.json" % users)
+            loop_file.write_text(json.dumps(loop_seats))
+            loop_changes = changing(loop_seats)
+
+            emulator.reset(users)
+            emulator.clear_log()
+            measure = runner.playbook("loop.yml", extra_vars={"bench_seats_file": str(loop_file)})
+            requests = summarize_requests(emulator.requests())
+            problems = check_state(emulator, loop_seats)
+            if requests["patch"] != loop_changes:
+                problems.append("%d PATCHes for %d changing seats" % (requests["patch"], loop_changes))
+            record(results, users, "e_loop", [measure], requests, problems,
+                   note="%d tasks, %.2f s each" % (len(loop_seats), measure["wall_s"] / max(1, len(loop_seats))))
+
+            emulator.reset(users)
+            emulator.clear_log()
+            measure = runner.sdk(loop_file)
+            requests = summarize_requests(emulator.requests())
+            problems = check_state(emulator, loop_seats)
+            if requests["total"] != 2 * len(loop_seats):
+                problems.append("%d requests for %d users" % (requests["total"], len(loop_seats)))
+            record(results, users, "e_sdk", [measure], requests, problems,
+                   note="%d users, %.3f s each" % (len(loop_seats), measure["wall_s"] / max(1, len(loop_seats))))
+    finally:
+        emulator.stop()
+    return results
+
+
+def goals(results):
+    """The speed and memory goals, each (name, passed or None when not measured, text)."""
+    found = []
+    by = dict(((row["users"], row["scenario"]), row) for row in results)
+    bulk, one = by.get((SPEED_SIZE, "a")), by.get((SPEED_SIZE, "c"))
+    if bulk and one:
+        # Each bulk run is followed by a one-user run: the median of their ratios is what load on a
+        # shared machine disturbs least.
+        ratio = statistics.median(bulk.get("pair_ratios") or [bulk["wall_s"] / one["wall_s"]])
+        task_ratio = bulk["task_s"] / one["task_s"] if bulk["task_s"] and one["task_s"] else None
+        found.append(("speed", ratio < SPEED_FACTOR,
+                      "U=%d: the bulk run takes %.2fx the one-user run (medians %.2f s and %.2f s, %d runs each); "
+                      "goal < %.1fx%s" % (
+                          SPEED_SIZE, ratio, bulk["wall_s"], one["wall_s"], bulk["runs"], SPEED_FACTOR,
+                          "; the tasks alone: %.2f s vs %.2f s, %.2fx" % (bulk["task_s"], one["task_s"], task_ratio)
+                          if task_ratio else "")))
+    else:
+        found.append(("speed", None, "not measured (needs U=%d)" % SPEED_SIZE))
+    rows = [by.get((MEMORY_SIZE, key)) for key in ("a", "b")]
+    rows = [row for row in rows if row and row["module_rss_kb"]]
+    if rows:
+        peak = max(row["module_rss_kb"] for row in rows) / 1024.0
+        found.append(("memory", peak < MEMORY_LIMIT_MB, "U=%d: cloudflare_zt_seat's peak RSS is %.1f MB; goal < %d MB" % (
+            MEMORY_SIZE, peak, MEMORY_LIMIT_MB)))
+    else:
+        found.append(("memory", None, "not measured (needs U=%d)" % MEMORY_SIZE))
+    return found
+
+
+def fmt_mb(kb):
+    return "%.0f MB" % (kb / 1024.0) if kb else "-"
+
+
+def budget_cell(requests, wall):
+    """The requests as a share of the 1200-per-five-minutes budget, and whether the run's pace breaks it."""
+    total = requests["total"]
+    share = 100.0 * total / BUDGET
+    if total <= BUDGET:
+        return "%.1f%%" % share if share < 10 else "%.0f%%" % share
+    # At a steady pace, the busiest five minutes of the run see this many requests.
+    window = total * min(1.0, WINDOW_S / wall) if wall > 0 else total
+    if window > BUDGET:
+        return "**%.0f%%**: HTTP 429 for 5 min from request 1,201 on" % share
+    return "**%.0f%%**, over %s: %d per 5 min, %.1f%% of the limit" % (share, duration(wall), window, 100.0 * window / BUDGET)
+
+
+def duration(seconds):
+    if seconds < 60:
+        return "%.2f s" % seconds
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return "%d min %02d s" % (minutes, rest)
+
+
+def markdown(results, found, meta):
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (bench/bench.py) on %s: %s, %d CPUs, Python %s, ansible-core %s, the collection "
+        "installed from its tarball; %d minutes in all." % (meta["date"], meta["machine"], meta["cpus"], meta["python"],
+                                                            meta["ansible"], round(meta["seconds"] / 60.0)),
+        "The Cloudflare API is the local emulator (tests/emulator) on the same machine: its time is in the figures.",
+        "",
+        "| U | approach | requests (by method) | budget used (1200 / 5 min) | run wall time | task time | module peak RSS | run peak RSS |",
+        "|---:|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in results:
+        requests = row["requests"]
+        detail = describe(requests)
+        items = requests["patch_items"]
+        if items and len(items) <= 3:
+            detail += " (%s seat%s)" % ("+".join(str(n) for n in items), "" if items == [1] else "s")
+        elif items and set(items) == set([1]):
+            detail += " (1 seat each)"
+        wall = duration(row["wall_s"])
+        if row["runs"] > 1:
+            wall += " (median of %d)" % row["runs"]
+        task = "%.2f s" % row["task_s"] if row["task_s"] is not None else "-"
+        label = row["label"] + (" - %s" % row["note"] if row["note"] else "")
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            "{:,}".format(row["users"]), label, detail, budget_cell(requests, row["wall_s"]), wall, task,
+            fmt_mb(row["module_rss_kb"]), fmt_mb(row["run_rss_kb"])))
+    lines += [
+        "",
+        "- *run wall time*: the whole `ansible-playbook` process (start-up, loading the data, the task), one process "
+        "per approach. *task time*: from the start of the task to its result, from a callback "
+        "(bench/callback_plugins/bench_timer.py): templating the arguments on the controller, building and running "
+        "the module, registering the result.",
+        "- *module peak RSS*: ru_maxrss of the Python process that runs the module (the interpreter is started "
+        "under GNU time); for a loop, the largest of its runs. *run peak RSS*: the same for the whole "
+        "`ansible-playbook` process and the children it waited for (the largest single process: controller, "
+        "worker or module); for the SDK, its Python.",
+        "- Wanted state: user 6k gets an Access seat, user 6k+2 is released, the others keep theirs (1/3 change), "
+        "every seat named by email. (a), (b) and the loop read the seats from a JSON file with "
+        "`lookup('ansible.builtin.file', ...) | from_json`; *with the seats as extra vars* is the same task fed "
+        "`-e @seats.json`. (c) releases one user by email. The seat tasks and (d) register their result; the loop "
+        "does not. The SDK loop is bench/sdk_loop.py (default client settings).",
+        "- Budget: Cloudflare allows 1200 requests per five minutes per user and then refuses every call with "
+        "HTTP 429 for five minutes. A bulk task costs ceil(U/1000) list requests + 1 PATCH. Over the budget, the "
+        "pace decides: the busiest five minutes of a run are estimated from its requests and wall time.",
+        "",
+        "## Checks",
+        "",
+    ]
+    for row in results:
+        status = "FAIL: " + "; ".join(row["problems"]) if row["problems"] else "ok"
+        lines.append("- U=%s %s: %s - %s" % ("{:,}".format(row["users"]), row["label"], describe(row["requests"]), status))
+    for name, passed, text in found:
+        lines.append("- %s goal: %s - %s" % (name, text, {True: "ok", False: "FAIL", None: "not checked"}[passed]))
+    return "\n".join(lines) + "\n"
+
+
+def collections_path(argument):
+    candidates = [argument] if argument else []
+    candidates += [os.environ.get("BENCH_COLLECTIONS_PATH")]
+    if os.environ.get("BUILD"):
+        candidates.append(os.path.join(os.environ["BUILD"], "installed"))
+    candidates.append(str(ROOT / "build" / "installed"))
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "ansible_collections" / "cloudflare_ops" / "zero_trust").is_dir():
+            return Path(candidate).resolve()
+    raise SystemExit("bench: the installed collection was not found (run `make install-tarball`, "
+                     "or give --collections-path DIR holding ansible_collections/cloudflare_ops/zero_trust)")
+
+
+def ansible_version(python):
+    return subprocess.run([python, "-c", "from ansible.release import __version__; print(__version__)"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
+                        help="comma-separated account sizes (default %(default)s)")
+    parser.add_argument("--naive-size", type=int, default=NAIVE_SIZE,
+                        help="the size at which the naive approaches run (default %(default)s; 0: never)")
+    parser.add_argument("--naive-limit", type=int, default=0,
+                        help="loop over the first N users only (default: all; for smoke tests)")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="runs of (a) and (c) per size (default 3 up to 10,000 users, else 1)")
+    parser.add_argument("--no-diff", action="store_true", help="skip the check-mode run with --diff")
+    parser.add_argument("--collections-path", help="directory holding the installed ansible_collections/")
+    parser.add_argument("--output", default=str(BENCH_DIR / "RESULTS.md"), help="Markdown file (default %(default)s)")
+    parser.add_argument("--json", help="also write the raw figures here")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (playbook logs, seats files)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    python = sys.executable
+    coll = collections_path(args.collections_path)
+    workdir = Path(tempfile.mkdtemp(prefix="cloudflare-bench-"))
+    started = time.monotonic()
+    emulator = Emulator(workdir, python)
+    runner = Runner(workdir, python, coll, emulator)
+    results = []
+    try:
+        for users in sizes:
+            repeats = args.repeat if args.repeat is not None else DEFAULT_REPEATS.get(users, 1)
+            results += bench_size(users, runner, emulator, workdir, max(1, repeats), args.naive_size, args.naive_limit,
+                                  not args.no_diff)
+    finally:
+        emulator.stop()
+        if args.keep:
+            log("work directory kept: %s" % workdir)
+        else:
+            shutil.rmtree(str(workdir), ignore_errors=True)
+    found = goals(results)
+    meta = {
+        "date": datetime.date.today().isoformat(),
+        "machine": "%s %s" % (platform.system(), platform.machine()),
+        "cpus": os.cpu_count() or 0,
+        "python": platform.python_version(),
+        "ansible": ansible_version(python),
+        "collection": os.path.relpath(str(coll), str(ROOT)) if str(coll).startswith(str(ROOT)) else str(coll),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    Path(args.output).write_text(markdown(results, found, meta))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"meta": meta, "results": results,
+                                               "goals": [{"name": n, "passed": p, "text": t} for n, p, t in found]},
+                                              indent=2))
+    log("")
+    for _name, passed, text in found:
+        log("%s %s" % ({True: "ok  ", False: "FAIL", None: "--  "}[passed], text))
+    failed = [row for row in results if row["problems"]] + [g for g in found if g[1] is False]
+    log("results written to %s (%.0f s)" % (args.output, meta["seconds"]))
+    if failed:
+        log("bench: %d bound(s) or goal(s) failed" % len(failed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

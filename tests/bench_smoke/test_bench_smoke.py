@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Smoke test of the benchmark (`make bench-smoke`, part of `make test`).
+
+Runs bench/bench.py over 200 generated users (the naive loops over the first 12 only) against the
+installed collection, then asserts the request bounds of issue 6 on what the emulator's request log
+recorded for each run. Wall-clock times are not asserted: CI machines differ.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+USERS = 200
+LOOP_USERS = 12
+
+
+def changing(first, last):
+    """Generated users 6k get a seat and users 6k+2 lose theirs in the bench's wanted state."""
+    return sum(1 for index in range(first, last + 1) if index % 6 in (0, 2))
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    command = [sys.executable, str(ROOT / "bench" / "bench.py"), "--sizes", str(USERS), "--naive-size", str(USERS),
+               "--naive-limit", str(LOOP_USERS), "--repeat", "2",
+               "--output", str(out / "RESULTS.md"), "--json", str(out / "results.json")]
+    if os.environ.get("BENCH_COLLECTIONS_PATH"):
+        command += ["--collections-path", os.environ["BENCH_COLLECTIONS_PATH"]]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((out / "results.json").read_text())
+    rows = dict((row["scenario"], row) for row in data["results"])
+    return rows, (out / "RESULTS.md").read_text()
+
+
+def test_every_scenario_ran_and_passed_its_checks(bench):
+    rows, _markdown = bench
+    assert sorted(rows) == ["a", "a_diff", "a_vars", "b", "c", "d", "e_loop", "e_sdk"]
+    assert dict((key, row["problems"]) for key, row in rows.items()) == dict((key, []) for key in rows)
+
+
+def test_bulk_task_costs_one_list_request_and_one_patch_of_the_changing_seats(bench):
+    rows, _markdown = bench
+    requests = rows["a"]["requests"]
+    assert requests["by_method"] == {"GET": 1, "PATCH": 1}
+    assert requests["list_pages"] == ["1"]
+    assert requests["patch_items"] == [changing(1, USERS)]
+    assert rows["a"]["runs"] == 2 and rows["a"]["items"] == 0
+
+
+def test_bulk_task_fed_extra_vars_costs_the_same_requests(bench):
+    rows, _markdown = bench
+    assert rows["a_vars"]["requests"]["by_method"] == {"GET": 1, "PATCH": 1}
+    assert rows["a_vars"]["requests"]["patch_items"] == [changing(1, USERS)]
+
+
+def test_repeated_bulk_task_sends_no_write(bench):
+    rows, _markdown = bench
+    assert rows["b"]["requests"]["by_method"] == {"GET": 1}
+
+
+def test_check_mode_with_diff_sends_no_write(bench):
+    rows, _markdown = bench
+    assert rows["a_diff"]["requests"]["by_method"] == {"GET": 1}
+
+
+def test_one_user_task_costs_at_most_two_reads_and_one_patch(bench):
+    rows, _markdown = bench
+    requests = rows["c"]["requests"]
+    assert requests["reads"] <= 2
+    assert requests["writes"] == 1 and requests["patch_items"] == [1]
+
+
+def test_user_info_lists_the_account_once(bench):
+    rows, _markdown = bench
+    assert rows["d"]["requests"]["by_method"] == {"GET": 1}
+
+
+def test_naive_loops_spend_requests_per_user(bench):
+    rows, _markdown = bench
+    assert rows["e_loop"]["requests"]["by_method"] == {"GET": LOOP_USERS, "PATCH": changing(1, LOOP_USERS)}
+    assert rows["e_loop"]["items"] == LOOP_USERS
+    assert rows["e_sdk"]["requests"]["by_method"] == {"GET": LOOP_USERS, "PATCH": LOOP_USERS}
+
+
+def test_module_memory_was_measured_for_every_module_run(bench):
+    rows, _markdown = bench
+    for key in ("a", "a_vars", "b", "c", "d", "a_diff"):
+        assert rows[key]["module_runs"] == 1 and rows[key]["module_rss_kb"] > 10000, key
+    assert rows["e_loop"]["module_runs"] == LOOP_USERS
+
+
+def test_results_table_is_written(bench):
+    _rows, markdown = bench
+    assert "| U | approach | requests (by method) | budget used (1200 / 5 min) |" in markdown
+    assert markdown.count("| 200 |") == 8
