@@ -590,7 +590,7 @@ def markdown(results, found, meta):
         wall = duration(row["wall_s"])
         if row["runs"] > 1:
             wall += " (median of %d)" % row["runs"]
-        task = "%.2f s" % row["task_s"] if row["task_s"] is not None else "-"
+        task = duration(row["task_s"]) if row["task_s"] is not None else "-"
         label = row["label"] + (" - %s" % row["note"] if row["note"] else "")
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             "{:,}".format(row["users"]), label, detail, budget_cell(requests, row["wall_s"]), wall, task,
