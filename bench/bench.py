@@ -410,8 +410,8 @@ def record(results, users, key, measures, requests, problems, note=None):
     results.append(row)
     task = " (task %.2f s)" % row["task_s"] if row["task_s"] is not None else ""
     module = ", module peak %.1f MB" % (row["module_rss_kb"] / 1024.0) if row["module_rss_kb"] else ""
-    log("  %-40s %s; %.2f s%s%s%s" % (row["label"], describe(requests), row["wall_s"], task, module,
-                                     "".join("\n    BOUND FAILED: " + p for p in problems)))
+    failures = "".join("\n    BOUND FAILED: " + p for p in problems)
+    log("  %-40s %s; %.2f s%s%s%s" % (row["label"], describe(requests), row["wall_s"], task, module, failures))
     return row
 
 
