@@ -250,9 +250,10 @@ def run_user_info(module, client):
     user_id = params['user_id'].lower() if params.get('user_id') else None
     if user_id is not None:
         user = get_user(client, user_id)
-        users = [user] if user is not None else []
+        users = [info_record(user)] if user is not None else []
     else:
-        users = list_users(client, **list_filters(params))
+        # Each page is reduced to the reported records as it arrives: a large account is held once, not twice.
+        users = list_users(client, keep=info_record, **list_filters(params))
     users = filter_users(users, user_id=user_id, email=params.get('email'), name=params.get('name'),
                          seat=params.get('seat'))
-    return {'changed': False, 'users': [info_record(user) for user in users]}
+    return {'changed': False, 'users': users}

@@ -305,7 +305,8 @@ not_base_url = st.one_of(
     WRONG_TYPES,
 )
 not_bool = st.one_of(
-    st.text().filter(lambda s: s.lower() not in ('y', 'yes', 'on', '1', 'true', 't', 'n', 'no', 'off', '0', 'false', 'f', '')),
+    # ansible-core strips surrounding whitespace before it reads a boolean: ' yes' is a boolean too.
+    st.text().filter(lambda s: s.strip().lower() not in ('y', 'yes', 'on', '1', 'true', 't', 'n', 'no', 'off', '0', 'false', 'f', '')),
     st.integers().filter(lambda n: n not in (0, 1)),
     st.floats().filter(lambda f: f not in (0.0, 1.0)),
     st.lists(st.booleans(), max_size=2),
