@@ -60,7 +60,8 @@ options:
   max_retry_wait:
     description:
       - The most seconds one task may spend waiting between retries, in total.
-      - An HTTP 429 is retried after its C(Retry-After) whatever the method (the API refused the call without acting on it).
+      - An HTTP 429 is retried after its C(Retry-After) whatever the method (the API refused the call without acting on it),
+        and after at least one second.
       - HTTP 500, 502, 503 and 504, timeouts and broken connections are retried with exponential backoff and jitter for
         C(GET), C(PUT), C(PATCH) and C(DELETE); a C(POST) only when the connection was never established.
       - The default rides out Cloudflare's five-minute block after the rate limit of 1200 requests per five minutes.

@@ -43,6 +43,8 @@ BACKOFF_FIRST = 1.0
 BACKOFF_MAX = 60.0
 # When a 429 carries no Retry-After, Cloudflare's block lasts five minutes at most.
 RATE_LIMIT_DEFAULT_WAIT = 60.0
+# A Retry-After of 0 or of a past date would otherwise retry at once, for ever, without touching the budget.
+RATE_LIMIT_MIN_WAIT = 1.0
 
 
 class CloudflareError(Exception):
@@ -228,6 +230,7 @@ class CloudflareClient(object):
                     delay = parse_retry_after(response.headers.get('Retry-After'))
                     if delay is None:
                         delay = RATE_LIMIT_DEFAULT_WAIT
+                    delay = max(delay, RATE_LIMIT_MIN_WAIT)
                 else:
                     delay = backoff_delay(attempt)
                 if delay <= self._budget_left():
@@ -438,15 +441,9 @@ def _certificate_not_verified(exc):
                for cause in _causes(exc))
 
 
+_NOT_CONNECTED_ERRORS = frozenset(['NewConnectionError', 'ConnectTimeoutError', 'NameResolutionError', 'ConnectionRefusedError'])
+
+
 def _never_connected(exc):
     """True when a ConnectionError happened before any byte of the request was sent."""
-    seen = set()
-    current = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        name = type(current).__name__
-        if name in ('NewConnectionError', 'ConnectTimeoutError', 'NameResolutionError', 'ConnectionRefusedError'):
-            return True
-        current = getattr(current, 'reason', None) or (current.args[0] if getattr(current, 'args', None) and
-                                                       isinstance(current.args[0], BaseException) else None)
-    return False
+    return any(type(cause).__name__ in _NOT_CONNECTED_ERRORS for cause in _causes(exc))

@@ -222,9 +222,7 @@ class SeatIndex(object):
                 value = user.get(field)
                 if not isinstance(value, str):
                     continue
-                key = value.lower()
-                if key == value:
-                    key = value     # the user's own string: no second copy of each key
+                key = _lower(value)
                 if key in table:
                     ambiguous.add(key)
                 else:

@@ -25,6 +25,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_tr
     find_users_by_email,
     get_user,
     list_users,
+    same_email,
     update_user_name,
     user_record,
 )
@@ -67,19 +68,9 @@ def validate_info_options(params):
     _check_email(params.get('email'))
     _check_not_empty('name', params.get('name'))
     _check_not_empty('search', params.get('search'))
-    if params.get('user_id') is not None and params.get('search') is not None:
-        raise ConfigError('user_id and search are mutually exclusive: search is done by the API on the list of users')
-    seat = params.get('seat')
-    if seat is not None and seat not in SEAT_FILTERS:
-        raise ConfigError('seat must be one of %s, got %r' % (', '.join(SEAT_FILTERS), seat))
 
 
 # --- identify ------------------------------------------------------------------------------
-
-def same_email(left, right):
-    """Emails compare without letter case (the API treats them so)."""
-    return isinstance(left, str) and isinstance(right, str) and left.lower() == right.lower()
-
 
 def identify_user(account_id, user_id=None, email=None, by_id=None, by_email=None):
     """The current user named by the options, or None if there is none.

@@ -16,13 +16,13 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api imp
 # The user fields the modules report, in the API's own names.
 USER_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat', 'active_device_count',
                'created_at', 'updated_at', 'last_successful_login', 'uid')
-SEAT_FIELDS = ('seat_uid', 'user_id', 'email', 'access_seat', 'gateway_seat')
 
 
 def users_path(client, user_id=None):
     if user_id is None:
         return client.account_path('access', 'users')
-    return client.account_path('access', 'users', user_id)
+    # Cloudflare writes its UUIDs in lower case; an id typed in upper case names the same user.
+    return client.account_path('access', 'users', user_id.lower())
 
 
 def list_users(client, email=None, name=None, search=None, keep=None):
@@ -40,9 +40,12 @@ def find_users_by_email(client, email):
     The API does not document whether its ``email`` filter is exact, so the match is made
     here too: a filter that matches substrings cannot make a module pick the wrong user.
     """
-    wanted = email.lower()
-    return [user for user in list_users(client, email=email)
-            if isinstance(user.get('email'), str) and user['email'].lower() == wanted]
+    return [user for user in list_users(client, email=email) if same_email(user.get('email'), email)]
+
+
+def same_email(left, right):
+    """Emails compare without letter case (the API treats them so)."""
+    return isinstance(left, str) and isinstance(right, str) and left.lower() == right.lower()
 
 
 def get_user(client, user_id):
@@ -79,14 +82,3 @@ def patch_seats(client, seats):
 def user_record(user):
     """The user as the modules report it: the API's fields, missing ones left out."""
     return dict((key, user[key]) for key in USER_FIELDS if key in user)
-
-
-def seat_record(user):
-    """The seat of a user, in the vocabulary of cloudflare_zt_seat."""
-    return {
-        'seat_uid': user.get('seat_uid'),
-        'user_id': user.get('id'),
-        'email': user.get('email'),
-        'access_seat': bool(user.get('access_seat')),
-        'gateway_seat': bool(user.get('gateway_seat')),
-    }

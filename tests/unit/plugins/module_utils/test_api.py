@@ -163,6 +163,20 @@ def test_429_waits_for_retry_after_then_succeeds():
     assert len(session.calls) == 2
 
 
+@pytest.mark.parametrize('retry_after', ['0', '-5', 'Wed, 21 Oct 2015 07:28:00 GMT'])
+def test_429_with_a_zero_or_past_retry_after_still_spends_the_budget(retry_after):
+    responses = []
+    for dummy in range(20):
+        response = failure(429, 971, 'Please wait')
+        response.headers = {'Retry-After': retry_after}
+        responses.append(response)
+    client, session, sleeps = make_client(responses, max_retry_wait=3)
+    with pytest.raises(CloudflareRateLimitError):
+        client.get('/x')
+    assert sleeps == [1.0, 1.0, 1.0]
+    assert len(session.calls) == 4
+
+
 def test_429_is_retried_even_for_post():
     first = failure(429, 971, 'Please wait')
     first.headers = {'Retry-After': '1'}
