@@ -30,8 +30,6 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_tr
     user_record,
 )
 
-SEAT_FILTERS = ('access', 'gateway', 'any', 'none')
-
 
 # --- validation ----------------------------------------------------------------------------
 
@@ -191,7 +189,7 @@ def filter_users(users, user_id=None, email=None, name=None, seat=None):
     """The users that match every given filter exactly, in the order they came.
 
     ``user_id`` ignores letter case, ``email`` ignores letter case, ``name`` is exact and
-    case-sensitive, ``seat`` is one of SEAT_FILTERS.
+    case-sensitive, ``seat`` is one of the choices of the module's ``seat`` option (see seat_matches).
     """
     kept = []
     for user in users:
