@@ -87,3 +87,15 @@ attributes:
     membership:
       - cloudflare_ops.zero_trust.cloudflare
 '''
+
+    # The seat PATCH of cloudflare_zt_seat and cloudflare_zt_users.
+    SEAT_BATCH = r'''
+options:
+  seat_batch_size:
+    description:
+      - The most seats one C(PATCH) request carries. More changes are sent in several requests, one after the other.
+      - Cloudflare documents no maximum; the default sends up to 1000 changes in one request.
+      - At least V(1).
+    type: int
+    default: 1000
+'''

@@ -28,15 +28,15 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api imp
     CloudflareClient,
     CloudflareError,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+    OptionsError,
+    PartialWriteError,
+    PlanError,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import SEAT_BATCH_SIZE
 
-# \Z, not $: $ also matches before a final newline, which would then reach a URL or a query.
-ACCOUNT_ID_RE = re.compile(r'^[0-9a-fA-F]{32}\Z')
-UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z')
-# Deliberately loose: one @, something on each side, a dot in the domain, no spaces, and none of the characters
-# that cannot stand unquoted in an address, ( ) < > [ ] : ; \ , " (so that "['a@b.io']", the text Ansible makes of
-# a list, is not taken for an address).
-EMAIL_RE = re.compile(r'^[^@\s()<>\[\]:;\\,"]+@[^@\s()<>\[\]:;\\,"]+\.[^@\s()<>\[\]:;\\,"]+\Z')
 # Header values and the base URL: printable ASCII, no space (anything else fails inside requests or http.client,
 # where the error text would quote the value).
 PRINTABLE_RE = re.compile(r'^[!-~]+\Z')
@@ -65,8 +65,9 @@ def cloudflare_argument_spec():
     )
 
 
-class ConfigError(Exception):
-    """Options that cannot work; raised before any request is sent."""
+def seat_batch_argument_spec():
+    """The seat_batch_size option (the cloudflare_ops.zero_trust.cloudflare.seat_batch doc fragment)."""
+    return dict(seat_batch_size=dict(type='int', default=SEAT_BATCH_SIZE))
 
 
 def resolve_credentials(params, environ):
@@ -77,13 +78,13 @@ def resolve_credentials(params, environ):
     """
     token, email, key = params.get('api_token'), params.get('api_email'), params.get('api_key')
     if token and (email or key):
-        raise ConfigError('api_token and api_email/api_key are mutually exclusive: use one authentication scheme')
+        raise OptionsError('api_token and api_email/api_key are mutually exclusive: use one authentication scheme')
     if not (token or email or key):
         token = environ.get(ENV_TOKEN) or None
         if not token:
             email, key = environ.get(ENV_EMAIL) or None, environ.get(ENV_KEY) or None
             if not (email or key):
-                raise ConfigError('No Cloudflare credentials: ' + CREDENTIALS_HINT)
+                raise OptionsError('No Cloudflare credentials: ' + CREDENTIALS_HINT)
     elif email or key:
         # Half a pair in the options may be completed from the same scheme's environment variable.
         email = email or environ.get(ENV_EMAIL) or None
@@ -92,41 +93,41 @@ def resolve_credentials(params, environ):
         _check_secret('api_token', ENV_TOKEN, token)
         return {'Authorization': 'Bearer ' + token}, (token,)
     if not email:
-        raise ConfigError('api_key is set but api_email is not: set api_email (or %s) too, or use api_token' % ENV_EMAIL)
+        raise OptionsError('api_key is set but api_email is not: set api_email (or %s) too, or use api_token' % ENV_EMAIL)
     if not key:
-        raise ConfigError('api_email is set but api_key is not: set api_key (or %s) too, or use api_token' % ENV_KEY)
+        raise OptionsError('api_email is set but api_key is not: set api_key (or %s) too, or use api_token' % ENV_KEY)
     _check_secret('api_key', ENV_KEY, key)
     if not (PRINTABLE_RE.match(email) and EMAIL_RE.match(email)):
-        raise ConfigError('api_email (or %s) must be an e-mail address of printable ASCII characters' % ENV_EMAIL)
+        raise OptionsError('api_email (or %s) must be an e-mail address of printable ASCII characters' % ENV_EMAIL)
     return {'X-Auth-Email': email, 'X-Auth-Key': key}, (key,)
 
 
 def _check_secret(option, variable, value):
     """Refuse a credential that cannot be sent as a header; the message never quotes it."""
     if not PRINTABLE_RE.match(value):
-        raise ConfigError('%s (or %s) must be printable ASCII characters without spaces; the value is not shown' % (
+        raise OptionsError('%s (or %s) must be printable ASCII characters without spaces; the value is not shown' % (
             option, variable))
 
 
 def validate_connection(params):
-    """Check the non-secret connection options; raise ConfigError naming what to fix."""
+    """Check the non-secret connection options; raise OptionsError naming what to fix."""
     account_id = params.get('account_id')
     if not account_id:
-        raise ConfigError('account_id is required: set it, or the environment variable CLOUDFLARE_ACCOUNT_ID')
+        raise OptionsError('account_id is required: set it, or the environment variable CLOUDFLARE_ACCOUNT_ID')
     if not ACCOUNT_ID_RE.match(account_id):
-        raise ConfigError('account_id must be a Cloudflare account identifier of 32 hexadecimal characters, got %r' % account_id)
+        raise OptionsError('account_id must be a Cloudflare account identifier of 32 hexadecimal characters, got %r' % account_id)
     base_url = params.get('api_base_url') or ''
     problem = _base_url_problem(base_url)
     if problem:
         # A URL with an @ may carry a password: it is not quoted.
         shown = '' if '@' in base_url else ', got %r' % base_url
-        raise ConfigError('api_base_url must be an http:// or https:// URL %s%s' % (problem, shown))
+        raise OptionsError('api_base_url must be an http:// or https:// URL %s%s' % (problem, shown))
     timeout = params.get('timeout')
     if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_SECONDS):
-        raise ConfigError('timeout must be a number of seconds greater than 0 and at most %d, got %s' % (MAX_SECONDS, timeout))
+        raise OptionsError('timeout must be a number of seconds greater than 0 and at most %d, got %s' % (MAX_SECONDS, timeout))
     wait = params.get('max_retry_wait')
     if wait is not None and not (math.isfinite(wait) and 0 <= wait <= MAX_SECONDS):
-        raise ConfigError('max_retry_wait must be a number of seconds from 0 to %d, got %s' % (MAX_SECONDS, wait))
+        raise OptionsError('max_retry_wait must be a number of seconds from 0 to %d, got %s' % (MAX_SECONDS, wait))
 
 
 def _base_url_problem(base_url):
@@ -157,7 +158,7 @@ def build_client(module, environ=None):
     try:
         validate_connection(params)
         headers, secrets = resolve_credentials(params, os.environ if environ is None else environ)
-    except ConfigError as exc:
+    except OptionsError as exc:
         module.fail_json(msg=str(exc))
     user_agent = 'cloudflare_ops.zero_trust/%s (ansible-core %s)' % (COLLECTION_VERSION, _ansible_version())
     return CloudflareClient(
@@ -190,9 +191,16 @@ def run_module(module, runner):
     try:
         result = runner(module, client)
     except CloudflareError as exc:
-        module.fail_json(msg=exc.message, failure=exc.as_dict())
-    except ConfigError as exc:
+        module.fail_json(msg=client.redact(exc.message), failure=client.redact_data(exc.as_dict()))
+    except OptionsError as exc:
         module.fail_json(msg=client.redact(exc))
+    except PlanError as exc:
+        module.fail_json(msg=client.redact(exc), errors=client.redact_data(exc.errors))
+    except PartialWriteError as exc:
+        details = dict(exc.extra, written=exc.written, not_written=exc.not_written)
+        if exc.cause is not None:
+            details['failure'] = exc.cause.as_dict()
+        module.fail_json(msg=client.redact(exc.message), **client.redact_data(details))
     except Exception as exc:  # pylint: disable=broad-except
         # An unexpected bug still gets a message, not a bare traceback, and never a credential.
         module.fail_json(msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),

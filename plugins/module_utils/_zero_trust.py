@@ -5,17 +5,25 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# The Zero Trust Access users and seats endpoints, on top of the client in _api.py.
+# The Zero Trust Access users and seats endpoints, on top of the client in _api.py. Each answer is
+# checked against the question before anything acts on it: the id of a fetched user, the fields a
+# write set, the seats a PATCH returned.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import CloudflareNotFoundError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import (
+    CloudflareNotFoundError,
+    CloudflareResponseError,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import lower, same_email
 
 # The user fields the modules report, in the API's own names.
 USER_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat', 'active_device_count',
                'created_at', 'updated_at', 'last_successful_login', 'uid')
+# The most seats one PATCH carries by default (the seat_batch_size option).
+SEAT_BATCH_SIZE = 1000
 
 
 def users_path(client, user_id=None):
@@ -34,49 +42,83 @@ def list_users(client, email=None, name=None, search=None, keep=None):
     return client.paginate(users_path(client), params=params, keep=keep)
 
 
-def find_users_by_email(client, email):
+def find_users_by_email(client, email, keep=None):
     """Users whose email is exactly ``email``, ignoring letter case.
 
     The API does not document whether its ``email`` filter is exact, so the match is made
     here too: a filter that matches substrings cannot make a module pick the wrong user.
     """
-    return [user for user in list_users(client, email=email) if same_email(user.get('email'), email)]
+    found = list_users(client, email=email)
+    return [user if keep is None else keep(user) for user in found
+            if isinstance(user, dict) and same_email(user.get('email'), email)]
 
 
-def same_email(left, right):
-    """Emails compare without letter case (the API treats them so)."""
-    return isinstance(left, str) and isinstance(right, str) and left.lower() == right.lower()
+def _contradiction(client, method, path, what):
+    return client._error(CloudflareResponseError, 'The Cloudflare API answered %s %s with %s; nothing was done with '
+                         'that answer' % (method, path, what), method=method, path=path)
 
 
 def get_user(client, user_id):
     """The user with this id, or None when the API says it does not exist (HTTP 404)."""
+    path = users_path(client, user_id)
     try:
-        return client.result('GET', users_path(client, user_id))
+        user = client.result('GET', path)
     except CloudflareNotFoundError:
         return None
+    if lower(user.get('id')) != user_id.lower():
+        raise _contradiction(client, 'GET', path, 'a user whose id is %r, not the one asked for' % (user.get('id'),))
+    return user
 
 
 def create_user(client, email, name=None):
     body = {'email': email}
     if name is not None:
         body['name'] = name
-    return client.result('POST', users_path(client), body=body)
+    path = users_path(client)
+    user = client.result('POST', path, body=body)
+    _check_written(client, 'POST', path, user, email, name)
+    return user
 
 
 def update_user_name(client, user_id, current_email, name):
     # The API takes the current email as confirmation: email cannot be changed.
-    return client.result('PUT', users_path(client, user_id), body={'email': current_email, 'name': name})
+    path = users_path(client, user_id)
+    user = client.result('PUT', path, body={'email': current_email, 'name': name})
+    _check_written(client, 'PUT', path, user, current_email, name, user_id=user_id)
+    return user
+
+
+def _check_written(client, method, path, user, email, name, user_id=None):
+    """The answer to a write must be the user written: its id (for a rename), its email, the name sent."""
+    if not isinstance(user.get('id'), str) or not user.get('id'):
+        raise _contradiction(client, method, path, 'a user without an id')
+    if user_id is not None and user['id'].lower() != user_id.lower():
+        raise _contradiction(client, method, path, 'the user %r, not the one written' % user['id'])
+    if not same_email(user.get('email'), email):
+        raise _contradiction(client, method, path, 'the email %r where %r was sent' % (user.get('email'), email))
+    if name is not None and user.get('name') != name:
+        raise _contradiction(client, method, path, 'the name %r where %r was sent' % (user.get('name'), name))
 
 
 def delete_user(client, user_id):
     client.result('DELETE', users_path(client, user_id), expect=(dict, type(None)))
 
 
-def patch_seats(client, seats):
-    """Set the flags of many seats in one request; ``seats`` holds {seat_uid, access_seat, gateway_seat}."""
+def patch_seats(client, items):
+    """Set the flags of many seats in one request; ``items`` holds {seat_uid, access_seat, gateway_seat}.
+
+    Returns seat_uid (lower case) -> (access_seat, gateway_seat) as the answer says. A seat that was sent and is not
+    in the answer is assumed set as sent (the API documents no partial answer); one the answer holds with other flags
+    than sent wins, and the result says so.
+    """
     body = [{'seat_uid': s['seat_uid'], 'access_seat': bool(s['access_seat']), 'gateway_seat': bool(s['gateway_seat'])}
-            for s in seats]
-    return client.result('PATCH', client.account_path('access', 'seats'), body=body, expect=(list,))
+            for s in items]
+    answer = client.result('PATCH', client.account_path('access', 'seats'), body=body, expect=(list,))
+    flags = {}
+    for seat in answer:
+        if isinstance(seat, dict) and isinstance(seat.get('access_seat'), bool) and isinstance(seat.get('gateway_seat'), bool):
+            flags[lower(seat.get('seat_uid'))] = (seat['access_seat'], seat['gateway_seat'])
+    return flags
 
 
 def user_record(user):

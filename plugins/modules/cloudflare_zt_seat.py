@@ -19,17 +19,21 @@ description:
   - The single form addresses one seat by exactly one of O(seat_uid), O(email) or O(user_id).
   - The bulk form, O(seats), addresses any number of seats in one task. With O(exclusive=true) every seat holder
     not listed in O(seats) is released too, which keeps the seat assignments of an account as code.
-  - The module reads the current state, plans, checks the whole plan, then sends B(at most one) C(PATCH) holding
-    only the seats whose flags change. When nothing changes it sends no write.
-  - "The PATCH is one request. It is sent again only within O(max_retry_wait), when the API answers HTTP 429, 500,
-    502, 503 or 504 or does not answer in time; it sets absolute values, so a repeat changes nothing more.
-    If it fails, the task fails with Cloudflare's error codes and messages
-    (in the C(failure) result), and nothing else was written by the task. Cloudflare does not document whether a failed
-    PATCH can have applied part of its array: run the task again, it reads the state afresh and sends only what
+  - The module reads the current state, plans, checks the whole plan, then sends the seats whose flags change in
+    C(PATCH) requests of at most O(seat_batch_size) seats (one request for up to 1000 changes by default). When nothing
+    changes it sends no write.
+  - "A PATCH is sent again only within O(max_retry_wait), when the API answers HTTP 429, 500, 502, 503 or 504 or does
+    not answer in time; it sets absolute values, so a repeat changes nothing more. If one fails, the task stops and
+    fails with Cloudflare's error codes and messages (in RV(failure)), and lists the seats that were written by the
+    PATCHes before it (RV(written)) and those that were not (RV(not_written)). Cloudflare does not document whether a
+    failed PATCH can have applied part of its array: run the task again, it reads the state afresh and sends only what
     is still different."
+  - To manage users and their seats together, as one list, use M(cloudflare_ops.zero_trust.cloudflare_zt_users); it
+    plans seats with the same code.
 extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare
   - cloudflare_ops.zero_trust.cloudflare.actiongroup
+  - cloudflare_ops.zero_trust.cloudflare.seat_batch
   - cloudflare_ops.zero_trust.attributes
 attributes:
   check_mode:
@@ -40,7 +44,8 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff has C(before) and C(after), each with a C(seats) list of the seats that change, sorted by email.
+      - The diff is a text, one block per seat that changes, sorted by email, with the flags before (C(-)) and after
+        (C(+)). It is prepared by the module, so a diff of thousands of seats costs no more than the task.
 options:
   seat_uid:
     description:
@@ -73,8 +78,8 @@ options:
     description:
       - The bulk form, a list of seats; mutually exclusive with the single form's options.
       - Each item names its seat by exactly one of O(seats[].seat_uid), O(seats[].email) and O(seats[].user_id).
-      - Every item is resolved and checked before anything is written. If an identifier matches no user, if an
-        item has no identifier or two, or if two items for the same seat disagree on a flag, the task fails,
+      - Every item is resolved and checked before anything is written. If an identifier matches no user or more than
+        one, if an item has no identifier or two, or if two items for the same seat disagree on a flag, the task fails,
         names every offending item by its index and identifier, and writes nothing.
       - Items that name the same seat and agree are merged.
     type: list
@@ -112,11 +117,15 @@ options:
     type: bool
     default: false
 notes:
-  - "Requests: a task lists the account's users once (one C(GET) per 1000 users), then sends at most one C(PATCH).
+  - "Requests: a task lists the account's users once (one C(GET) per 1000 users), then sends one C(PATCH) per
+    O(seat_batch_size) changed seats (none when nothing changes).
     When the task names users by at most 5 distinct emails and user ids and nothing else (single form, or O(seats)
     without O(exclusive) and without O(seats[].seat_uid)), it looks them up one by one instead: one C(GET) per user
     id, one C(GET) per email (two if the API leaves out pagination details), whatever the size of the account."
   - Cloudflare allows 1200 requests per five minutes; a task over 10,000 seats costs about 11 requests.
+  - Two tasks that change the seats of one account at the same time do not see each other's writes: the last
+    writer wins, and two overlapping O(exclusive=true) runs can leave neither wanted state. Run one such job at a time
+    per account (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once)).
   - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Zero Trust: Seats Write) for the PATCH."
   - Releasing a seat also removes the user's device registrations (Cloudflare's behaviour). The user takes a seat
     again the next time they authenticate.
@@ -233,43 +242,90 @@ summary:
       description: Seats among those changed that end with both flags false, including those released by O(exclusive).
       type: int
       sample: 1
+written:
+  description:
+    - When a PATCH failed, the seats that the PATCHes before it wrote, in the order sent (C(action) is C(seat)).
+  returned: failure after a write
+  type: list
+  elements: dict
+  sample: [{"action": "seat", "email": "alice@example.com", "user_id": "5f1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8",
+            "seat_uid": "f174e90a-fafe-4643-bbbc-4a0ed4fc8415"}]
+not_written:
+  description: When a PATCH failed, the seats that it and the PATCHes after it would have written.
+  returned: failure after a write
+  type: list
+  elements: dict
+errors:
+  description: When the account does not allow the plan, every problem found, one per offending item. Nothing was written.
+  returned: failure of the plan
+  type: list
+  elements: str
+  sample: ["seats[2] (email 'nobody@example.com'): no user has this email"]
+failure:
+  description: When the API failed, the request and Cloudflare's answer. Never holds a credential.
+  returned: failure of a request
+  type: dict
+  contains:
+    method:
+      description: The HTTP method of the request that failed.
+      type: str
+      sample: PATCH
+    path:
+      description: The path of the request, below O(api_base_url).
+      type: str
+      sample: /accounts/023e105f4ecef8ad9ca31a8372d0c353/access/seats
+    status:
+      description: The HTTP status of the last answer, null when none came.
+      type: int
+      sample: 403
+    errors:
+      description: Cloudflare's C(errors), each with C(code) and C(message).
+      type: list
+      elements: dict
+      sample: [{"code": 10000, "message": "Authentication error"}]
+    error_chain:
+      description: Cloudflare's C(error_chain), when the answer has one.
+      type: list
+      elements: dict
+    waited_seconds:
+      description: Seconds the task waited between retries before it gave up.
+      type: float
+      sample: 0
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import cloudflare_argument_spec, run_module
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._seats import run_seats, without_cyclic_gc
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
+    cloudflare_argument_spec,
+    run_module,
+    seat_batch_argument_spec,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import run_seat
 
 SINGLE_FORM = ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat')
 
 
 def main():
     argument_spec = cloudflare_argument_spec()
+    argument_spec.update(seat_batch_argument_spec())
     argument_spec.update(
         seat_uid=dict(type='str'),
         email=dict(type='str'),
         user_id=dict(type='str'),
         access_seat=dict(type='bool'),
         gateway_seat=dict(type='bool'),
-        seats=dict(type='list', elements='dict', options=dict(
-            seat_uid=dict(type='str'),
-            email=dict(type='str'),
-            user_id=dict(type='str'),
-            access_seat=dict(type='bool'),
-            gateway_seat=dict(type='bool'),
-        )),
+        # The items are checked by the module (_planner.read_item), not by suboption specs: see the sanity ignore file.
+        seats=dict(type='list', elements='dict'),
         exclusive=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),
     )
-    # From reading the options on (one dict per seat), a large task allocates a lot that lives to the end.
-    with without_cyclic_gc():
-        module = AnsibleModule(
-            argument_spec=argument_spec,
-            mutually_exclusive=[('seat_uid', 'email', 'user_id')] + [('seats', option) for option in SINGLE_FORM],
-            required_one_of=[('seats', 'seat_uid', 'email', 'user_id')],
-            supports_check_mode=True,
-        )
-        run_module(module, run_seats)
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=[('seat_uid', 'email', 'user_id')] + [('seats', option) for option in SINGLE_FORM],
+        required_one_of=[('seats', 'seat_uid', 'email', 'user_id')],
+        supports_check_mode=True,
+    )
+    run_module(module, run_seat)
 
 
 if __name__ == '__main__':

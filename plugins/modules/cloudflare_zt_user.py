@@ -176,7 +176,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module 
     cloudflare_argument_spec,
     run_module,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._users import run_user
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user import run_user
 
 
 def main():

@@ -161,7 +161,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module 
     cloudflare_argument_spec,
     run_module,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._users import run_user_info
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user_info import run_user_info
 
 
 def main():

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Private to this collection: not a public API, it may change without notice.
+#
+# cloudflare_zt_user_info: one GET by id, or the whole list narrowed by the API's filters; the
+# filters are then applied exactly here.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import (
+    identifier_problem,
+    lower,
+    same_email,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user import sorted_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import get_user, list_users, user_record
+
+
+def validate_info_options(params):
+    """Refuse filters that cannot work, before any request."""
+    for kind in ('user_id', 'email'):
+        if params.get(kind) is not None:
+            problem = identifier_problem(kind, params[kind])
+            if problem:
+                raise OptionsError(problem)
+    for option in ('name', 'search'):
+        if params.get(option) is not None and not params[option].strip():
+            raise OptionsError('%s must not be empty' % option)
+
+
+def seat_matches(user, seat):
+    """Whether a user holds the seats that the ``seat`` filter asks for (None: any user)."""
+    access, gateway = user.get('access_seat') is True, user.get('gateway_seat') is True
+    return {None: True, 'access': access, 'gateway': gateway, 'any': access or gateway,
+            'none': not (access or gateway)}[seat]
+
+
+def info_record(user):
+    """A user as cloudflare_zt_user_info reports it: the API's fields, both seat flags always there."""
+    if not isinstance(user, dict):
+        return None
+    record = user_record(user)
+    record['access_seat'] = user.get('access_seat') is True
+    record['gateway_seat'] = user.get('gateway_seat') is True
+    return sorted_record(record)
+
+
+def filter_users(users, user_id=None, email=None, name=None, seat=None):
+    """The users that match every given filter exactly, in the order they came.
+
+    ``user_id`` and ``email`` ignore letter case, ``name`` is exact and case-sensitive, ``seat`` is one of the
+    choices of the module's ``seat`` option (see seat_matches).
+    """
+    return [user for user in users
+            if user is not None
+            and (user_id is None or lower(user.get('id')) == user_id.lower())
+            and (email is None or same_email(user.get('email'), email))
+            and (name is None or user.get('name') == name)
+            and seat_matches(user, seat)]
+
+
+def run_user_info(module, client):
+    """The runner of cloudflare_zt_user_info."""
+    params = module.params
+    validate_info_options(params)
+    user_id = params.get('user_id')
+    if user_id is not None:
+        user = get_user(client, user_id)
+        users = [info_record(user)] if user is not None else []
+    else:
+        filters = dict((key, params[key]) for key in ('email', 'name', 'search') if params.get(key) is not None)
+        # Each page is reduced to the reported records as it arrives: a large account is held once, not twice.
+        users = list_users(client, keep=info_record, **filters)
+    users = filter_users(users, user_id=user_id, email=params.get('email'), name=params.get('name'),
+                         seat=params.get('seat'))
+    return {'changed': False, 'users': users}

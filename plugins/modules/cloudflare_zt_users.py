@@ -1,0 +1,337 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cloudflare_zt_users
+short_description: The Access users of a Cloudflare Zero Trust account and their seats, as one declarative list
+version_added: 0.1.0
+author: cloudflare_ops maintainers (@cloudflare-ops)
+description:
+  - Brings the Access user records of an account and their seats to the state that O(users) declares, in one task.
+  - Each item names a user by O(users[].email) or O(users[].user_id) (or both, which must agree). A user that does not
+    exist is created from its email and O(users[].name); a name that differs is changed; seat flags that differ are
+    set; O(users[].state=absent) deletes the user. A field left out (or V(null)) is not managed.
+  - With O(exclusive_seats=true), every user who holds a seat and is not in O(users) is released (both flags false).
+  - "The task reads the account once (one C(GET) per 1000 users), plans every change and checks the whole plan before
+    the first write: items that repeat a user, emails that match more than one record, records that lack the fields a
+    change needs (an id, an email to rename, a C(seat_uid) for a seat), users to create without a name, a user_id that
+    does not exist. Every offending item is named in RV(errors) and nothing is written."
+  - "It then writes in a fixed order: creates (their answers give the new users' ids and seats), renames, the seat
+    changes of all users in C(PATCH) requests of O(seat_batch_size) seats, deletes. Writes are paced at
+    O(write_rate) per second, so a large task stays under Cloudflare's rate limit of 1200 requests per five minutes."
+  - If a write fails, the task stops there and fails with a message that says what was written and what was not
+    (RV(written), RV(not_written)). Run it again: it reads the account afresh and sends only what is still different.
+  - This module and M(cloudflare_ops.zero_trust.cloudflare_zt_user) and M(cloudflare_ops.zero_trust.cloudflare_zt_seat)
+    share one planner, so they decide alike. The role C(cloudflare_ops.zero_trust.reconcile) is built on this module.
+extends_documentation_fragment:
+  - cloudflare_ops.zero_trust.cloudflare
+  - cloudflare_ops.zero_trust.cloudflare.actiongroup
+  - cloudflare_ops.zero_trust.cloudflare.seat_batch
+  - cloudflare_ops.zero_trust.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Check mode reads the account like a real run, makes the same plan and refuses the same plans, and returns the
+        same RV(users), RV(summary), RV(drift) and diff, but sends no write. A user to create has no RV(users[].user_id)
+        yet.
+  diff_mode:
+    support: full
+    details:
+      - The diff is a text, one block per user that changes, sorted by email, with the fields before (C(-)) and after
+        (C(+)) in the words of O(users). It is prepared by the module, so a diff of thousands of users costs no more
+        than the task.
+options:
+  users:
+    description:
+      - The wanted users. Each user is listed at most once.
+      - The items are checked by the module, whole, before any request; an item with a key not listed here fails.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      email:
+        description:
+          - The email of the user, matched exactly and without letter case. Needed to create a user.
+        type: str
+      user_id:
+        description:
+          - The id (a UUID) of the user. With O(users[].email), the email must be the user's (it cannot be changed).
+          - A user named by id must exist (an id cannot be chosen on create).
+        type: str
+      name:
+        description:
+          - The name of the user, compared exactly (letter case included). Needed to create a user.
+        type: str
+      state:
+        description:
+          - V(present) creates the user if needed; V(absent) deletes it (and takes no name or seat).
+        type: str
+        choices: [present, absent]
+        default: present
+      access_seat:
+        description:
+          - Whether the user holds an Access seat. Left out, it is not managed (under O(exclusive_seats=true) the seat
+            of a listed user is kept as it is).
+        type: bool
+      gateway_seat:
+        description:
+          - Whether the user holds a Gateway seat. Left out, it is not managed.
+        type: bool
+  exclusive_seats:
+    description:
+      - With V(true), every user who holds a seat (Access or Gateway) and is not in O(users) is released (both flags
+        false), in the same PATCH as the other seat changes. Users this task deletes are not released first.
+    type: bool
+    default: false
+  allow_release_all:
+    description:
+      - Confirms that an empty O(users) with O(exclusive_seats=true) is meant to release every seat of the account.
+      - Without it, that combination fails before any request.
+    type: bool
+    default: false
+  write_rate:
+    description:
+      - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second.
+      - The default, V(2), uses at most half of Cloudflare's budget of 1200 requests per five minutes (a user over
+        the budget is refused every call for five minutes, dashboard included), and leaves the rest to other automation.
+        1,000 renames then take about eight minutes.
+      - An HTTP 429 is still waited out after its C(Retry-After), within O(max_retry_wait).
+      - Greater than V(0).
+    type: float
+    default: 2
+notes:
+  - "Requests: one C(GET) per 1000 users of the account, then one write per user to create, rename or delete, and one
+    C(PATCH) per O(seat_batch_size) seats that change. When nothing differs it sends no write."
+  - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Access: Users Write) (or the account's
+    Zero Trust write permission) to create, rename and delete them, C(Zero Trust: Seats Write) for the seats."
+  - Two tasks that change one account at the same time do not see each other's writes: the last writer wins, and two
+    overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time per account
+    (in AWX, do not allow concurrent jobs of the template).
+seealso:
+  - module: cloudflare_ops.zero_trust.cloudflare_zt_user
+  - module: cloudflare_ops.zero_trust.cloudflare_zt_seat
+  - module: cloudflare_ops.zero_trust.cloudflare_zt_user_info
+'''
+
+EXAMPLES = r'''
+- name: Manage the people of a Zero Trust account
+  module_defaults:
+    group/cloudflare_ops.zero_trust.cloudflare:
+      api_token: "{{ cloudflare_api_token }}"
+      account_id: "{{ cloudflare_account_id }}"
+  block:
+    - name: Declare the users and their seats
+      cloudflare_ops.zero_trust.cloudflare_zt_users:
+        users:
+          - email: alice@example.com
+            name: Alice Liddell
+            access_seat: true
+            gateway_seat: true
+          - email: bob@example.com
+            name: Bob Example
+            access_seat: true
+            gateway_seat: false
+          - email: leaver@example.com
+            state: absent
+
+    - name: Preview what keeping only these seat holders would change (check mode, nothing is written)
+      cloudflare_ops.zero_trust.cloudflare_zt_users:
+        users: "{{ staff }}"
+        exclusive_seats: true
+      check_mode: true
+      diff: true
+      register: preview
+
+    - name: Show the drift, one line per field
+      ansible.builtin.debug:
+        msg: "{{ item.email }}: {{ item.action }} {{ item.field }} {{ item.before }} -> {{ item.after }}"
+      loop: "{{ preview.drift }}"
+      loop_control:
+        label: "{{ item.email }}"
+
+    - name: Rename a thousand users in one task, at three writes a second
+      cloudflare_ops.zero_trust.cloudflare_zt_users:
+        users: "{{ renamed_users }}"
+        write_rate: 3
+'''
+
+RETURN = r'''
+users:
+  description:
+    - The users that change (that would change, in check mode), sorted by email, each with its fields after the task.
+    - Users that were already right are not listed; RV(summary) counts them.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    email:
+      description: The email of the user.
+      type: str
+      sample: alice@example.com
+    user_id:
+      description: The id of the user; null in check mode for a user to create.
+      type: str
+      sample: 5f1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8
+    action:
+      description:
+        - V(create), V(update) (name or seats), V(release) (seats released by O(exclusive_seats)) or V(delete).
+      type: str
+      sample: update
+    name:
+      description: The name after the task, when it changes.
+      type: str
+      sample: Alice Liddell
+    access_seat:
+      description: The Access seat flag after the task, when it changes.
+      type: bool
+      sample: true
+    gateway_seat:
+      description: The Gateway seat flag after the task, when it changes.
+      type: bool
+      sample: false
+summary:
+  description: Counts for the task.
+  returned: success
+  type: dict
+  contains:
+    listed:
+      description: Items in O(users).
+      type: int
+      sample: 3
+    created:
+      description: Users created.
+      type: int
+      sample: 1
+    renamed:
+      description: Users renamed.
+      type: int
+      sample: 1
+    deleted:
+      description: Users deleted.
+      type: int
+      sample: 0
+    seats_changed:
+      description: Seats whose flags change, the seats of created users included.
+      type: int
+      sample: 2
+    seats_released:
+      description: Seats among those that end with both flags false.
+      type: int
+      sample: 1
+    released_by_exclusive:
+      description: Seats released because their users are not in O(users) (O(exclusive_seats=true)).
+      type: int
+      sample: 1
+drift:
+  description:
+    - One entry per field that differs (that differed, after a real run), sorted by email then field; the rows of the
+      reconcile role's drift report.
+    - C(field) is C(name), C(access_seat), C(gateway_seat) or C(state). C(before) is null for a user to create; a delete
+      is the field C(state) from C(present) to C(absent).
+  returned: success, and with a failure after a write
+  type: list
+  elements: dict
+  contains:
+    email:
+      description: The email of the user.
+      type: str
+    action:
+      description: As in RV(users[].action).
+      type: str
+    field:
+      description: The field that differs.
+      type: str
+    before:
+      description: The value before the task (null for a user to create).
+      type: raw
+    after:
+      description: The value after the task.
+      type: raw
+  sample:
+    - {"email": "grace@example.com", "action": "update", "field": "name", "before": "Grace Hoper", "after": "Grace Hopper"}
+check_mode:
+  description: Whether the task ran in check mode (whatever made it so), so that a report can say whether it wrote.
+  returned: always
+  type: bool
+  sample: true
+written:
+  description:
+    - When a write failed, the writes that succeeded before it, in the order sent. Each has C(action) (V(create),
+      V(rename), V(seat) or V(delete)), C(email) and C(user_id).
+  returned: failure after a write
+  type: list
+  elements: dict
+not_written:
+  description: When a write failed, that write and the ones that were not sent after it.
+  returned: failure after a write
+  type: list
+  elements: dict
+errors:
+  description: When the plan is refused, every problem found, one per offending item. Nothing was written.
+  returned: failure of the plan
+  type: list
+  elements: str
+  sample: ["users[3] (email 'new@example.com'): the user does not exist and has no name, so it cannot be created"]
+failure:
+  description: When the API failed, the request and Cloudflare's answer. Never holds a credential.
+  returned: failure of a request
+  type: dict
+  contains:
+    method:
+      description: The HTTP method of the request that failed.
+      type: str
+      sample: PUT
+    path:
+      description: The path of the request, below O(api_base_url).
+      type: str
+    status:
+      description: The HTTP status of the last answer, null when none came.
+      type: int
+      sample: 403
+    errors:
+      description: Cloudflare's C(errors), each with C(code) and C(message).
+      type: list
+      elements: dict
+    error_chain:
+      description: Cloudflare's C(error_chain), when the answer has one.
+      type: list
+      elements: dict
+    waited_seconds:
+      description: Seconds the task waited between retries before it gave up.
+      type: float
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
+    cloudflare_argument_spec,
+    run_module,
+    seat_batch_argument_spec,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import run_users
+
+
+def main():
+    argument_spec = cloudflare_argument_spec()
+    argument_spec.update(seat_batch_argument_spec())
+    argument_spec.update(
+        # The items are checked by the module (_planner.read_item), not by suboption specs: see the sanity ignore file.
+        users=dict(type='list', elements='dict', required=True),
+        exclusive_seats=dict(type='bool', default=False),
+        allow_release_all=dict(type='bool', default=False),
+        write_rate=dict(type='float', default=2),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_module(module, run_users)
+
+
+if __name__ == '__main__':
+    main()
