@@ -181,28 +181,31 @@ def _ansible_version():
         return 'unknown'
 
 
-def run_module(module, runner):
+def run_module(module, runner, report_check_mode=False):
     """Build the client, run ``runner(module, client)`` (which returns the result dict), exit.
 
-    The one place where an API failure becomes ``fail_json``: the message says what failed,
-    ``failure`` carries the structured details, and neither ever holds a credential.
+    The one place where a failure becomes ``fail_json``: the message says what failed and how much was written,
+    the other keys carry the details (``failure``, ``errors``, ``written``/``not_written``), and none ever holds a
+    credential. ``report_check_mode`` adds ``check_mode`` to every result, failures included.
     """
     client = build_client(module)
+    extra = {'check_mode': module.check_mode} if report_check_mode else {}
     try:
         result = runner(module, client)
     except CloudflareError as exc:
-        module.fail_json(msg=client.redact(exc.message), failure=client.redact_data(exc.as_dict()))
+        module.fail_json(msg=client.redact(exc.message), failure=client.redact_data(exc.as_dict()), **extra)
     except OptionsError as exc:
-        module.fail_json(msg=client.redact(exc))
+        module.fail_json(msg=client.redact(exc), **extra)
     except PlanError as exc:
-        module.fail_json(msg=client.redact(exc), errors=client.redact_data(exc.errors))
+        module.fail_json(msg=client.redact(exc), errors=client.redact_data(exc.errors), **extra)
     except PartialWriteError as exc:
-        details = dict(exc.extra, written=exc.written, not_written=exc.not_written)
+        details = dict(exc.extra, written=exc.written, not_written=exc.not_written, **extra)
         if exc.cause is not None:
             details['failure'] = exc.cause.as_dict()
         module.fail_json(msg=client.redact(exc.message), **client.redact_data(details))
     except Exception as exc:  # pylint: disable=broad-except
         # An unexpected bug still gets a message, not a bare traceback, and never a credential.
         module.fail_json(msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),
-                         exception=client.redact(traceback.format_exc()))
+                         exception=client.redact(traceback.format_exc()), **extra)
+    result.update(extra)
     module.exit_json(**result)

@@ -206,6 +206,10 @@ summary:
       description: Items in O(users).
       type: int
       sample: 3
+    changed_users:
+      description: Users that change (the length of RV(users)).
+      type: int
+      sample: 2
     created:
       description: Users created.
       type: int
@@ -330,7 +334,7 @@ def main():
         write_rate=dict(type='float', default=2),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, run_users)
+    run_module(module, run_users, report_check_mode=True)
 
 
 if __name__ == '__main__':

@@ -90,12 +90,11 @@ def apply_plan(client, plan, batch_size, pacer, report):
     return created
 
 
-def users_report(plan, created, check_mode):
+def users_report(plan, created):
     views = user_views(plan, created)
     return views, {
-        'check_mode': check_mode,
         'users': [v.after() for v in views],
-        'summary': plan.summary(),
+        'summary': dict(plan.summary(), changed_users=len(views)),
         'drift': drift_entries(views),
     }
 
@@ -116,8 +115,8 @@ def run_users(module, client):
     created = {}
     if plan.changed and not module.check_mode:
         created = apply_plan(client, plan, params['seat_batch_size'], Pacer(params['write_rate']),
-                             lambda done: users_report(plan, done, False)[1])
-    views, report = users_report(plan, created, module.check_mode)
+                             lambda done: users_report(plan, done)[1])
+    views, report = users_report(plan, created)
     result = dict(report, changed=plan.changed)
     if module._diff:
         result['diff'] = {'prepared': prepared_diff(views)}
