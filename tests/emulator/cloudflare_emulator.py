@@ -811,7 +811,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     def _api(self, path: str, query: dict, raw: bytes) -> None:
         method = self.command
         scheme = self._auth_scheme()
-        entry = {"method": method, "path": path, "query": query, "status": None, "auth": scheme, "body": _loggable_body(raw)}
+        # "at": when the request arrived (seconds since the epoch), so tests can check how writes were paced.
+        entry = {"method": method, "path": path, "query": query, "status": None, "auth": scheme, "body": _loggable_body(raw),
+                 "at": time.time()}
         status, body, content_type, headers = self._api_response(method, path, query, raw, scheme, entry)
         entry["status"] = status
         self.server.state.record(entry)

@@ -72,6 +72,7 @@ def apply_plan(client, plan, batch_size, pacer, report):
     try:
         for write in plan.creates:
             created[id(write)] = log.send(1, lambda w=write: create_user(client, w.item.email, w.item.name))
+            log.entries[log.done - 1]['user_id'] = created[id(write)]['id']
         for write in plan.renames:
             log.send(1, lambda w=write: update_user_name(client, w.record['id'], w.record['email'], w.item.name))
         changes = list(plan.seats)
