@@ -150,16 +150,17 @@ def _base_url_problem(base_url):
     return None
 
 
-def build_client(module, environ=None):
-    """A client for the module's options, or fail_json before any request is sent."""
+def build_client(module, environ=None, fail_extra=None):
+    """A client for the module's options, or fail_json (with ``fail_extra``) before any request is sent."""
+    fail_extra = fail_extra or {}
     if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR), **fail_extra)
     params = module.params
     try:
         validate_connection(params)
         headers, secrets = resolve_credentials(params, os.environ if environ is None else environ)
     except OptionsError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **fail_extra)
     user_agent = 'cloudflare_ops.zero_trust/%s (ansible-core %s)' % (COLLECTION_VERSION, _ansible_version())
     return CloudflareClient(
         account_id=params['account_id'].lower(),
@@ -188,8 +189,8 @@ def run_module(module, runner, report_check_mode=False):
     the other keys carry the details (``failure``, ``errors``, ``written``/``not_written``), and none ever holds a
     credential. ``report_check_mode`` adds ``check_mode`` to every result, failures included.
     """
-    client = build_client(module)
     extra = {'check_mode': module.check_mode} if report_check_mode else {}
+    client = build_client(module, fail_extra=extra)
     try:
         result = runner(module, client)
     except CloudflareError as exc:
@@ -199,7 +200,8 @@ def run_module(module, runner, report_check_mode=False):
     except PlanError as exc:
         module.fail_json(msg=client.redact(exc), errors=client.redact_data(exc.errors), **extra)
     except PartialWriteError as exc:
-        details = dict(exc.extra, written=exc.written, not_written=exc.not_written, **extra)
+        # Something may have been written before the failure: the task changed the account then.
+        details = dict(exc.extra, written=exc.written, not_written=exc.not_written, changed=bool(exc.written), **extra)
         if exc.cause is not None:
             details['failure'] = exc.cause.as_dict()
         module.fail_json(msg=client.redact(exc.message), **client.redact_data(details))

@@ -419,7 +419,7 @@ def seat_changes(account, targets, exclusive=False, spared=(), problems=None):
         new_access = access if target.access_seat is None else bool(target.access_seat)
         new_gateway = gateway if target.gateway_seat is None else bool(target.gateway_seat)
         if (new_access, new_gateway) != (access, gateway):
-            problem = _unsendable(record)
+            problem = unsendable(record)
             if problem:
                 problems.append('%s: %s, so its seat cannot be changed' % (target.items[0].label, problem))
                 continue
@@ -431,7 +431,7 @@ def seat_changes(account, targets, exclusive=False, spared=(), problems=None):
         for record in account.seat_holders():
             if record_key(record) in addressed:
                 continue
-            problem = _unsendable(record)
+            problem = unsendable(record)
             if problem:
                 problems.append('%s holds a seat but %s, so exclusive cannot release it' % (describe(record), problem))
                 continue
@@ -440,7 +440,8 @@ def seat_changes(account, targets, exclusive=False, spared=(), problems=None):
     return changes
 
 
-def _unsendable(record):
+def unsendable(record):
+    """Why the seat of ``record`` cannot be sent in a seat change (a phrase), or None."""
     seat_uid = record.get('seat_uid')
     if seat_uid is None:
         return 'the user has no seat_uid'
@@ -567,12 +568,14 @@ class UsersPlan(object):
         }
 
 
-def plan_users(account, items, exclusive_seats=False):
+def plan_users(account, items, exclusive_seats=False, create_needs_name=True):
     """Compare the wanted users with the account. Return (plan, problems); any problem means nothing may be written.
 
     A user that does not exist is created from its email and name (an id cannot be chosen, a name is needed); a name
     that differs is a rename (the API needs the record's email for it); flags that differ are one seat change each;
     state=absent deletes. Under ``exclusive_seats`` every seat holder not listed is released, except users deleted.
+    ``create_needs_name``: in a list, an item without a name names a user to manage, not one to create (a typo in an
+    email must not create a user); cloudflare_zt_user, which names one user, may create one from its email alone.
     """
     problems = []
     creates, renames, deletes, targets, new_seats = [], [], [], [], []
@@ -601,7 +604,7 @@ def plan_users(account, items, exclusive_seats=False):
             if item.user_id is not None:
                 problems.append('%s: no user has this id, and an id cannot be chosen on create: give the email '
                                 'without user_id to create the user' % item.label)
-            elif item.name is None:
+            elif item.name is None and create_needs_name:
                 problems.append('%s: the user does not exist and has no name, so it cannot be created' % item.label)
             else:
                 create = UserWrite(CREATE, item)
@@ -725,7 +728,8 @@ def prepared_diff(views):
     """
     lines = []
     for v in views:
-        lines.append('%s %s (%s)' % ('+' if v.action == CREATE else '-' if v.action == DELETE else '~', v.email, v.action))
+        lines.append('%s %s (%s)' % ('+' if v.action == CREATE else '-' if v.action == DELETE else '~',
+                                     v.email or '(no email, id %s)' % v.user_id, v.action))
         for field in USER_FIELDS:
             if field in v.fields:
                 before, after = v.fields[field]

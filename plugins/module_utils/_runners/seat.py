@@ -56,9 +56,11 @@ def read_records(client, items, exclusive):
     """The records the plan needs: a few looked up one by one, or the whole account listed once."""
     if not lookup_one_by_one(items, exclusive):
         return list_users(client, keep=plan_record)
-    records, seen = [], set()
-    for key in sorted(set((item.identifiers[0][0], lower(item.identifiers[0][1])) for item in items)):
-        kind, value = key
+    records, seen, asked = [], set(), {}
+    for item in items:
+        kind, value = item.identifiers[0]
+        asked.setdefault((kind, lower(value)), value)    # the first spelling, as typed, goes to the API's filter
+    for (kind, _key), value in sorted(asked.items()):
         if kind == 'user_id':
             found = get_user(client, value)
             found = [found] if found is not None else []
@@ -91,7 +93,7 @@ def run_seat(module, client):
         plan, problems = plan_seats(Account(read_records(client, items, exclusive)), items, exclusive=exclusive,
                                     single=single)
         if problems:
-            raise PlanError('Cannot change the seats', problems)
+            raise PlanError('Cannot change the seats of account %s' % client.account_id, problems)
         applied = {}
         if plan.changes and not module.check_mode:
             log = WriteLog(client, [seat_entry(c) for c in plan.changes])

@@ -16,6 +16,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
     Account,
     parse_user_items,
+    plan_record,
     plan_users,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog
@@ -55,9 +56,10 @@ def run_user(module, client):
         records = [found] if found is not None else []
     else:
         records = find_users_by_email(client, item.email)
-    plan, problems = plan_users(Account(records), items)
+    # The plan reads the records reduced to fields of the expected types; the result reports the whole record.
+    plan, problems = plan_users(Account([plan_record(r) for r in records]), items, create_needs_name=False)
     if problems:
-        raise PlanError('Cannot manage the user', problems)
+        raise PlanError('Cannot manage the user in account %s' % client.account_id, problems)
 
     # One item: at most one write, and (the plan refused ambiguity) at most one record.
     write = (plan.creates + plan.renames + plan.deletes or [None])[0]
@@ -72,16 +74,19 @@ def run_user(module, client):
     else:
         after = {}
 
+    user = shown = after
     if write is not None and not module.check_mode:
         log = WriteLog(client, [write.done()])
         if write.action == 'create':
-            after = sorted_record(user_record(log.send(1, lambda: create_user(client, item.email, item.name))))
+            # The diff shows the created record: its id and seat_uid could not be predicted.
+            user = shown = sorted_record(user_record(log.send(1, lambda: create_user(client, item.email, item.name))))
         elif write.action == 'rename':
-            after = sorted_record(user_record(log.send(1, lambda: update_user_name(
-                client, current['id'], current['email'], item.name))))
+            # The diff stays the prediction (the same in check mode and for real); the result is the API's answer.
+            user = sorted_record(user_record(log.send(1, lambda: update_user_name(
+                client, write.record['id'], write.record['email'], item.name))))
         else:
-            log.send(1, lambda: delete_user(client, current['id']))
-    result = {'changed': write is not None, 'user': after}
+            log.send(1, lambda: delete_user(client, write.record['id']))
+    result = {'changed': write is not None, 'user': user}
     if module._diff:
-        result['diff'] = {'before': before, 'after': after}
+        result['diff'] = {'before': before, 'after': shown}
     return result

@@ -28,6 +28,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner
     plan_record,
     plan_users,
     prepared_diff,
+    unsendable,
     user_views,
     users_options,
 )
@@ -78,8 +79,9 @@ def apply_plan(client, plan, batch_size, pacer, report):
         changes = list(plan.seats)
         for create, access, gateway in plan.new_seats:
             record = plan_record(created[id(create)])
-            if record['seat_uid'] is None:
-                raise log.failure('The API created %s without a seat_uid, so its seats cannot be set' % create.email)
+            problem = unsendable(record)
+            if problem:
+                raise log.failure('The API created %s, but %s, so its seats cannot be set' % (create.email, problem))
             changes.append(SeatChange(record, access, gateway))
         send_seat_changes(log, changes, batch_size)
         for write in plan.deletes:
@@ -112,7 +114,7 @@ def run_users(module, client):
 
     plan, problems = plan_users(Account(list_users(client, keep=plan_record)), items, exclusive_seats=exclusive)
     if problems:
-        raise PlanError('Cannot reconcile the users', problems)
+        raise PlanError('Cannot reconcile the users of account %s' % client.account_id, problems)
     created = {}
     if plan.changed and not module.check_mode:
         created = apply_plan(client, plan, params['seat_batch_size'], Pacer(params['write_rate']),
