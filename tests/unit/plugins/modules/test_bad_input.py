@@ -384,9 +384,16 @@ def user_item_with(option, strategy):
     return strategy.map(lambda value: [{'email': 'a@example.com', 'name': 'A', option: value}])
 
 
+def _is_positive_int(text):
+    try:
+        return int(text.strip()) >= 1
+    except ValueError:
+        return False
+
+
 not_batch_size = st.one_of(
     st.integers(max_value=0),
-    st.text().filter(lambda s: not s.strip().lstrip('+-').isdigit() or int(s) < 1),
+    st.text().filter(lambda s: not _is_positive_int(s)),
     st.floats().filter(lambda f: not (math.isfinite(f) and f == int(f) and f >= 1)),
     st.lists(st.integers(), max_size=2),
 )
