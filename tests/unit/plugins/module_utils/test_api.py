@@ -29,8 +29,8 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api imp
     backoff_delay,
     parse_retry_after,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
-    ConfigError,
     resolve_credentials,
     validate_connection,
 )
@@ -336,7 +336,7 @@ def test_key_pair_from_options_wins_over_environment_token():
 
 
 def test_both_schemes_in_options_is_an_error():
-    with pytest.raises(ConfigError, match='mutually exclusive'):
+    with pytest.raises(OptionsError, match='mutually exclusive'):
         resolve_credentials({'api_token': 't', 'api_key': 'k'}, {})
 
 
@@ -348,14 +348,14 @@ def test_credentials_from_environment_only():
 
 
 def test_no_credentials_says_what_to_set():
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(OptionsError) as info:
         resolve_credentials({}, {})
     assert 'api_token' in str(info.value) and 'CLOUDFLARE_API_TOKEN' in str(info.value) and 'CLOUDFLARE_EMAIL' in str(info.value)
 
 
 @pytest.mark.parametrize('params,missing', [({'api_email': 'e@x.io'}, 'api_key'), ({'api_key': 'k'}, 'api_email')])
 def test_half_a_pair_says_what_is_missing(params, missing):
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(OptionsError) as info:
         resolve_credentials(params, {})
     assert 'set %s' % missing in str(info.value)
 
@@ -367,13 +367,13 @@ def test_half_a_pair_is_completed_from_the_environment():
 
 @pytest.mark.parametrize('account_id', [None, '', 'abc', '023e105f4ecef8ad9ca31a8372d0c35', '023e105f4ecef8ad9ca31a8372d0c353x', 'g' * 32])
 def test_bad_account_id_is_refused(account_id):
-    with pytest.raises(ConfigError, match='account_id'):
+    with pytest.raises(OptionsError, match='account_id'):
         validate_connection({'account_id': account_id, 'api_base_url': 'https://x'})
 
 
 @pytest.mark.parametrize('url', ['', 'ftp://x', 'api.cloudflare.com/client/v4', 'http://'])
 def test_bad_base_url_is_refused(url):
-    with pytest.raises(ConfigError, match='api_base_url'):
+    with pytest.raises(OptionsError, match='api_base_url'):
         validate_connection({'account_id': ACCOUNT, 'api_base_url': url})
 
 
@@ -501,12 +501,12 @@ def test_pagination_ignores_result_info_numbers_that_are_not_numbers(garbage):
 @pytest.mark.parametrize('account_id', [ACCOUNT + '\n'])
 def test_account_id_with_a_final_newline_is_refused(account_id):
     # '$' in a regular expression matches before a final newline: the patterns use '\Z'.
-    with pytest.raises(ConfigError, match='account_id'):
+    with pytest.raises(OptionsError, match='account_id'):
         validate_connection({'account_id': account_id, 'api_base_url': 'https://x.test'})
 
 
 def test_identifier_patterns_refuse_a_final_newline():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import EMAIL_RE, UUID_RE
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import EMAIL_RE, UUID_RE
     assert UUID_RE.match('f174e90a-fafe-4643-bbbc-4a0ed4fc8415')
     assert not UUID_RE.match('f174e90a-fafe-4643-bbbc-4a0ed4fc8415\n')
     assert EMAIL_RE.match('jdoe@example.com')
@@ -520,7 +520,7 @@ def test_identifier_patterns_refuse_a_final_newline():
 def test_timeouts_that_would_break_the_socket_or_the_sleep_are_refused(option, value):
     # nan and huge timeouts used to raise ValueError/OverflowError inside requests: "Unexpected error".
     params = {'account_id': ACCOUNT, 'api_base_url': 'https://x.test', option: value}
-    with pytest.raises(ConfigError, match=option):
+    with pytest.raises(OptionsError, match=option):
         validate_connection(params)
 
 
@@ -535,14 +535,14 @@ def test_timeouts_that_would_break_the_socket_or_the_sleep_are_refused(option, v
     'http://:80/client/v4',
 ])
 def test_base_urls_that_requests_would_refuse_are_refused_first(url):
-    with pytest.raises(ConfigError, match='api_base_url'):
+    with pytest.raises(OptionsError, match='api_base_url'):
         validate_connection({'account_id': ACCOUNT, 'api_base_url': url})
 
 
 @pytest.mark.parametrize('url', ['https://user:s3cret@api.example.test/client/v4', 'https://user:s3cret word@api.example.test',
                                  'https://user:s3cret@api.example.test:99999'])
 def test_base_url_with_credentials_is_refused_without_showing_them(url):
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(OptionsError) as info:
         validate_connection({'account_id': ACCOUNT, 'api_base_url': url})
     assert 's3cret' not in str(info.value) and 'api_base_url' in str(info.value)
 
@@ -561,7 +561,7 @@ def test_good_base_urls_pass(url):
 def test_credentials_that_cannot_be_headers_are_refused_without_showing_them(params):
     # A key with a newline used to reach requests, whose InvalidHeader text quotes it with repr():
     # the redaction, which looks for the key as it is, missed that form.
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(OptionsError) as info:
         resolve_credentials(params, {})
     secret = params.get('api_token') or params.get('api_key')
     assert secret not in str(info.value) and repr(secret)[1:-1] not in str(info.value)
@@ -570,12 +570,12 @@ def test_credentials_that_cannot_be_headers_are_refused_without_showing_them(par
 
 @pytest.mark.parametrize('email', ['not-an-address', 'e@x.io\n', 'j\u20ac@example.com', 'a b@example.com'])
 def test_api_email_that_cannot_be_a_header_is_refused(email):
-    with pytest.raises(ConfigError, match='api_email'):
+    with pytest.raises(OptionsError, match='api_email'):
         resolve_credentials({'api_email': email, 'api_key': 'k'}, {})
 
 
 def test_bad_credentials_from_the_environment_name_the_variable():
-    with pytest.raises(ConfigError, match='CLOUDFLARE_API_TOKEN'):
+    with pytest.raises(OptionsError, match='CLOUDFLARE_API_TOKEN'):
         resolve_credentials({}, {'CLOUDFLARE_API_TOKEN': 'two words'})
 
 

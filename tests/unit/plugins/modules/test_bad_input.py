@@ -38,6 +38,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import (
     cloudflare_zt_seat,
     cloudflare_zt_user,
     cloudflare_zt_user_info,
+    cloudflare_zt_users,
 )
 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
@@ -50,12 +51,14 @@ MODULES = {
     'cloudflare_zt_user_info': cloudflare_zt_user_info,
     'cloudflare_zt_user': cloudflare_zt_user,
     'cloudflare_zt_seat': cloudflare_zt_seat,
+    'cloudflare_zt_users': cloudflare_zt_users,
 }
 # A valid task for each module; each case changes one option of it.
 VALID = {
     'cloudflare_zt_user_info': {},
     'cloudflare_zt_user': {'email': 'jdoe@example.com', 'name': 'Jane Doe'},
     'cloudflare_zt_seat': {'email': 'jdoe@example.com', 'access_seat': True},
+    'cloudflare_zt_users': {'users': [{'email': 'jdoe@example.com', 'name': 'Jane Doe', 'access_seat': True}]},
 }
 CONNECTION = {'api_token': TOKEN, 'account_id': ACCOUNT, 'api_base_url': BASE}
 CONNECTION_OPTIONS = ('api_token', 'api_email', 'api_key', 'account_id', 'api_base_url', 'validate_certs', 'timeout',
@@ -64,7 +67,8 @@ OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
     'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive',
-                           'allow_release_all'),
+                           'allow_release_all', 'seat_batch_size'),
+    'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size'),
 }
 
 
@@ -231,6 +235,37 @@ TABLE = [
     ('cloudflare_zt_seat', 'seats', [{'email': 'a@example.com', 'access_seat': True},
                                      {'email': 'A@example.com', 'access_seat': False}], 'disagree', {}),
     ('cloudflare_zt_seat', 'seats', [], 'allow_release_all', {'exclusive': True}),
+    ('cloudflare_zt_seat', 'seat_batch_size', 0, 'seat_batch_size', None),
+    ('cloudflare_zt_seat', 'seat_batch_size', -5, 'seat_batch_size', None),
+    ('cloudflare_zt_seat', 'seat_batch_size', 'many', 'seat_batch_size', None),
+    ('cloudflare_zt_seat', 'seat_batch_size', 2.5, 'seat_batch_size', None),
+    # cloudflare_zt_users
+    ('cloudflare_zt_users', 'users', None, 'users', {}),
+    ('cloudflare_zt_users', 'users', 'alice', 'dictionary requested', {}),
+    ('cloudflare_zt_users', 'users', [7], 'users', {}),
+    ('cloudflare_zt_users', 'users', [{}], 'users[0]', {}),
+    ('cloudflare_zt_users', 'users', [{'name': 'Jane'}], 'users[0]', {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'colour': 'red'}], 'colour', {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'nope'}], "users[0] (email 'nope')", {}),
+    ('cloudflare_zt_users', 'users', [{'user_id': 'x'}], 'users[0]', {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'name': ''}], 'users[0]', {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'name': [1]}], 'name', {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'state': 'gone'}], 'state', {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'state': 'absent', 'name': 'A'}], 'state=absent', {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'access_seat': 'maybe'}], 'access_seat', {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'gateway_seat': [True]}], 'gateway_seat', {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'a@example.com'}, {'email': 'A@example.com'}], 'users[1]', {}),
+    ('cloudflare_zt_users', 'users', [], 'allow_release_all', {'exclusive_seats': True}),
+    ('cloudflare_zt_users', 'exclusive_seats', 'always', 'exclusive_seats', None),
+    ('cloudflare_zt_users', 'allow_release_all', True, 'allow_release_all', None),
+    ('cloudflare_zt_users', 'allow_release_all', 'sure', 'allow_release_all', None),
+    ('cloudflare_zt_users', 'write_rate', 0, 'write_rate', None),
+    ('cloudflare_zt_users', 'write_rate', -1, 'write_rate', None),
+    ('cloudflare_zt_users', 'write_rate', 'nan', 'write_rate', None),
+    ('cloudflare_zt_users', 'write_rate', 'inf', 'write_rate', None),
+    ('cloudflare_zt_users', 'write_rate', 'fast', 'write_rate', None),
+    ('cloudflare_zt_users', 'seat_batch_size', 0, 'seat_batch_size', None),
+    ('cloudflare_zt_users', 'seat_batch_size', 'lots', 'seat_batch_size', None),
 ]
 
 
@@ -345,6 +380,25 @@ def seat_item_with(option, strategy):
     return strategy.map(lambda value: [{'email': 'a@example.com', 'access_seat': True, option: value}])
 
 
+def user_item_with(option, strategy):
+    return strategy.map(lambda value: [{'email': 'a@example.com', 'name': 'A', option: value}])
+
+
+def _is_positive_int(text):
+    try:
+        return int(text.strip()) >= 1
+    except ValueError:
+        return False
+
+
+not_batch_size = st.one_of(
+    st.integers(max_value=0),
+    st.text().filter(lambda s: not _is_positive_int(s)),
+    st.floats().filter(lambda f: not (math.isfinite(f) and f == int(f) and f >= 1)),
+    st.lists(st.integers(), max_size=2),
+)
+
+
 # (module, option) -> (strategy of wrong values, the task it goes into, what the message must name)
 CONNECTION_STRATEGIES = {
     'api_token': (not_header_value, None, 'api_token'),
@@ -382,6 +436,21 @@ OWN_STRATEGIES = {
         not_uuid.map(lambda u: [{'user_id': u, 'gateway_seat': False}]),
         st.text(min_size=37).map(lambda s: [{'seat_uid': s, 'access_seat': True}]),
     ), {}, ('seats', 'dictionary requested')),
+    ('cloudflare_zt_seat', 'seat_batch_size'): (not_batch_size, None, 'seat_batch_size'),
+    ('cloudflare_zt_users', 'users'): (st.one_of(
+        st.lists(st.one_of(st.integers(), st.booleans(), st.lists(st.integers(), max_size=2)), min_size=1, max_size=3),
+        user_item_with('access_seat', not_bool),
+        user_item_with('gateway_seat', not_bool),
+        user_item_with('state', not_choice(('present', 'absent'))),
+        user_item_with('name', blank),
+        not_email.map(lambda e: [{'email': e, 'name': 'A'}]),
+        not_uuid.map(lambda u: [{'user_id': u, 'name': 'A'}]),
+    ), {}, ('users', 'dictionary requested')),
+    ('cloudflare_zt_users', 'exclusive_seats'): (not_bool, None, 'exclusive_seats'),
+    ('cloudflare_zt_users', 'allow_release_all'): (not_bool, None, 'allow_release_all'),
+    ('cloudflare_zt_users', 'write_rate'): (not_seconds(low_ok=False).filter(
+        lambda v: not (isinstance(v, float) and v > 86400)), None, 'write_rate'),
+    ('cloudflare_zt_users', 'seat_batch_size'): (not_batch_size, None, 'seat_batch_size'),
 }
 
 CASES = []

@@ -3,186 +3,94 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# cloudflare_zt_seat end to end inside one process: the module's main() with the real client,
-# over a fake requests session that plays the users and seats endpoints and counts requests.
+# cloudflare_zt_seat end to end inside one process: the module's main() with the real client, over the
+# shared fake API (fake_api.py), which plays the users and seats endpoints and records every request.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import uuid
 
-import pytest
-
-from ansible.module_utils.testing import patch_module_args
-
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _api
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._seats import LOOKUP_THRESHOLD
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import LOOKUP_THRESHOLD
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_seat
-
-ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
-BASE = 'https://api.example.test/client/v4'
-USERS_PATH = '/accounts/%s/access/users' % ACCOUNT
-SEATS_PATH = '/accounts/%s/access/seats' % ACCOUNT
-
-
-def make_user(n, access=False, gateway=False):
-    return {
-        'id': str(uuid.UUID(int=n + 1)),
-        'uid': str(uuid.UUID(int=n + 7)),
-        'seat_uid': str(uuid.UUID(int=(n + 1) << 64)),
-        'email': 'user%04d@example.com' % n,
-        'name': 'User %d' % n,
-        'access_seat': access,
-        'gateway_seat': gateway,
-        'active_device_count': 0,
-    }
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import (
+    TOKEN,
+    make_user,
+    run_module,
+)
 
 
-class FakeResponse(object):
-    def __init__(self, status, body):
-        self.status_code = status
-        self.headers = {'Content-Type': 'application/json'}
-        self._body = body
-        self.text = json.dumps(body)
-
-    def json(self):
-        return json.loads(self.text)
+def run(args, check_mode=False, diff=False):
+    return run_module(cloudflare_zt_seat, args, check_mode=check_mode, diff=diff)
 
 
-class FakeAPI(object):
-    """Users and seats as Cloudflare holds them; the email filter matches substrings, like the emulator."""
-
-    def __init__(self, users, patch_status=200):
-        self.users = users
-        self.log = []
-        self.patch_status = patch_status
-
-    def envelope(self, result, status=200, result_info=None):
-        body = {'success': status < 400, 'errors': [] if status < 400 else [{'code': 7003, 'message': 'nope'}],
-                'messages': [], 'result': result}
-        if result_info:
-            body['result_info'] = result_info
-        return FakeResponse(status, body)
-
-    def handle(self, method, url, params=None, json=None, **_kwargs):
-        path = url[len(BASE):]
-        self.log.append((method, path, dict(params or {}), json))
-        if method == 'GET' and path == USERS_PATH:
-            found = [u for u in self.users if (params.get('email') or '').lower() in u['email'].lower()]
-            page, per_page = int(params.get('page', 1)), int(params.get('per_page', 1000))
-            chunk = found[(page - 1) * per_page:page * per_page]
-            pages = max(1, -(-len(found) // per_page))
-            return self.envelope(chunk, result_info={'page': page, 'per_page': per_page, 'count': len(chunk),
-                                                     'total_count': len(found), 'total_pages': pages})
-        if method == 'GET' and path.startswith(USERS_PATH + '/'):
-            user_id = path.rsplit('/', 1)[1]
-            for user in self.users:
-                if user['id'] == user_id:
-                    return self.envelope(dict(user))
-            return self.envelope(None, status=404)
-        if method == 'PATCH' and path == SEATS_PATH:
-            if self.patch_status != 200:
-                return self.envelope(None, status=self.patch_status)
-            by_seat = dict((u['seat_uid'], u) for u in self.users)
-            for seat in json:
-                by_seat[seat['seat_uid']]['access_seat'] = seat['access_seat']
-                by_seat[seat['seat_uid']]['gateway_seat'] = seat['gateway_seat']
-            return self.envelope([dict(seat) for seat in json])
-        raise AssertionError('unexpected request %s %s' % (method, path))
-
-    def count(self, method):
-        return sum(1 for entry in self.log if entry[0] == method)
-
-    def patches(self):
-        return [entry[3] for entry in self.log if entry[0] == 'PATCH']
-
-    def flags(self):
-        return dict((u['email'], (u['access_seat'], u['gateway_seat'])) for u in self.users)
-
-
-@pytest.fixture
-def api(monkeypatch):
-    holder = FakeAPI([])
-
-    class FakeSession(object):
-        def __init__(self):
-            self.headers = {}
-
-        def request(self, method, url, **kwargs):
-            return holder.handle(method, url, **kwargs)
-
-    monkeypatch.setattr(_api.requests, 'Session', FakeSession)
-    return holder
-
-
-def run(args, capsys, check_mode=False, diff=False):
-    full = dict(api_token='t0ken', account_id=ACCOUNT, api_base_url=BASE, _ansible_check_mode=check_mode,
-                _ansible_diff=diff)
-    full.update(args)
-    with patch_module_args(full):
-        with pytest.raises(SystemExit):
-            cloudflare_zt_seat.main()
-    return json.loads(capsys.readouterr().out)
+def bulk(users, start, stop, **flags):
+    return [dict(email=u['email'], **flags) for u in users[start:stop]]
 
 
 # --- single form ---------------------------------------------------------------------------
 
 
-def test_release_one_leaver_by_email_costs_one_get_and_one_patch(api, capsys):
+def test_release_one_leaver_by_email_costs_one_get_and_one_patch(api):
     api.users[:] = [make_user(i, True, True) for i in range(3000)]
-    result = run({'email': 'USER0042@example.com', 'access_seat': False, 'gateway_seat': False}, capsys)
+    result = run({'email': 'USER0042@example.com', 'access_seat': False, 'gateway_seat': False})
     assert result['changed'] is True
     assert result['seats'] == [{'seat_uid': api.users[42]['seat_uid'], 'user_id': api.users[42]['id'],
                                 'email': 'user0042@example.com', 'access_seat': False, 'gateway_seat': False}]
     assert result['summary'] == {'addressed': 1, 'changed': 1, 'released': 1}
     assert (api.count('GET'), api.count('PATCH')) == (1, 1)
+    assert api.requests('GET')[0].params['email'].lower() == 'user0042@example.com'
     assert api.patches() == [[{'seat_uid': api.users[42]['seat_uid'], 'access_seat': False, 'gateway_seat': False}]]
+    assert api.log[0].headers['Authorization'] == 'Bearer ' + TOKEN
 
 
-def test_email_filter_matching_substrings_does_not_pick_the_wrong_user(api, capsys):
-    api.users[:] = [make_user(0), make_user(1)]
-    api.users[0]['email'] = 'xbob@example.com'
-    api.users[1]['email'] = 'bob@example.com'
-    result = run({'email': 'bob@example.com', 'access_seat': True}, capsys)
+def test_email_filter_matching_substrings_does_not_pick_the_wrong_user(api):
+    api.users[:] = [make_user(0, email='xbob@example.com'), make_user(1, email='bob@example.com')]
+    result = run({'email': 'bob@example.com', 'access_seat': True})
     assert result['seats'][0]['user_id'] == api.users[1]['id']
     assert api.flags()['xbob@example.com'] == (False, False)
+    assert api.flags()['bob@example.com'] == (True, False)
 
 
-def test_one_flag_by_user_id_keeps_the_other(api, capsys):
+def test_one_flag_by_user_id_keeps_the_other(api):
     api.users[:] = [make_user(0, True, True)]
-    result = run({'user_id': api.users[0]['id'], 'gateway_seat': False}, capsys)
+    result = run({'user_id': api.users[0]['id'].upper(), 'gateway_seat': False})
     assert api.patches() == [[{'seat_uid': api.users[0]['seat_uid'], 'access_seat': True, 'gateway_seat': False}]]
     assert result['summary']['released'] == 0
-    assert (api.count('GET'), api.count('PATCH')) == (1, 1)
+    assert [(r.method, r.path.rsplit('/', 1)[1]) for r in api.log] == [('GET', api.users[0]['id']), ('PATCH', 'seats')]
 
 
-def test_by_seat_uid_lists_the_account(api, capsys):
+def test_by_seat_uid_lists_the_account_with_one_get_per_1000_users(api):
     api.users[:] = [make_user(i) for i in range(2500)]
-    result = run({'seat_uid': api.users[2400]['seat_uid'], 'access_seat': True}, capsys)
+    result = run({'seat_uid': api.users[2400]['seat_uid'].upper(), 'access_seat': True})
     assert result['changed'] is True
     assert (api.count('GET'), api.count('PATCH')) == (3, 1)
+    assert [r.params for r in api.requests('GET')] == [{'page': p, 'per_page': 1000} for p in (1, 2, 3)]
+    # Seat ids are sent in lower case.
+    assert api.patches()[0][0]['seat_uid'] == api.users[2400]['seat_uid'].lower()
 
 
-def test_single_form_unchanged_returns_the_seat_and_sends_no_patch(api, capsys):
+def test_single_form_unchanged_returns_the_seat_and_sends_no_patch(api):
     api.users[:] = [make_user(0, access=True)]
-    result = run({'email': api.users[0]['email'], 'access_seat': True}, capsys)
+    result = run({'email': api.users[0]['email'], 'access_seat': True}, diff=True)
     assert result['changed'] is False
     assert result['seats'][0]['access_seat'] is True
+    assert result['diff'] == {'prepared': ''}
     assert api.count('PATCH') == 0
 
 
-def test_unknown_user_id_fails_without_writing(api, capsys):
+def test_unknown_user_id_fails_without_writing(api):
     api.users[:] = [make_user(0)]
-    result = run({'user_id': str(uuid.UUID(int=12345)), 'access_seat': True}, capsys)
+    result = run({'user_id': str(uuid.UUID(int=12345)), 'access_seat': True})
     assert result['failed'] is True
     assert 'no user has this id' in result['msg'] and 'nothing was written' in result['msg']
-    assert api.count('PATCH') == 0
+    assert result['errors'] == ["user_id '%s': no user has this id" % uuid.UUID(int=12345)]
+    assert api.writes == []
 
 
-def test_single_form_and_seats_are_mutually_exclusive(api, capsys):
-    result = run({'email': 'a@example.com', 'access_seat': True, 'seats': [{'email': 'b@example.com'}]}, capsys)
+def test_single_form_and_seats_are_mutually_exclusive(api):
+    result = run({'email': 'a@example.com', 'access_seat': True, 'seats': [{'email': 'b@example.com'}]})
     assert result['failed'] is True and 'mutually exclusive' in result['msg']
     assert api.log == []
 
@@ -190,62 +98,96 @@ def test_single_form_and_seats_are_mutually_exclusive(api, capsys):
 # --- bulk form ------------------------------------------------------------------------------
 
 
-def bulk(users, start, stop, **flags):
-    return [dict(email=u['email'], **flags) for u in users[start:stop]]
-
-
-def test_bulk_lists_once_and_patches_only_the_seats_that_change(api, capsys):
+def test_bulk_lists_once_and_patches_only_the_seats_that_change(api):
     api.users[:] = [make_user(i, access=i < 1000) for i in range(2500)]
-    result = run({'seats': bulk(api.users, 0, 1500, access_seat=True)}, capsys)
+    result = run({'seats': bulk(api.users, 0, 1500, access_seat=True)})
     assert (api.count('GET'), api.count('PATCH')) == (3, 1)
     assert sorted(s['seat_uid'] for s in api.patches()[0]) == sorted(u['seat_uid'] for u in api.users[1000:1500])
     assert result['summary'] == {'addressed': 1500, 'changed': 500, 'released': 0}
     assert len(result['seats']) == 500
 
 
-def test_check_mode_predicts_the_real_result_and_sends_no_patch(api, capsys):
+def test_seat_changes_are_patched_in_batches_of_seat_batch_size(api):
+    api.users[:] = [make_user(i) for i in range(25)]
+    result = run({'seats': bulk(api.users, 0, 25, gateway_seat=True), 'seat_batch_size': 10})
+    assert [len(body) for body in api.patches()] == [10, 10, 5]
+    # The batches follow the result's order (by email), each seat once.
+    sent = [s['seat_uid'] for body in api.patches() for s in body]
+    assert sent == [s['seat_uid'] for s in result['seats']]
+    assert all(flags == (False, True) for flags in api.flags().values())
+
+
+def test_a_failed_batch_says_which_seats_were_written_and_a_second_run_converges(api):
+    api.users[:] = [make_user(i) for i in range(5)]
+    args = {'seats': bulk(api.users, 0, 5, access_seat=True), 'seat_batch_size': 2, 'max_retry_wait': 0}
+    api.fail('PATCH', nth=2, status=400, code=7003, message='seats refused')
+    failed = run(args)
+    assert failed['failed'] is True
+    assert [e['email'] for e in failed['written']] == ['user0000@example.com', 'user0001@example.com']
+    assert [e['email'] for e in failed['not_written']] == ['user0002@example.com', 'user0003@example.com',
+                                                           'user0004@example.com']
+    assert 'Written before it: 2 of 5' in failed['msg'] and 'seats refused' in failed['msg']
+    assert failed['failure']['method'] == 'PATCH'
+    api.log[:] = []
+    again = run(args)
+    assert again['summary']['changed'] == 3 and [len(body) for body in api.patches()] == [2, 1]
+    assert all(flags == (True, False) for flags in api.flags().values())
+
+
+def test_check_mode_predicts_the_real_result_and_sends_no_patch(api):
     api.users[:] = [make_user(i, access=i % 3 == 0, gateway=True) for i in range(30)]
     args = {'seats': bulk(api.users, 0, 20, access_seat=True, gateway_seat=False)}
-    predicted = run(args, capsys, check_mode=True, diff=True)
-    assert api.count('PATCH') == 0
-    real = run(args, capsys, diff=True)
+    predicted = run(args, check_mode=True, diff=True)
+    assert api.writes == []
+    real = run(args, diff=True)
     assert api.count('PATCH') == 1
-    for key in ('changed', 'seats', 'summary', 'diff'):
-        assert predicted[key] == real[key]
-    assert [s['email'] for s in real['diff']['before']['seats']] == sorted(s['email'] for s in real['diff']['before']['seats'])
+    assert predicted == real
+    emails = [line.split()[1] for line in real['diff']['prepared'].splitlines() if line.startswith('~')]
+    assert emails == sorted(emails) and len(emails) == real['summary']['changed'] == 20
 
 
-def test_second_run_changes_nothing_and_sends_no_write(api, capsys):
+def test_the_patch_answer_wins_over_the_plan_in_the_result(api):
+    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import envelope
+    api.users[:] = [make_user(0)]
+    api.fail('PATCH', response=envelope([{'seat_uid': api.users[0]['seat_uid'], 'access_seat': False,
+                                          'gateway_seat': False}, {'bogus': 1}]))
+    result = run({'email': api.users[0]['email'], 'access_seat': True})
+    assert result['seats'][0]['access_seat'] is False
+
+
+def test_second_run_changes_nothing_and_sends_no_write(api):
     api.users[:] = [make_user(i) for i in range(12)]
     args = {'seats': bulk(api.users, 0, 12, gateway_seat=True)}
-    assert run(args, capsys)['changed'] is True
+    assert run(args)['changed'] is True
     api.log[:] = []
-    again = run(args, capsys)
+    again = run(args, diff=True)
     assert again['changed'] is False and again['seats'] == []
     assert again['summary'] == {'addressed': 12, 'changed': 0, 'released': 0}
-    assert api.count('PATCH') == 0
+    assert again['diff'] == {'prepared': ''}
+    assert api.writes == []
 
 
-def test_a_few_emails_are_looked_up_one_by_one(api, capsys):
+def test_a_few_emails_are_looked_up_one_by_one(api):
     api.users[:] = [make_user(i) for i in range(5000)]
-    run({'seats': bulk(api.users, 0, LOOKUP_THRESHOLD, access_seat=True)}, capsys)
+    run({'seats': bulk(api.users, 0, LOOKUP_THRESHOLD, access_seat=True)})
     assert api.count('GET') == LOOKUP_THRESHOLD
-    assert all(entry[2].get('email') for entry in api.log if entry[0] == 'GET')
+    assert all(r.params.get('email') for r in api.requests('GET'))
 
 
-def test_unknown_email_in_a_bulk_list_fails_naming_it_and_writes_nothing(api, capsys):
+def test_unknown_email_in_a_bulk_list_fails_naming_it_and_writes_nothing(api):
     api.users[:] = [make_user(i) for i in range(10)]
     seats = bulk(api.users, 0, 10, access_seat=True)
     seats.insert(4, {'email': 'ghost@example.com', 'access_seat': True})
-    result = run({'seats': seats}, capsys)
+    result = run({'seats': seats})
     assert result['failed'] is True
     assert "seats[4] (email 'ghost@example.com'): no user has this email" in result['msg']
-    assert api.count('PATCH') == 0
+    assert result['errors'] == ["seats[4] (email 'ghost@example.com'): no user has this email"]
+    assert api.writes == []
     assert all(flags == (False, False) for flags in api.flags().values())
 
 
-def test_bad_items_fail_before_any_request(api, capsys):
-    result = run({'seats': [{'email': 'ok@example.com'}, {'email': 'bad'}, {'user_id': 'nope'}, {}]}, capsys)
+def test_bad_items_fail_before_any_request(api):
+    result = run({'seats': [{'email': 'ok@example.com'}, {'email': 'bad'}, {'user_id': 'nope'}, {}]})
     assert result['failed'] is True
     for label in ('seats[1]', 'seats[2]', 'seats[3]'):
         assert label in result['msg']
@@ -253,37 +195,73 @@ def test_bad_items_fail_before_any_request(api, capsys):
     assert api.log == []
 
 
-def test_exclusive_releases_the_unlisted_holders(api, capsys):
+def test_exclusive_releases_the_unlisted_holders(api):
     api.users[:] = [make_user(i, access=True, gateway=i % 2 == 0) for i in range(8)]
     args = {'seats': [{'email': api.users[0]['email']}, {'email': api.users[1]['email'], 'access_seat': False}],
             'exclusive': True}
-    predicted = run(args, capsys, check_mode=True)
-    assert api.count('PATCH') == 0
-    real = run(args, capsys)
+    predicted = run(args, check_mode=True)
+    assert api.writes == []
+    real = run(args)
     assert predicted == real
     assert real['summary'] == {'addressed': 2, 'changed': 7, 'released': 7}
     assert [e for e, f in sorted(api.flags().items()) if f != (False, False)] == [api.users[0]['email']]
 
 
-def test_exclusive_with_empty_seats_is_refused_without_allow_release_all(api, capsys):
+def test_exclusive_with_empty_seats_is_refused_without_allow_release_all(api):
     api.users[:] = [make_user(0, True)]
-    result = run({'seats': [], 'exclusive': True}, capsys)
+    result = run({'seats': [], 'exclusive': True})
     assert result['failed'] is True and 'allow_release_all' in result['msg']
     assert api.log == []
-    result = run({'seats': [], 'exclusive': True, 'allow_release_all': True}, capsys)
+    result = run({'seats': [], 'exclusive': True, 'allow_release_all': True})
     assert result['changed'] is True and result['summary']['released'] == 1
 
 
-def test_empty_seats_without_exclusive_sends_nothing(api, capsys):
-    result = run({'seats': []}, capsys)
+def test_empty_seats_without_exclusive_sends_nothing_and_has_an_empty_diff(api):
+    result = run({'seats': []}, diff=True)
     assert result['changed'] is False and api.log == []
+    assert result['diff'] == {'prepared': ''}
+    assert result['seats'] == [] and result['summary'] == {'addressed': 0, 'changed': 0, 'released': 0}
 
 
-def test_a_failed_patch_says_it_was_the_only_write(api, capsys):
+def test_a_failed_patch_says_nothing_was_written(api):
     api.users[:] = [make_user(0)]
-    api.patch_status = 400
-    result = run({'email': api.users[0]['email'], 'access_seat': True, 'max_retry_wait': 0}, capsys)
+    api.fail('PATCH', status=400)
+    result = run({'email': api.users[0]['email'], 'access_seat': True, 'max_retry_wait': 0})
     assert result['failed'] is True
-    assert result['msg'].startswith('The PATCH of 1 seat failed (the only write of this task): ')
+    assert 'Written before it: 0 of 1 (none)' in result['msg']
     assert '7003' in result['msg']
-    assert result['failure']['method'] == 'PATCH'
+    assert result['failure']['method'] == 'PATCH' and result['failure']['status'] == 400
+    assert result['written'] == [] and [e['email'] for e in result['not_written']] == [api.users[0]['email']]
+
+
+def test_a_listed_record_that_is_not_an_object_is_refused_under_exclusive(api):
+    api.users[:] = [make_user(0, True)]
+    api.users.append('garbage')
+    result = run({'seats': [{'email': api.users[0]['email']}], 'exclusive': True})
+    assert result['failed'] is True and 'not objects' in result['msg']
+    assert api.writes == []
+
+
+def test_a_seat_holder_with_an_empty_seat_uid_is_named_as_having_none(api):
+    # The listing is reduced by plan_record (paginate's keep=): an empty seat_uid is no seat_uid.
+    api.users[:] = [make_user(0, True), make_user(1, True)]
+    api.users[1]['seat_uid'] = ''
+    result = run({'seats': [{'email': api.users[0]['email']}], 'exclusive': True})
+    assert result['failed'] is True
+    assert result['errors'] == ['user user0001@example.com (id %s) holds a seat but the user has no seat_uid, so '
+                                'exclusive cannot release it' % api.users[1]['id']]
+
+
+def test_a_seat_uid_longer_than_the_schema_allows_is_refused_before_the_patch(api):
+    api.users[:] = [make_user(0)]
+    api.users[0]['seat_uid'] = 'x' * 37
+    result = run({'seats': [{'email': api.users[0]['email'], 'access_seat': True}]})
+    assert result['failed'] is True and 'is not one the API accepts' in result['msg']
+    assert api.writes == []
+
+
+def test_a_credential_echoed_by_the_server_never_reaches_the_result(api):
+    api.users[:] = [make_user(0)]
+    api.fail('PATCH', status=403, message='token %s is not allowed' % TOKEN)
+    result = run({'email': api.users[0]['email'], 'access_seat': True})
+    assert result['failed'] is True and '********' in result['msg']

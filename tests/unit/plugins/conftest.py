@@ -1,0 +1,18 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import FakeCloudflare, install
+
+
+@pytest.fixture
+def api(monkeypatch):
+    """The fake Cloudflare API (see fake_api.py), installed behind requests.Session and the clocks."""
+    return install(monkeypatch, FakeCloudflare())
