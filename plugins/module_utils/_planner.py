@@ -222,7 +222,8 @@ def read_item(raw, index, list_name, allowed, identifiers, single=False):
     for kind in given:
         problem = identifier_problem(kind, values[kind])
         if problem:
-            problems.append(problem if single else '%s: %s' % (label, problem))
+            # The problem quotes the identifier: the label needs only the position.
+            problems.append(problem if single else '%s[%d]: %s' % (list_name, index, problem))
     if 'name' in values and not values['name'].strip():
         problems.append('%s: name must not be empty' % label if not single else 'name must not be empty')
     if problems:

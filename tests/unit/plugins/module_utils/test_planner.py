@@ -77,8 +77,8 @@ def test_every_bad_seat_item_is_named_by_index_and_identifier():
         {'email': 'ok@example.com', 'access_seat': True}, {'email': 'not-an-email'}, {'user_id': '1234'}, {},
         {'email': 'a@example.com', 'user_id': str(uuid.UUID(int=5))}, {'seat_uid': 'x' * 37}, {'seat_uid': ''}])
     assert len(items) == 1 and len(problems) == 6
-    assert problems[0] == "seats[1] (email 'not-an-email'): email 'not-an-email' is not an e-mail address such as jdoe@example.com"
-    assert problems[1].startswith("seats[2] (user_id '1234'): user_id '1234' is not a UUID")
+    assert problems[0] == "seats[1]: email 'not-an-email' is not an e-mail address such as jdoe@example.com"
+    assert problems[1].startswith("seats[2]: user_id '1234' is not a UUID")
     assert problems[2] == 'seats[3]: give exactly one of seat_uid, email or user_id'
     assert problems[3].endswith('got email and user_id') and problems[3].startswith("seats[4] (email 'a@example.com'")
     assert problems[4].startswith('seats[5]') and problems[5].startswith('seats[6]')

@@ -246,7 +246,7 @@ TABLE = [
     ('cloudflare_zt_users', 'users', [{}], 'users[0]', {}),
     ('cloudflare_zt_users', 'users', [{'name': 'Jane'}], 'users[0]', {}),
     ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'colour': 'red'}], 'colour', {}),
-    ('cloudflare_zt_users', 'users', [{'email': 'nope'}], "users[0] (email 'nope')", {}),
+    ('cloudflare_zt_users', 'users', [{'email': 'nope'}], "users[0]: email 'nope' is not an e-mail address", {}),
     ('cloudflare_zt_users', 'users', [{'user_id': 'x'}], 'users[0]', {}),
     ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'name': ''}], 'users[0]', {}),
     ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'name': [1]}], 'name', {}),

@@ -183,7 +183,7 @@ def test_a_failed_write_in_the_middle_says_what_was_written_and_a_second_run_con
     api.fail('PUT', nth=2, status=403, code=10000, message='not allowed')
     failed = run(args)
     assert failed['failed'] is True and failed['check_mode'] is False
-    assert failed['written'] == [{'action': 'create', 'email': 'new@example.com', 'user_id': None},
+    assert failed['written'] == [{'action': 'create', 'email': 'new@example.com', 'user_id': api.by_email('new@example.com')['id']},
                                  {'action': 'rename', 'email': 'user0000@example.com', 'user_id': api.users[0]['id']}]
     assert [(e['action'], e['email']) for e in failed['not_written']] == [
         ('rename', 'user0001@example.com'), ('seat', 'user0002@example.com')]
@@ -215,9 +215,9 @@ def test_a_failed_patch_lists_every_seat_of_its_batch_as_not_written(api):
 def test_a_create_answer_without_a_seat_uid_stops_before_the_patch(api):
     api.new_seat_uid = lambda n: None
     failed = run({'users': [{'email': 'new@example.com', 'name': 'New', 'access_seat': True}]})
-    assert failed['failed'] is True and 'without a seat_uid' in failed['msg']
+    assert failed['failed'] is True and 'but the user has no seat_uid, so its seats cannot be set' in failed['msg']
     assert [r.method for r in api.writes] == ['POST']
-    assert failed['written'] == [{'action': 'create', 'email': 'new@example.com', 'user_id': None}]
+    assert failed['written'] == [{'action': 'create', 'email': 'new@example.com', 'user_id': api.by_email('new@example.com')['id']}]
 
 
 def test_a_credential_echoed_in_a_failed_write_is_redacted_everywhere(api):
