@@ -218,7 +218,7 @@ def read_item(raw, index, list_name, allowed, identifiers, single=False):
                 values[key] = text
     given = [kind for kind in identifiers if kind in values]
     if not given and not any(kind in raw and raw[kind] is not None for kind in identifiers):
-        problems.append('%s: give %s' % (label, _one_of(identifiers, single)))
+        problems.append('%s: give %s, got none' % (label, _one_of(identifiers, single)))
     for kind in given:
         problem = identifier_problem(kind, values[kind])
         if problem:

@@ -79,7 +79,7 @@ def test_every_bad_seat_item_is_named_by_index_and_identifier():
     assert len(items) == 1 and len(problems) == 6
     assert problems[0] == "seats[1]: email 'not-an-email' is not an e-mail address such as jdoe@example.com"
     assert problems[1].startswith("seats[2]: user_id '1234' is not a UUID")
-    assert problems[2] == 'seats[3]: give exactly one of seat_uid, email or user_id'
+    assert problems[2] == 'seats[3]: give exactly one of seat_uid, email or user_id, got none'
     assert problems[3].endswith('got email and user_id') and problems[3].startswith("seats[4] (email 'a@example.com'")
     assert problems[4].startswith('seats[5]') and problems[5].startswith('seats[6]')
 
@@ -237,7 +237,7 @@ def test_state_absent_takes_no_name_or_seat_and_an_item_needs_an_identifier():
                                          {'name': 'Nobody'}, {'email': 'b@example.com', 'state': 'gone'}])
     assert problems == ["users[0] (email 'a@example.com'): name and access_seat cannot be used with state=absent: a user "
                         "that is deleted has no name or seat to manage",
-                        'users[1]: give email or user_id (or both)',
+                        'users[1]: give email or user_id (or both), got none',
                         "users[2] (email 'b@example.com'): state must be present or absent, got 'gone'"]
 
 
