@@ -123,9 +123,9 @@ notes:
     without O(exclusive) and without O(seats[].seat_uid)), it looks them up one by one instead: one C(GET) per user
     id, one C(GET) per email (two if the API leaves out pagination details), whatever the size of the account."
   - Cloudflare allows 1200 requests per five minutes; a task over 10,000 seats costs about 11 requests.
-  - Two tasks that change the seats of one account at the same time do not see each other's writes: the last
+  - "Two tasks that change the seats of one account at the same time do not see each other's writes: the last
     writer wins, and two overlapping O(exclusive=true) runs can leave neither wanted state. Run one such job at a time
-    per account (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once)).
+    per account (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
   - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Zero Trust: Seats Write) for the PATCH."
   - Releasing a seat also removes the user's device registrations (Cloudflare's behaviour). The user takes a seat
     again the next time they authenticate.

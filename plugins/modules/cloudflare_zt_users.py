@@ -27,7 +27,7 @@ description:
     changes of all users in C(PATCH) requests of O(seat_batch_size) seats, deletes. Writes are paced at
     O(write_rate) per second, so a large task stays under Cloudflare's rate limit of 1200 requests per five minutes."
   - If a write fails, the task stops there and fails with a message that says what was written and what was not
-    (RV(written), RV(not_written)). Run it again: it reads the account afresh and sends only what is still different.
+    (RV(written), RV(not_written)). Run it again; it reads the account afresh and sends only what is still different.
   - This module and M(cloudflare_ops.zero_trust.cloudflare_zt_user) and M(cloudflare_ops.zero_trust.cloudflare_zt_seat)
     share one planner, so they decide alike. The role C(cloudflare_ops.zero_trust.reconcile) is built on this module.
 extends_documentation_fragment:
@@ -112,9 +112,9 @@ notes:
     C(PATCH) per O(seat_batch_size) seats that change. When nothing differs it sends no write."
   - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Access: Users Write) (or the account's
     Zero Trust write permission) to create, rename and delete them, C(Zero Trust: Seats Write) for the seats."
-  - Two tasks that change one account at the same time do not see each other's writes: the last writer wins, and two
+  - "Two tasks that change one account at the same time do not see each other's writes: the last writer wins, and two
     overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time per account
-    (in AWX, do not allow concurrent jobs of the template).
+    (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
 seealso:
   - module: cloudflare_ops.zero_trust.cloudflare_zt_user
   - module: cloudflare_ops.zero_trust.cloudflare_zt_seat

@@ -85,4 +85,3 @@ def send_seat_changes(log, changes, batch_size):
         batch = changes[start:start + batch_size]
         applied.update(log.send(len(batch), lambda batch=batch: patch_seats(log.client, [c.patch_item() for c in batch])))
     return applied
-

@@ -312,7 +312,7 @@ def test_each_change_that_needs_a_missing_field_is_refused_naming_the_item():
     _plan, problems = users_plan([no_email, no_id, no_seat], [
         {'user_id': no_email['id'], 'name': 'Renamed'},
         {'email': no_id['email'], 'state': 'absent'},
-        {'email': no_id['email'].replace('1', '9')} if False else {'email': no_seat['email'], 'access_seat': True}])
+        {'email': no_seat['email'], 'access_seat': True}])
     assert problems == [
         "users[0] (user_id '%s'): the record has no email, which a rename must send, so it cannot be renamed" % no_email['id'],
         "users[1] (email 'user0001@example.com'): the record has no id, so it cannot be deleted",

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import (
     TOKEN,
-    USERS_PATH,
     FakeCloudflare,
     install,
     make_user,
