@@ -19,6 +19,10 @@ TARGETS ?=
 VENV_MIN ?= .venv-core-min
 BIN_MIN := $(abspath $(VENV_MIN))/bin
 TARGET_PYTHONS_MIN ?= 3.9 3.12
+# openapi-core for the contract check has a venv of its own (its openapi-schema-validator pin
+# conflicts with .venv's); .ci/with-emulator validates every emulator-backed run with it.
+VENV_CONTRACT ?= .venv-contract
+export CONTRACT_PYTHON := $(abspath $(VENV_CONTRACT))/bin/python
 
 .PHONY: help venv venv-min sanity-min integration-min copy demo test sanity units integration emulator-tests lint changelog-lint docs-lint build install-tarball bench clean lock
 
@@ -49,7 +53,7 @@ $(VENV_MIN)/.installed: requirements-core-min.txt
 
 # ansible-test needs the collection under ansible_collections/<namespace>/<name>: a copy of
 # the files git knows (committed or not, ignored ones left out).
-copy: venv
+copy: venv venv-contract
 	rm -rf $(BUILD)/ansible_collections
 	mkdir -p $(COLL)
 	git ls-files -z --cached --others --exclude-standard | \
@@ -94,9 +98,10 @@ secrets: copy
 molecule: copy
 	.ci/molecule $(COLL)
 
-# The execution environment definition in docs/ must be accepted by ansible-builder (no image is built here).
-ee-create: venv
-	.ci/ansible-builder-create
+# The execution environment definition in docs/ must be accepted by ansible-builder and build from the
+# tarball of `make build` (no image is built here).
+ee-create: build
+	.ci/ansible-builder-create $(TARBALL)
 
 lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --profile production --offline
@@ -107,7 +112,7 @@ changelog-lint: venv
 docs-lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
 
-test: sanity units emulator-tests integration secrets molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke
+test: sanity units emulator-tests contract-tests integration secrets molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke
 	@echo "make test: all checks passed"
 
 demo: install-tarball
@@ -120,8 +125,21 @@ bench: install-tarball
 bench-smoke: install-tarball
 	BENCH_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/python -m pytest -q -p no:cacheprovider tests/bench_smoke
 
+venv-contract: $(VENV_CONTRACT)/.installed
+
+$(VENV_CONTRACT)/.installed: tests/contract/requirements.txt tests/contract/constraints.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV_CONTRACT)
+	$(VENV_CONTRACT)/bin/python -m pip install --quiet -r tests/contract/requirements.txt -c tests/contract/constraints.txt
+	touch $@
+
+# The contract check itself: the emulator's log, the validator on right and wrong exchanges, the hook.
+.PHONY: venv-contract contract-tests
+contract-tests: venv-contract
+	$(CONTRACT_PYTHON) -m pytest -q -p no:cacheprovider tests/contract
+
 lock: venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints-dev.txt
 
 clean:
-	rm -rf $(BUILD) $(VENV) $(VENV_MIN) tests/output
+	rm -rf $(BUILD) $(VENV) $(VENV_MIN) $(VENV_CONTRACT) tests/output
