@@ -112,7 +112,7 @@ changelog-lint: venv
 docs-lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
 
-test: sanity units emulator-tests contract-tests integration secrets molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke
+test: sanity units emulator-tests contract-tests integration secrets molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke galaxy-importer docsite awx-lint
 	@echo "make test: all checks passed"
 
 demo: install-tarball
@@ -137,6 +137,25 @@ $(VENV_CONTRACT)/.installed: tests/contract/requirements.txt tests/contract/cons
 .PHONY: venv-contract contract-tests
 contract-tests: venv-contract
 	$(CONTRACT_PYTHON) -m pytest -q -p no:cacheprovider tests/contract
+
+# galaxy-importer on the tarball, offline (no ansible-test container), any warning fails. Automation Hub's
+# REQUIRE_V1_OR_GREATER rule is on from version 1.0.0 on; GALAXY_REQUIRE_V1=true forces it.
+GALAXY_REQUIRE_V1 ?= $(if $(filter 0.%,$(VERSION)),false,true)
+.PHONY: galaxy-importer docsite awx-lint
+galaxy-importer: build
+	.ci/galaxy-importer $(TARBALL) $(GALAXY_REQUIRE_V1)
+
+# The rendered docs site (antsibull-docs + Sphinx) of the built collection: any Sphinx warning fails, except
+# intersphinx inventories that cannot be fetched offline.
+docsite: copy
+	.ci/docsite $(COLL) $(BUILD)/docsite
+
+# The AWX-as-code playbook: syntax check and ansible-lint (production) with awx.awx, taken offline from
+# the pinned `ansible` wheel (only that collection is unpacked; cached in the venv).
+AWX_COLLECTIONS := $(abspath $(VENV))/awx-collections
+awx-lint: venv
+	.ci/awx-collection $(VENV) $(AWX_COLLECTIONS)
+	ANSIBLE_COLLECTIONS_PATH=$(AWX_COLLECTIONS) .ci/awx-lint docs/awx/configure-awx.yml
 
 lock: venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints-dev.txt
