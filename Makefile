@@ -19,6 +19,10 @@ TARGETS ?=
 VENV_MIN ?= .venv-core-min
 BIN_MIN := $(abspath $(VENV_MIN))/bin
 TARGET_PYTHONS_MIN ?= 3.9 3.12
+# openapi-core for the contract check has a venv of its own (its openapi-schema-validator pin
+# conflicts with .venv's); .ci/with-emulator validates every emulator-backed run with it.
+VENV_CONTRACT ?= .venv-contract
+export CONTRACT_PYTHON := $(abspath $(VENV_CONTRACT))/bin/python
 
 .PHONY: help venv venv-min sanity-min integration-min copy demo test sanity units integration emulator-tests lint changelog-lint docs-lint build install-tarball bench clean lock
 
@@ -49,7 +53,7 @@ $(VENV_MIN)/.installed: requirements-core-min.txt
 
 # ansible-test needs the collection under ansible_collections/<namespace>/<name>: a copy of
 # the files git knows (committed or not, ignored ones left out).
-copy: venv
+copy: venv venv-contract
 	rm -rf $(BUILD)/ansible_collections
 	mkdir -p $(COLL)
 	git ls-files -z --cached --others --exclude-standard | \
@@ -94,9 +98,10 @@ secrets: copy
 molecule: copy
 	.ci/molecule $(COLL)
 
-# The execution environment definition in docs/ must be accepted by ansible-builder (no image is built here).
-ee-create: venv
-	.ci/ansible-builder-create
+# The execution environment definition in docs/ must be accepted by ansible-builder and build from the
+# tarball of `make build` (no image is built here).
+ee-create: build
+	.ci/ansible-builder-create $(TARBALL)
 
 lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --profile production --offline
@@ -107,7 +112,7 @@ changelog-lint: venv
 docs-lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
 
-test: sanity units emulator-tests integration secrets molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke
+test: sanity units emulator-tests contract-tests integration secrets molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke galaxy-importer docsite awx-lint
 	@echo "make test: all checks passed"
 
 demo: install-tarball
@@ -120,8 +125,40 @@ bench: install-tarball
 bench-smoke: install-tarball
 	BENCH_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/python -m pytest -q -p no:cacheprovider tests/bench_smoke
 
+venv-contract: $(VENV_CONTRACT)/.installed
+
+$(VENV_CONTRACT)/.installed: tests/contract/requirements.txt tests/contract/constraints.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV_CONTRACT)
+	$(VENV_CONTRACT)/bin/python -m pip install --quiet -r tests/contract/requirements.txt -c tests/contract/constraints.txt
+	touch $@
+
+# The contract check itself: the emulator's log, the validator on right and wrong exchanges, the hook.
+.PHONY: venv-contract contract-tests
+contract-tests: venv-contract
+	$(CONTRACT_PYTHON) -m pytest -q -p no:cacheprovider tests/contract
+
+# galaxy-importer on the tarball, offline (no ansible-test container), any warning fails. Automation Hub's
+# REQUIRE_V1_OR_GREATER rule is on from version 1.0.0 on; GALAXY_REQUIRE_V1=true forces it.
+GALAXY_REQUIRE_V1 ?= $(if $(filter 0.%,$(VERSION)),false,true)
+.PHONY: galaxy-importer docsite awx-lint
+galaxy-importer: build
+	.ci/galaxy-importer $(TARBALL) $(GALAXY_REQUIRE_V1)
+
+# The rendered docs site (antsibull-docs + Sphinx) of the built collection: any Sphinx warning fails, except
+# intersphinx inventories that cannot be fetched offline.
+docsite: copy
+	.ci/docsite $(COLL) $(BUILD)/docsite
+
+# The AWX-as-code playbook: syntax check and ansible-lint (production) with awx.awx, taken offline from
+# the pinned `ansible` wheel (only that collection is unpacked; cached in the venv).
+AWX_COLLECTIONS := $(abspath $(VENV))/awx-collections
+awx-lint: venv
+	.ci/awx-collection $(VENV) $(AWX_COLLECTIONS)
+	ANSIBLE_COLLECTIONS_PATH=$(AWX_COLLECTIONS) .ci/awx-lint docs/awx/configure-awx.yml
+
 lock: venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints-dev.txt
 
 clean:
-	rm -rf $(BUILD) $(VENV) $(VENV_MIN) tests/output
+	rm -rf $(BUILD) $(VENV) $(VENV_MIN) $(VENV_CONTRACT) tests/output

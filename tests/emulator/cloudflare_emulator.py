@@ -15,6 +15,12 @@ A control API for tests lives under ``/__emulator__/`` (no authentication): ``re
 ``users`` (GET), ``reset`` (POST), ``faults`` (GET, POST, DELETE), ``health`` (GET) and
 ``shutdown`` (POST).
 
+With ``--contract-log FILE`` (default: the ``EMULATOR_CONTRACT_LOG`` environment variable) every API
+exchange is appended to FILE as one JSON line, for ``tests/contract/validate.py`` to check against
+the OpenAPI slice: method, path, raw query, request headers (credentials replaced by
+``<redacted>``), request body, status, response headers, response body, and the behaviours of the
+fault rule that shaped the answer (``fault``: empty when none did). Control API calls are not logged.
+
 Error codes the emulator chooses itself, where Cloudflare documents none (all >= 1000, as the schema
 requires): 1001 invalid request body or parameter, 1002 duplicate user (HTTP 409), 1003 email cannot
 be changed, 1004 invalid pagination parameter, 1005 unknown seat_uid, 6007 malformed JSON,
@@ -47,6 +53,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+#: Environment variable that gives --contract-log its default.
+CONTRACT_LOG_ENV = "EMULATOR_CONTRACT_LOG"
+#: Request headers whose values are credentials: logged as ``<redacted>`` (an auth scheme word kept).
+CREDENTIAL_HEADERS = ("authorization", "x-auth-key", "x-auth-email", "x-auth-user-service-key", "cookie")
+REDACTED = "<redacted>"
 
 DEFAULT_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 DEFAULT_API_TOKEN = "emulator-token-0123456789abcdefghijklmnopqrstuv"
@@ -648,12 +660,30 @@ class EmulatorServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address, state: EmulatorState, credentials: dict, ssl_context: ssl.SSLContext | None = None,
-                 verbose: bool = False):
+                 verbose: bool = False, contract_log: str | None = None):
         self.state = state
         self.credentials = credentials
         self.ssl_context = ssl_context
         self.verbose = verbose
+        self.contract_log = contract_log
         super().__init__(address, EmulatorHandler)
+
+    def record_exchange(self, exchange: dict) -> None:
+        """Append one API exchange to the contract log (one JSON line), if there is one.
+
+        One ``os.write`` on an ``O_APPEND`` descriptor per line, so that emulators started by tests
+        themselves (they inherit ``EMULATOR_CONTRACT_LOG``) can share the file.
+        """
+        if not self.contract_log:
+            return
+        line = json.dumps(exchange, separators=(",", ":"), sort_keys=True).encode("utf-8") + b"\n"
+        descriptor = os.open(self.contract_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            written = 0
+            while written < len(line):
+                written += os.write(descriptor, line[written:])
+        finally:
+            os.close(descriptor)
 
     @property
     def port(self) -> int:
@@ -699,6 +729,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     timeout = 120
     disable_nagle_algorithm = True
     server: EmulatorServer
+    #: Behaviours of the fault rule that shaped the current answer (for the contract log).
+    _fault_behaviours: list = []
 
     # pylint: disable=invalid-name
     def do_GET(self):
@@ -814,9 +846,22 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         # "at": when the request arrived (seconds since the epoch), so tests can check how writes were paced.
         entry = {"method": method, "path": path, "query": query, "status": None, "auth": scheme, "body": _loggable_body(raw),
                  "at": time.time()}
+        self._fault_behaviours = []
         status, body, content_type, headers = self._api_response(method, path, query, raw, scheme, entry)
         entry["status"] = status
         self.server.state.record(entry)
+        if self.server.contract_log:
+            self.server.record_exchange({
+                "method": method,
+                "path": path,
+                "query": urlsplit(self.path).query,
+                "request_headers": _redacted_headers(self.headers),
+                "request_body": raw.decode("utf-8", "replace") if raw else None,
+                "status": status,
+                "response_headers": dict(headers, **{"Content-Type": content_type}),
+                "response_body": body.decode("utf-8", "replace"),
+                "fault": self._fault_behaviours,
+            })
         self._send(status, body, content_type, headers)
 
     def _api_response(self, method, path, query, raw, scheme, entry) -> tuple:
@@ -826,6 +871,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         fault = state.take_fault(method, path)
         if fault is not None:
             entry["fault"] = True
+            self._fault_behaviours = sorted(key for key in _FAULT_BEHAVIOURS + ("delay", "retry_after") if key in fault)
             if fault.get("delay"):
                 time.sleep(float(fault["delay"]))
             headers = {}
@@ -947,6 +993,21 @@ def _parse_json(raw: bytes):
         raise ApiError(400, CODE_MALFORMED_JSON, "Malformed JSON in request body") from None
 
 
+def _redacted_headers(headers) -> dict:
+    """Return the request headers with every credential value replaced by ``<redacted>``.
+
+    An ``Authorization`` value keeps its scheme word (``Bearer <redacted>``), so that a validator
+    can still tell which security scheme the request used.
+    """
+    out = {}
+    for key, value in headers.items():
+        if key.lower() in CREDENTIAL_HEADERS:
+            scheme, space, _rest = value.strip().partition(" ")
+            value = f"{scheme} {REDACTED}" if key.lower() == "authorization" and space and scheme.isalpha() else REDACTED
+        out[key] = value
+    return out
+
+
 def _loggable_body(raw: bytes):
     """Return the request body for the log: parsed JSON, the text if not JSON, or None if empty."""
     if not raw:
@@ -971,7 +1032,8 @@ def load_users_file(path: str) -> list:
 def make_server(host: str = "127.0.0.1", port: int = 0, *, account_id: str = DEFAULT_ACCOUNT_ID,
                 api_token: str = DEFAULT_API_TOKEN, api_email: str = DEFAULT_API_EMAIL, api_key: str = DEFAULT_API_KEY,
                 users: list | None = None, generate: int | None = None, max_per_page: int = DEFAULT_MAX_PER_PAGE,
-                tls_cert: str | None = None, tls_key: str | None = None, verbose: bool = False) -> EmulatorServer:
+                tls_cert: str | None = None, tls_key: str | None = None, verbose: bool = False,
+                contract_log: str | None = None) -> EmulatorServer:
     """Create a listening (not yet serving) emulator server; call ``serve_forever`` on it."""
     if max_per_page < 1:
         raise ValueError("max_per_page must be at least 1")
@@ -989,7 +1051,7 @@ def make_server(host: str = "127.0.0.1", port: int = 0, *, account_id: str = DEF
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(tls_cert, tls_key)
     credentials = {"api_token": api_token, "api_email": api_email, "api_key": api_key}
-    return EmulatorServer((host, port), state, credentials, context, verbose)
+    return EmulatorServer((host, port), state, credentials, context, verbose, contract_log)
 
 
 def start_server(**kwargs) -> tuple:
@@ -1035,6 +1097,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key for --tls-cert")
     parser.add_argument("--verbose", action="store_true", help="log every request line to stderr")
+    parser.add_argument("--contract-log", default=os.environ.get(CONTRACT_LOG_ENV) or None, metavar="FILE",
+                        help=f"append every API exchange to FILE as a JSON line (default: ${CONTRACT_LOG_ENV})")
     return parser
 
 
@@ -1054,7 +1118,7 @@ def main(argv: list | None = None) -> int:
     users = load_users_file(args.users_file) if args.users_file else None
     server = make_server(args.host, args.port, account_id=args.account_id, api_token=args.api_token, api_email=args.api_email,
                          api_key=args.api_key, users=users, generate=args.generate, max_per_page=args.max_per_page,
-                         tls_cert=args.tls_cert, tls_key=args.tls_key, verbose=args.verbose)
+                         tls_cert=args.tls_cert, tls_key=args.tls_key, verbose=args.verbose, contract_log=args.contract_log)
     signal.signal(signal.SIGTERM, _raise_exit)
     if args.port_file:
         temporary = args.port_file + ".tmp"
