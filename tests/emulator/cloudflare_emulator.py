@@ -133,17 +133,32 @@ def seat_uid_for(email: str) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, "seat:" + email.lower()))
 
 
-def generate_user_specs(count: int) -> list:
-    """Return ``count`` deterministic user records: ``user00001@example.com`` ... with spread seats.
+# The spread of logins of generated users (by index % 10): (days since creation, days since the last login or None
+# for never). Half days keep every figure clear of a day boundary while a test runs.
+LOGIN_SPREAD = {
+    0: (3.5, None),        # a new hire who has not logged in yet
+    5: (500.5, None),      # created long ago, never logged in
+    1: (500.5, 1.5), 6: (500.5, 1.5),          # active
+    2: (500.5, 20.5), 7: (500.5, 20.5),        # a few weeks
+    3: (500.5, 95.5), 8: (500.5, 95.5),        # a quarter
+    4: (500.5, 400.5), 9: (500.5, 400.5),      # over a year
+}
+
+
+def generate_user_specs(count: int, now: datetime | None = None) -> list:
+    """Return ``count`` deterministic user records: ``user00001@example.com`` ... with spread seats and logins.
 
     User ``i`` (1-based) has an Access seat only when ``i % 3 == 1``, Access and Gateway seats when
-    ``i % 3 == 2`` and no seat when ``i % 3 == 0``.
+    ``i % 3 == 2`` and no seat when ``i % 3 == 0``. Its ``created_at`` and ``last_successful_login`` are
+    ``LOGIN_SPREAD[i % 10]`` days before ``now`` (default: the current time); "never" leaves the login out.
     """
+    now = now or datetime.now(timezone.utc)
     users = []
     for index in range(1, count + 1):
         email = f"user{index:05d}@example.com"
         kind = index % 3
-        created = BASE_TIME + timedelta(seconds=index)
+        created_days, login_days = LOGIN_SPREAD[index % 10]
+        created = now - timedelta(days=created_days) + timedelta(seconds=index % 1000)
         users.append({
             "id": user_id_for(email),
             "seat_uid": seat_uid_for(email),
@@ -153,8 +168,8 @@ def generate_user_specs(count: int) -> list:
             "gateway_seat": kind == 2,
             "active_device_count": 1 if kind == 2 else 0,
             "created_at": format_time(created),
-            "updated_at": format_time(created + timedelta(days=1)),
-            "last_successful_login": format_time(created + timedelta(days=30)),
+            "updated_at": format_time(created + timedelta(hours=1)),
+            "last_successful_login": None if login_days is None else format_time(now - timedelta(days=login_days)),
         })
     return users
 
@@ -222,10 +237,11 @@ def _validate_user_spec(spec, position: int) -> dict:
         raise ValueError(f"user #{position}: 'active_device_count' must be a non-negative integer")
     created = spec.get("created_at", format_time(BASE_TIME))
     updated = spec.get("updated_at", created)
+    # A null last_successful_login: the user never logged in (the API then leaves the field out).
     login = spec.get("last_successful_login", created)
     for label, value in (("created_at", created), ("updated_at", updated), ("last_successful_login", login)):
-        if not isinstance(value, str):
-            raise ValueError(f"user #{position}: {label!r} must be a string")
+        if not isinstance(value, str) and not (label == "last_successful_login" and value is None):
+            raise ValueError(f"user #{position}: {label!r} must be a string or, for a login, null")
     return _make_record(user_id.lower(), seat_uid.lower(), record, devices, created, updated, login)
 
 
@@ -241,7 +257,7 @@ def _make_record(user_id, seat_uid, base, devices, created, updated, login) -> d
         "active_device_count": devices,
         "created_at": created,
         "updated_at": updated,
-        "last_successful_login": login,
+        **({} if login is None else {"last_successful_login": login}),
     }
 
 
@@ -399,7 +415,7 @@ class EmulatorState:
             while seat_uid in self._by_seat or seat_uid == user_id:
                 seat_uid = str(uuid.uuid4())
             record = _make_record(user_id, seat_uid, {"email": email, "name": name, "access_seat": False, "gateway_seat": False},
-                                  0, now, now, now)
+                                  0, now, now, None)  # a new user has not logged in yet
             self._users[user_id] = record
             self._by_seat[seat_uid] = user_id
             self._by_email[email.lower()] = user_id

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -387,10 +388,11 @@ def test_create_is_201_and_delete_is_202(server, http):
     body = response.json()
     assert body["success"] is True and body["errors"] == [] and body["messages"] == []
     user = body["result"]
-    assert set(user) == set(ce.USER_FIELDS)
+    assert set(user) == set(ce.USER_FIELDS) - {"last_successful_login"}
     assert user["id"] == user["uid"] and user["seat_uid"] != user["id"]
     assert user["access_seat"] is False and user["gateway_seat"] is False and user["name"] == "Ivan"
-    assert user["created_at"].endswith("Z") and user["last_successful_login"].endswith("Z")
+    # A new user has not logged in yet: the API leaves last_successful_login out.
+    assert user["created_at"].endswith("Z") and "last_successful_login" not in user
     response = http.delete(url(server, users_path(f"/{user['id']}")), headers=BEARER)
     assert response.status_code == 202 and response.json() == {"success": True, "errors": [], "messages": [], "result": None}
     assert "ivan@example.com" not in by_email(server)
@@ -645,11 +647,15 @@ def test_reset_replaces_state(server, http):
     assert len(state_users(server)) == 1
 
 
+TIMES = ("created_at", "updated_at", "last_successful_login")
+
+
 def test_generate_is_deterministic():
-    """Same N gives the same users (ids, seat_uids, timestamps) and a three-way seat spread."""
+    """Same N gives the same users (ids, seat_uids; timestamps relative to the start) and a three-way seat spread."""
     with ce.running_server(generate=9) as first, ce.running_server(generate=9) as second:
         one, two = state_users(first), state_users(second)
-    assert one == two
+    assert [dict((k, v) for k, v in u.items() if k not in TIMES) for u in one] == \
+        [dict((k, v) for k, v in u.items() if k not in TIMES) for u in two]
     assert [user["email"] for user in one[:2]] == ["user00001@example.com", "user00002@example.com"]
     assert one[0]["name"] == "User 00001" and one[0]["id"] == ce.user_id_for("user00001@example.com")
     spread = [(user["access_seat"], user["gateway_seat"]) for user in one]
@@ -783,3 +789,19 @@ def test_tls_mode(tmp_path):
         with socket.create_connection(("127.0.0.1", server.port), timeout=5):
             response = requests.get(url(server, users_path()), headers=BEARER, timeout=5, verify=str(cert))
             assert response.status_code == 200
+
+
+def test_generated_logins_spread_over_recent_old_and_never():
+    """Generated users carry realistic logins: recent, weeks, a quarter, over a year, and never (the field left out)."""
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+    users = ce.generate_user_specs(10, now=now)
+    days = []
+    for user in users:
+        login = user["last_successful_login"]
+        days.append(None if login is None else (now - datetime.fromisoformat(login.replace("Z", "+00:00"))).days)
+    assert days == [1, 20, 95, 400, None, 1, 20, 95, 400, None]
+    created = [(now - datetime.fromisoformat(u["created_at"].replace("Z", "+00:00"))).days for u in users]
+    assert created[9] == 3 and created[4] == 500
+    with ce.running_server(generate=10) as server:
+        listed = state_users(server)
+    assert ["last_successful_login" in u for u in listed] == [True, True, True, True, False] * 2
