@@ -99,3 +99,48 @@ options:
     type: int
     default: 1000
 '''
+
+    # The release_inactive policy of cloudflare_zt_seat and cloudflare_zt_users (one rule: _inactivity.py).
+    RELEASE_INACTIVE = r'''
+options:
+  release_inactive:
+    description:
+      - Release the seats of people who stopped using them. A seat holder whose last successful login
+        (C(last_successful_login)) is O(release_inactive.days) days ago or longer loses both seats; a holder who never
+        logged in is measured from the record's C(created_at) (see O(release_inactive.never_logged_in)).
+      - Releasing always sets both flags false, as the API requires, whatever O(release_inactive.seats) counts.
+      - "One rule for lists: a user listed in the task with a seat flag V(true) is never released for inactivity."
+      - '"Now" is the current UTC time on the host that runs the module. Timestamps are read whatever their fractional
+        seconds or offset; a record whose timestamps cannot be read, or whose login lies in the future, is named in a
+        warning and never released on a guess.'
+      - The whole plan is made from one read of the account and checked before the first write, like every other
+        change; check mode shows exactly what a real run releases, each release with its evidence.
+    type: dict
+    suboptions:
+      days:
+        description:
+          - The inactivity window in days, from V(1) to V(3650). A login exactly this many days ago counts as inactive.
+        type: int
+        required: true
+      seats:
+        description:
+          - Which seat holders count. V(any) holds an Access or a Gateway seat, V(access) an Access seat, V(gateway) a
+            Gateway seat, V(both) both seats.
+        type: str
+        choices: [any, access, gateway, both]
+        default: any
+      never_logged_in:
+        description:
+          - For a holder without C(last_successful_login), V(created_at) measures the window from the record's
+            creation; V(keep) never releases such a holder.
+        type: str
+        choices: [created_at, keep]
+        default: created_at
+      exempt:
+        description:
+          - Emails or user ids that are never released for inactivity (break-glass accounts, service owners).
+          - Each must match a user of the account; an exemption that matches nobody fails the task before any write.
+        type: list
+        elements: str
+        default: []
+'''

@@ -20,6 +20,7 @@ __metaclass__ = type
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import exempt_kind, inactive
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import (
     SEAT_IDENTIFIERS,
     identifier_problem,
@@ -30,7 +31,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 
 FLAGS = ('access_seat', 'gateway_seat')
 # The record fields a plan reads; paginate(keep=plan_record) drops the rest of each record at once.
-PLAN_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat')
+PLAN_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat', 'created_at', 'last_successful_login')
 # Which record field each kind of identifier is matched with.
 FIELD_OF = {'seat_uid': 'seat_uid', 'email': 'email', 'user_id': 'id'}
 UNKNOWN = {'seat_uid': 'no user has this seat_uid', 'email': 'no user has this email', 'user_id': 'no user has this id'}
@@ -44,7 +45,7 @@ def plan_record(record):
     if not isinstance(record, dict):
         return None
     reduced = {}
-    for field in ('id', 'email', 'name', 'seat_uid'):
+    for field in ('id', 'email', 'name', 'seat_uid', 'created_at', 'last_successful_login'):
         value = record.get(field)
         reduced[field] = value if isinstance(value, str) and value else None
     reduced['access_seat'] = record.get('access_seat') is True
@@ -105,6 +106,14 @@ class Account(object):
         if record is None:
             return None, UNKNOWN[kind]
         return record, None
+
+    def find_all(self, kind, value):
+        """Every record with this identifier (an exemption covers all the records an email names)."""
+        table, ambiguous = self._table(kind)
+        key = lower(value)
+        if key in ambiguous:
+            return list(ambiguous[key])
+        return [table[key]] if key in table else []
 
     def seat_holders(self):
         return [r for r in self.records if r.get('access_seat') is True or r.get('gateway_seat') is True]
@@ -362,18 +371,21 @@ def flag_conflicts(groups, how):
 
 WANTED = 'wanted'
 EXCLUSIVE = 'exclusive'
+INACTIVE = 'inactive'
 
 
 class SeatChange(object):
-    """A seat whose flags change: the record (current flags), the flags after, and why (WANTED or EXCLUSIVE)."""
+    """A seat whose flags change: the record (current flags), the flags after, why (WANTED, EXCLUSIVE or INACTIVE),
+    and for INACTIVE the evidence (see _inactivity.evidence)."""
 
-    __slots__ = ('record', 'access_seat', 'gateway_seat', 'reason')
+    __slots__ = ('record', 'access_seat', 'gateway_seat', 'reason', 'evidence')
 
-    def __init__(self, record, access_seat, gateway_seat, reason=WANTED):
+    def __init__(self, record, access_seat, gateway_seat, reason=WANTED, evidence=None):
         self.record = record
         self.access_seat = access_seat
         self.gateway_seat = gateway_seat
         self.reason = reason
+        self.evidence = evidence
 
     @property
     def released(self):
@@ -394,6 +406,37 @@ class SeatChange(object):
         return seat_view(self.record, self.access_seat, self.gateway_seat)
 
 
+class Inactivity(object):
+    """A release_inactive policy at a moment: the Policy (see _inactivity), ``now`` (UTC), and the warnings it
+    gives for records whose timestamps cannot be read."""
+
+    def __init__(self, policy, now):
+        self.policy = policy
+        self.now = now
+        self.warnings = []
+
+    def releases(self, account, protected, problems):
+        """record key -> evidence for every holder the policy releases, but the protected and the exempt."""
+        exempt = set()
+        for position, entry in enumerate(self.policy.exempt):
+            found = account.find_all(exempt_kind(entry), entry)
+            if not found:
+                problems.append('release_inactive.exempt[%d] %r matches no user: an exemption must name a user of the '
+                                'account' % (position, entry))
+            exempt.update(record_key(r) for r in found)
+        released = {}
+        for record in account.seat_holders():
+            key = record_key(record)
+            if key in protected or key in exempt:
+                continue
+            found, warning = inactive(record, self.policy, self.now)
+            if warning:
+                self.warnings.append(warning)
+            if found is not None:
+                released[key] = found
+        return released
+
+
 def seat_view(record, access_seat, gateway_seat):
     """A seat in the result's words."""
     return {'seat_uid': record.get('seat_uid'), 'user_id': record.get('id'), 'email': record.get('email'),
@@ -405,38 +448,53 @@ def email_order(email, tie=''):
     return (email.lower() if isinstance(email, str) else '', tie or '')
 
 
-def seat_changes(account, targets, exclusive=False, spared=(), problems=None):
+def seat_changes(account, targets, exclusive=False, spared=(), problems=None, inactivity=None):
     """The seat changes for resolved targets, sorted by email; under ``exclusive`` every other holder is released.
 
-    ``spared`` holds record keys that exclusive leaves alone (users this task deletes). A change that cannot be sent
-    (no seat_uid, or one the request schema refuses) is a problem, not a change.
+    ``spared`` holds record keys that exclusive leaves alone (users this task deletes). With ``inactivity`` (an
+    Inactivity), holders it finds inactive are released too, except targets that want a flag true. A seat that
+    exclusive and inactivity both release is reported as released for inactivity (with its evidence). A change that
+    cannot be sent (no seat_uid, or one the request schema refuses) is a problem, not a change.
     """
     problems = [] if problems is None else problems
+    protected = set(spared)
+    protected.update(record_key(t.record) for t in targets if t.access_seat or t.gateway_seat)
+    released = inactivity.releases(account, protected, problems) if inactivity is not None else {}
     changes, addressed = [], set(spared)
+
+    def add(record, label, change):
+        problem = unsendable(record)
+        if problem:
+            problems.append('%s: %s, so its seat cannot be changed' % (label, problem))
+        else:
+            changes.append(change)
+
     for target in targets:
         record = target.record
-        addressed.add(record_key(record))
+        key = record_key(record)
+        addressed.add(key)
         access, gateway = record.get('access_seat') is True, record.get('gateway_seat') is True
         new_access = access if target.access_seat is None else bool(target.access_seat)
         new_gateway = gateway if target.gateway_seat is None else bool(target.gateway_seat)
-        if (new_access, new_gateway) != (access, gateway):
-            problem = unsendable(record)
-            if problem:
-                problems.append('%s: %s, so its seat cannot be changed' % (target.items[0].label, problem))
-                continue
-            changes.append(SeatChange(record, new_access, new_gateway))
-    if exclusive:
-        if account.unreadable:
-            problems.append('the listing holds %d record%s that %s not objects, so exclusive cannot tell who holds a seat' % (
-                account.unreadable, '' if account.unreadable == 1 else 's', 'is' if account.unreadable == 1 else 'are'))
-        for record in account.seat_holders():
-            if record_key(record) in addressed:
-                continue
-            problem = unsendable(record)
-            if problem:
-                problems.append('%s holds a seat but %s, so exclusive cannot release it' % (describe(record), problem))
-                continue
-            changes.append(SeatChange(record, False, False, EXCLUSIVE))
+        if key in released and (new_access or new_gateway):
+            add(record, target.items[0].label, SeatChange(record, False, False, INACTIVE, released[key]))
+        elif (new_access, new_gateway) != (access, gateway):
+            add(record, target.items[0].label, SeatChange(record, new_access, new_gateway))
+    if exclusive and account.unreadable:
+        problems.append('the listing holds %d record%s that %s not objects, so exclusive cannot tell who holds a seat' % (
+            account.unreadable, '' if account.unreadable == 1 else 's', 'is' if account.unreadable == 1 else 'are'))
+    for record in account.seat_holders():
+        key = record_key(record)
+        if key in addressed or not (exclusive or key in released):
+            continue
+        change = SeatChange(record, False, False, INACTIVE, released[key]) if key in released \
+            else SeatChange(record, False, False, EXCLUSIVE)
+        problem = unsendable(record)
+        if problem:
+            problems.append('%s holds a seat but %s, so %s cannot release it' % (
+                describe(record), problem, 'release_inactive' if key in released else 'exclusive'))
+            continue
+        changes.append(change)
     changes.sort(key=lambda c: email_order(c.email, c.record.get('seat_uid')))
     return changes
 
@@ -455,21 +513,23 @@ class SeatPlan(object):
     """What cloudflare_zt_seat does: the changes (PATCH order), the distinct seats addressed, and in the single
     form the addressed seat after the task (``single``: (record, access_seat, gateway_seat))."""
 
-    def __init__(self, changes, addressed, single=None):
+    def __init__(self, changes, addressed, single=None, warnings=()):
         self.changes = changes
         self.addressed = addressed
         self.single = single
+        self.warnings = list(warnings)
 
     def summary(self):
         return {'addressed': self.addressed, 'changed': len(self.changes),
-                'released': sum(1 for c in self.changes if c.released)}
+                'released': sum(1 for c in self.changes if c.released),
+                'released_inactive': sum(1 for c in self.changes if c.reason == INACTIVE)}
 
 
-def plan_seats(account, items, exclusive=False, single=False):
+def plan_seats(account, items, exclusive=False, single=False, inactivity=None):
     """Resolve the seat items against the account and compute the changes. Return (plan, problems). Pure."""
     problems = []
     targets = seat_targets(account, items, problems)
-    changes = seat_changes(account, targets, exclusive=exclusive, problems=problems)
+    changes = seat_changes(account, targets, exclusive=exclusive, problems=problems, inactivity=inactivity)
     single_result = None
     if single and targets:
         target = targets[0]
@@ -477,13 +537,21 @@ def plan_seats(account, items, exclusive=False, single=False):
         single_result = (record,
                          record.get('access_seat') is True if target.access_seat is None else bool(target.access_seat),
                          record.get('gateway_seat') is True if target.gateway_seat is None else bool(target.gateway_seat))
-    return SeatPlan(changes, len(targets), single_result), problems
+    if single_result is not None:
+        by_key = dict((record_key(c.record), c) for c in changes)
+        change = by_key.get(record_key(single_result[0]))
+        if change is not None:
+            single_result = (single_result[0], change.access_seat, change.gateway_seat)
+    return SeatPlan(changes, len(targets), single_result, inactivity.warnings if inactivity else ()), problems
 
 
 def seat_options(params):
     """(raw items, single, exclusive) from cloudflare_zt_seat's options; OptionsError for combinations that cannot work."""
     seats = params.get('seats')
     exclusive = bool(params.get('exclusive'))
+    alone = params.get('release_inactive') is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
+    if seats is None and alone and not exclusive and not params.get('allow_release_all'):
+        return [], False, False     # release_inactive alone: no seat is named
     if seats is None:
         if exclusive:
             raise OptionsError('exclusive needs seats: list the seats to keep (exclusive releases every other seat)')
@@ -566,10 +634,11 @@ class UsersPlan(object):
             'seats_changed': len(self.seats) + len(self.new_seats),
             'seats_released': len(released),
             'released_by_exclusive': sum(1 for c in released if c.reason == EXCLUSIVE),
+            'released_inactive': sum(1 for c in released if c.reason == INACTIVE),
         }
 
 
-def plan_users(account, items, exclusive_seats=False, create_needs_name=True):
+def plan_users(account, items, exclusive_seats=False, create_needs_name=True, inactivity=None):
     """Compare the wanted users with the account. Return (plan, problems); any problem means nothing may be written.
 
     A user that does not exist is created from its email and name (an id cannot be chosen, a name is needed); a name
@@ -624,12 +693,15 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True):
         target = SeatTarget(record, item)
         targets.append(target)
     spared = set(record_key(w.record) for w in deletes)
-    seats = seat_changes(account, targets, exclusive=exclusive_seats, spared=spared, problems=problems)
+    seats = seat_changes(account, targets, exclusive=exclusive_seats, spared=spared, problems=problems,
+                         inactivity=inactivity)
     creates.sort(key=lambda w: email_order(w.email))
     renames.sort(key=lambda w: email_order(w.email))
     deletes.sort(key=lambda w: email_order(w.email))
     new_seats.sort(key=lambda entry: email_order(entry[0].email))
-    return UsersPlan(creates, renames, seats, new_seats, deletes, len(items)), problems
+    plan = UsersPlan(creates, renames, seats, new_seats, deletes, len(items))
+    plan.warnings = inactivity.warnings if inactivity is not None else []
+    return plan, problems
 
 
 def users_options(params):
@@ -645,19 +717,22 @@ def users_options(params):
 # The order of a user's fields in drift entries and diffs.
 USER_FIELDS = ('state', 'name') + FLAGS
 RELEASE = 'release'
+RELEASE_INACTIVE = 'release_inactive'
 UPDATE = 'update'
+ACTION_OF = {WANTED: UPDATE, EXCLUSIVE: RELEASE, INACTIVE: RELEASE_INACTIVE}
 
 
 class UserView(object):
     """One user that changes, in the user's words: email, id, action, and each changing field before/after."""
 
-    __slots__ = ('email', 'user_id', 'action', 'fields')
+    __slots__ = ('email', 'user_id', 'action', 'fields', 'evidence')
 
     def __init__(self, email, user_id, action):
         self.email = email
         self.user_id = user_id
         self.action = action
         self.fields = {}
+        self.evidence = None
 
     def set(self, field, before, after):
         self.fields[field] = (before, after)
@@ -667,6 +742,8 @@ class UserView(object):
         for field in USER_FIELDS[1:]:
             if field in self.fields:
                 entry[field] = self.fields[field][1]
+        if self.evidence is not None:
+            entry['inactivity'] = dict(self.evidence)
         return entry
 
 
@@ -692,7 +769,9 @@ def user_views(plan, created=None):
     for write in plan.renames:
         view(write.record, write.email, UPDATE).set('name', write.record.get('name'), write.item.name)
     for change in plan.seats:
-        v = view(change.record, change.email, RELEASE if change.reason == EXCLUSIVE else UPDATE)
+        v = view(change.record, change.email, ACTION_OF[change.reason])
+        if change.reason == INACTIVE:
+            v.action, v.evidence = RELEASE_INACTIVE, change.evidence
         for flag in FLAGS:
             before, after = change.record.get(flag) is True, getattr(change, flag)
             if before != after:
@@ -709,7 +788,10 @@ def drift_entries(views):
         for field in USER_FIELDS:
             if field in v.fields:
                 before, after = v.fields[field]
-                entries.append({'email': v.email, 'action': v.action, 'field': field, 'before': before, 'after': after})
+                entry = {'email': v.email, 'action': v.action, 'field': field, 'before': before, 'after': after}
+                if v.evidence is not None:
+                    entry.update(v.evidence)
+                entries.append(entry)
     return entries
 
 
@@ -721,6 +803,13 @@ def _shown(value):
     return str(value).replace('\n', ' ')
 
 
+def evidence_text(found):
+    """The evidence of a release for inactivity in words: the last login and how long ago, or never."""
+    if found.get('never_logged_in'):
+        return 'never logged in, created %s (%s days ago)' % (found.get('created_at'), found.get('days_inactive'))
+    return 'last login %s (%s days ago)' % (found.get('last_successful_login'), found.get('days_inactive'))
+
+
 def prepared_diff(views):
     """The diff as text, one block per user in the user's words: built once, in linear time.
 
@@ -729,8 +818,9 @@ def prepared_diff(views):
     """
     lines = []
     for v in views:
-        lines.append('%s %s (%s)' % ('+' if v.action == CREATE else '-' if v.action == DELETE else '~',
-                                     v.email or '(no email, id %s)' % v.user_id, v.action))
+        lines.append('%s %s (%s%s)' % ('+' if v.action == CREATE else '-' if v.action == DELETE else '~',
+                                       v.email or '(no email, id %s)' % v.user_id, v.action,
+                                       ': ' + evidence_text(v.evidence) if v.evidence is not None else ''))
         for field in USER_FIELDS:
             if field in v.fields:
                 before, after = v.fields[field]
@@ -745,7 +835,9 @@ def seat_diff(changes):
     """cloudflare_zt_seat's diff: the seats that change, sorted by email, as text (see prepared_diff)."""
     lines = []
     for change in changes:
-        lines.append('~ %s (seat %s)' % (change.email or '(no email)', change.record.get('seat_uid')))
+        lines.append('~ %s (seat %s%s)' % (change.email or '(no email)', change.record.get('seat_uid'),
+                                          '; released for inactivity: ' + evidence_text(change.evidence)
+                                          if change.reason == INACTIVE else ''))
         for flag in FLAGS:
             before = change.record.get(flag) is True
             after = getattr(change, flag)

@@ -34,6 +34,7 @@ extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare
   - cloudflare_ops.zero_trust.cloudflare.actiongroup
   - cloudflare_ops.zero_trust.cloudflare.seat_batch
+  - cloudflare_ops.zero_trust.cloudflare.release_inactive
   - cloudflare_ops.zero_trust.attributes
 attributes:
   check_mode:
@@ -186,6 +187,28 @@ EXAMPLES = r'''
       ansible.builtin.debug:
         msg: "{{ seat_plan.summary.released }} seats would be released: {{ seat_plan.seats | map(attribute='email') | list }}"
 
+    - name: Nightly report of the seats that have not been used for 90 days (check mode, nothing is released)
+      cloudflare_ops.zero_trust.cloudflare_zt_seat:
+        release_inactive:
+          days: 90
+          exempt: [breakglass@example.com]
+      check_mode: true
+      register: reclaim
+
+    - name: Show who would lose a seat, and why
+      ansible.builtin.debug:
+        msg: "{{ item.email }}: {{ item.inactivity.days_inactive }} days inactive"
+      loop: "{{ reclaim.seats }}"
+      loop_control:
+        label: "{{ item.email }}"
+
+    - name: Release the Gateway seats unused for 180 days, keeping those who never logged in
+      cloudflare_ops.zero_trust.cloudflare_zt_seat:
+        release_inactive:
+          days: 180
+          seats: gateway
+          never_logged_in: keep
+
     - name: Release every seat holder who is not staff
       cloudflare_ops.zero_trust.cloudflare_zt_seat:
         seats:
@@ -225,6 +248,28 @@ seats:
       description: Whether the user holds a Gateway seat after the run.
       type: bool
       sample: false
+    inactivity:
+      description: For a seat released by O(release_inactive), the evidence.
+      type: dict
+      returned: for releases for inactivity
+      contains:
+        last_successful_login:
+          description: The user's last successful login, as the API gave it; null when the user never logged in.
+          type: str
+          sample: '2025-09-01T08:00:00Z'
+        days_inactive:
+          description: Whole days since that login (or since the creation, for a user who never logged in).
+          type: int
+          sample: 456
+        never_logged_in:
+          description: Whether the user never logged in.
+          type: bool
+          sample: false
+        created_at:
+          description: When the record was created, for a user who never logged in.
+          type: str
+          returned: when RV(seats[].inactivity.never_logged_in) is true
+          sample: '2025-01-12T09:30:00Z'
 summary:
   description: Counts of seats for the task.
   returned: success
@@ -240,6 +285,10 @@ summary:
       sample: 2
     released:
       description: Seats among those changed that end with both flags false, including those released by O(exclusive).
+      type: int
+      sample: 1
+    released_inactive:
+      description: Seats among those released that O(release_inactive) released (not counted apart from RV(summary.released)).
       type: int
       sample: 1
 written:
@@ -316,13 +365,16 @@ def main():
         gateway_seat=dict(type='bool'),
         # The items are checked by the module (_planner.read_item), not by suboption specs: see the sanity ignore file.
         seats=dict(type='list', elements='dict'),
+        # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
+        release_inactive=dict(type='dict'),
         exclusive=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[('seat_uid', 'email', 'user_id')] + [('seats', option) for option in SINGLE_FORM],
-        required_one_of=[('seats', 'seat_uid', 'email', 'user_id')],
+        mutually_exclusive=[('seat_uid', 'email', 'user_id')] + [('seats', option) for option in SINGLE_FORM]
+        + [('release_inactive', option) for option in SINGLE_FORM],
+        required_one_of=[('seats', 'seat_uid', 'email', 'user_id', 'release_inactive')],
         supports_check_mode=True,
     )
     run_module(module, run_seat)

@@ -43,6 +43,20 @@ options:
       - Passed to the API's C(search) query as it is; the API decides what matches.
       - Mutually exclusive with O(user_id).
     type: str
+  inactive_days:
+    description:
+      - Only users inactive for this many days or more, by the rule of
+        O(cloudflare_ops.zero_trust.cloudflare_zt_seat#module:release_inactive): the last successful login, or the
+        creation for a user who never logged in (see O(never_logged_in)), measured from the current UTC time.
+      - From V(1) to V(3650). Users whose timestamps cannot be read are left out.
+    type: int
+  never_logged_in:
+    description:
+      - With O(inactive_days), V(created_at) measures users who never logged in from the record's creation; V(keep)
+        leaves them out.
+    type: str
+    choices: [created_at, keep]
+    default: created_at
   seat:
     description:
       - Only users that hold these seats, decided by the module from RV(users[].access_seat) and RV(users[].gateway_seat).
@@ -86,6 +100,16 @@ EXAMPLES = r'''
       cloudflare_ops.zero_trust.cloudflare_zt_user_info:
         user_id: f174e90a-fafe-4643-bbbc-4a0ed4fc8415
       register: by_id
+
+    - name: Seat holders who have not logged in for 90 days, for a report (no date arithmetic in Jinja)
+      cloudflare_ops.zero_trust.cloudflare_zt_user_info:
+        seat: any
+        inactive_days: 90
+      register: idle
+
+    - name: List them with how long they have been away
+      ansible.builtin.debug:
+        msg: "{{ idle.users | map(attribute='email') | zip(idle.users | map(attribute='days_inactive')) | list }}"
 '''
 
 RETURN = r'''
@@ -153,6 +177,19 @@ users:
       type: str
       returned: when the API sends it
       sample: 8d6b3f2a-1c4e-4f7a-9b2d-5e6f7a8b9c0d
+    days_inactive:
+      description:
+        - Whole days since the last successful login, or since the creation for a user who never logged in, at the
+          current UTC time; null when the timestamp cannot be read. The measure of O(inactive_days) and of
+          O(cloudflare_ops.zero_trust.cloudflare_zt_seat#module:release_inactive).
+      type: int
+      returned: always
+      sample: 12
+    never_logged_in:
+      description: Whether the user never logged in (the API sends no C(last_successful_login)).
+      type: bool
+      returned: always
+      sample: false
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -172,6 +209,8 @@ def main():
         name=dict(type='str'),
         search=dict(type='str'),
         seat=dict(type='str', choices=['access', 'gateway', 'any', 'none']),
+        inactive_days=dict(type='int'),
+        never_logged_in=dict(type='str', choices=['created_at', 'keep'], default='created_at'),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,

@@ -34,6 +34,7 @@ extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare
   - cloudflare_ops.zero_trust.cloudflare.actiongroup
   - cloudflare_ops.zero_trust.cloudflare.seat_batch
+  - cloudflare_ops.zero_trust.cloudflare.release_inactive
   - cloudflare_ops.zero_trust.attributes
 attributes:
   check_mode:
@@ -157,6 +158,15 @@ EXAMPLES = r'''
       loop_control:
         label: "{{ item.email }}"
 
+    - name: Nightly, in check mode, the people and the seats unused for 60 days that a real run would release
+      cloudflare_ops.zero_trust.cloudflare_zt_users:
+        users: "{{ staff }}"
+        release_inactive:
+          days: 60
+          exempt: [breakglass@example.com]
+      check_mode: true
+      register: nightly
+
     - name: Rename a thousand users in one task, at three writes a second
       cloudflare_ops.zero_trust.cloudflare_zt_users:
         users: "{{ renamed_users }}"
@@ -182,7 +192,8 @@ users:
       sample: 5f1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8
     action:
       description:
-        - V(create), V(update) (name or seats), V(release) (seats released by O(exclusive_seats)) or V(delete).
+        - V(create), V(update) (name or seats), V(release) (seats released by O(exclusive_seats)),
+          V(release_inactive) (seats released by O(release_inactive)) or V(delete).
       type: str
       sample: update
     name:
@@ -197,6 +208,13 @@ users:
       description: The Gateway seat flag after the task, when it changes.
       type: bool
       sample: false
+    inactivity:
+      description:
+        - For a user whose seat O(release_inactive) releases (RV(users[].action=release_inactive)), the evidence
+          C(last_successful_login), C(days_inactive), C(never_logged_in) and, for a user who never logged in,
+          C(created_at).
+      type: dict
+      returned: for releases for inactivity
 summary:
   description: Counts for the task.
   returned: success
@@ -234,12 +252,18 @@ summary:
       description: Seats released because their users are not in O(users) (O(exclusive_seats=true)).
       type: int
       sample: 1
+    released_inactive:
+      description: Seats released by O(release_inactive).
+      type: int
+      sample: 0
 drift:
   description:
     - One entry per field that differs (that differed, after a real run), sorted by email then field; the rows of the
       reconcile role's drift report.
     - C(field) is C(name), C(access_seat), C(gateway_seat) or C(state). C(before) is null for a user to create; a delete
       is the field C(state) from C(present) to C(absent).
+    - An entry of the action C(release_inactive) also carries the evidence C(last_successful_login),
+      C(days_inactive), C(never_logged_in) and, for a user who never logged in, C(created_at).
   returned: success, and with a failure after a write
   type: list
   elements: dict
@@ -332,6 +356,8 @@ def main():
         exclusive_seats=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),
         write_rate=dict(type='float', default=2),
+        # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
+        release_inactive=dict(type='dict'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_module(module, run_users, report_check_mode=True)

@@ -14,8 +14,11 @@ __metaclass__ = type
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import lower
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
+    INACTIVE,
     Account,
+    Inactivity,
     parse_seat_items,
     plan_record,
     plan_seats,
@@ -52,9 +55,9 @@ def lookup_one_by_one(items, exclusive):
     return len(set(lower(value) for item in items for _kind, value in item.identifiers)) <= LOOKUP_THRESHOLD
 
 
-def read_records(client, items, exclusive):
+def read_records(client, items, whole_account):
     """The records the plan needs: a few looked up one by one, or the whole account listed once."""
-    if not lookup_one_by_one(items, exclusive):
+    if not lookup_one_by_one(items, whole_account):
         return list_users(client, keep=plan_record)
     records, seen, asked = [], set(), {}
     for item in items:
@@ -74,6 +77,14 @@ def read_records(client, items, exclusive):
     return records
 
 
+def inactivity_option(params):
+    """The release_inactive policy at the moment of the task (an Inactivity), or None; OptionsError if it is bad."""
+    policy, problems = parse_policy(params.get('release_inactive'))
+    if problems:
+        raise OptionsError('Invalid release_inactive, %s and no request was sent: %s' % (NOTHING_WRITTEN, '; '.join(problems)))
+    return Inactivity(policy, utc_now()) if policy is not None else None
+
+
 def check_batch_size(value):
     if value is None or value < 1:
         raise OptionsError('seat_batch_size must be at least 1, got %s; %s' % (value, NOTHING_WRITTEN))
@@ -84,16 +95,20 @@ def run_seat(module, client):
     params = module.params
     raw, single, exclusive = seat_options(params)
     check_batch_size(params.get('seat_batch_size'))
+    inactivity = inactivity_option(params)
     items, problems = parse_seat_items(raw, single=single)
     if problems:
         raise OptionsError('Invalid seats, %s and no request was sent: %s' % (NOTHING_WRITTEN, '; '.join(problems)))
 
-    result = {'changed': False, 'seats': [], 'summary': {'addressed': 0, 'changed': 0, 'released': 0}}
-    if items or exclusive:
-        plan, problems = plan_seats(Account(read_records(client, items, exclusive)), items, exclusive=exclusive,
-                                    single=single)
+    result = {'changed': False, 'seats': [],
+              'summary': {'addressed': 0, 'changed': 0, 'released': 0, 'released_inactive': 0}}
+    if items or exclusive or inactivity:
+        records = read_records(client, items, exclusive or inactivity is not None)
+        plan, problems = plan_seats(Account(records), items, exclusive=exclusive, single=single, inactivity=inactivity)
         if problems:
             raise PlanError('Cannot change the seats of account %s' % client.account_id, problems)
+        for warning in plan.warnings:
+            module.warn(warning)
         applied = {}
         if plan.changes and not module.check_mode:
             log = WriteLog(client, [seat_entry(c) for c in plan.changes])
@@ -103,10 +118,16 @@ def run_seat(module, client):
             # Where the PATCH answer says something else than the plan, the answer wins: it is what Cloudflare holds.
             return seat_view(record, *applied.get(lower(record.get('seat_uid')), (access, gateway)))
 
+        def reported(change):
+            seat = after(change.record, change.access_seat, change.gateway_seat)
+            if change.reason == INACTIVE:
+                seat['inactivity'] = dict(change.evidence)
+            return seat
+
         if plan.single is not None:
             result['seats'] = [after(*plan.single)]
         else:
-            result['seats'] = [after(c.record, c.access_seat, c.gateway_seat) for c in plan.changes]
+            result['seats'] = [reported(c) for c in plan.changes]
         result['changed'] = bool(plan.changes)
         result['summary'] = plan.summary()
         changes = plan.changes

@@ -18,6 +18,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
     lower,
     same_email,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, activity, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user import sorted_record
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import get_user, list_users, user_record
 
@@ -32,6 +33,9 @@ def validate_info_options(params):
     for option in ('name', 'search'):
         if params.get(option) is not None and not params[option].strip():
             raise OptionsError('%s must not be empty' % option)
+    days = params.get('inactive_days')
+    if days is not None and not MIN_DAYS <= days <= MAX_DAYS:
+        raise OptionsError('inactive_days must be a whole number of days from %d to %d, got %s' % (MIN_DAYS, MAX_DAYS, days))
 
 
 def seat_matches(user, seat):
@@ -41,14 +45,26 @@ def seat_matches(user, seat):
             'none': not (access or gateway)}[seat]
 
 
-def info_record(user):
-    """A user as cloudflare_zt_user_info reports it: the API's fields, both seat flags always there."""
+def info_record(user, now=None):
+    """A user as cloudflare_zt_user_info reports it: the API's fields, both seat flags always there, and
+    ``days_inactive`` (whole days since the last login, or since the creation for a user who never logged in;
+    null when the timestamp cannot be read) with ``never_logged_in``."""
     if not isinstance(user, dict):
         return None
     record = user_record(user)
     record['access_seat'] = user.get('access_seat') is True
     record['gateway_seat'] = user.get('gateway_seat') is True
+    act = activity(user, now or utc_now())
+    record['days_inactive'] = None if act.problem else act.days
+    record['never_logged_in'] = act.never
     return sorted_record(record)
+
+
+def inactive_for(user, days, never_logged_in):
+    """The inactive_days filter: inactive for ``days`` days or more (the rule of release_inactive)."""
+    if user['days_inactive'] is None or (user['never_logged_in'] and never_logged_in == 'keep'):
+        return False
+    return user['days_inactive'] >= days
 
 
 def filter_users(users, user_id=None, email=None, name=None, seat=None):
@@ -70,13 +86,16 @@ def run_user_info(module, client):
     params = module.params
     validate_info_options(params)
     user_id = params.get('user_id')
+    now = utc_now()
     if user_id is not None:
         user = get_user(client, user_id)
-        users = [info_record(user)] if user is not None else []
+        users = [info_record(user, now)] if user is not None else []
     else:
         filters = dict((key, params[key]) for key in ('email', 'name', 'search') if params.get(key) is not None)
         # Each page is reduced to the reported records as it arrives: a large account is held once, not twice.
-        users = list_users(client, keep=info_record, **filters)
+        users = list_users(client, keep=lambda user: info_record(user, now), **filters)
     users = filter_users(users, user_id=user_id, email=params.get('email'), name=params.get('name'),
                          seat=params.get('seat'))
+    if params.get('inactive_days') is not None:
+        users = [u for u in users if inactive_for(u, params['inactive_days'], params.get('never_logged_in'))]
     return {'changed': False, 'users': users}

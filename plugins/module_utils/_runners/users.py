@@ -32,7 +32,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner
     user_views,
     users_options,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import check_batch_size
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import check_batch_size, inactivity_option
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
     Pacer,
     WriteLog,
@@ -108,13 +108,17 @@ def run_users(module, client):
     raw, exclusive = users_options(params)
     check_batch_size(params.get('seat_batch_size'))
     check_write_rate(params.get('write_rate'))
+    inactivity = inactivity_option(params)
     items, problems = parse_user_items(raw)
     if problems:
         raise OptionsError('Invalid users, %s and no request was sent: %s' % (NOTHING_WRITTEN, '; '.join(problems)))
 
-    plan, problems = plan_users(Account(list_users(client, keep=plan_record)), items, exclusive_seats=exclusive)
+    plan, problems = plan_users(Account(list_users(client, keep=plan_record)), items, exclusive_seats=exclusive,
+                                inactivity=inactivity)
     if problems:
         raise PlanError('Cannot reconcile the users of account %s' % client.account_id, problems)
+    for warning in plan.warnings:
+        module.warn(warning)
     created = {}
     if plan.changed and not module.check_mode:
         created = apply_plan(client, plan, params['seat_batch_size'], Pacer(params['write_rate']),
