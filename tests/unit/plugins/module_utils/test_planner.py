@@ -96,7 +96,7 @@ def test_same_identifier_with_agreeing_flags_is_merged():
     u = make_user(0)
     plan, problems = seat_plan([u], [{'email': u['email'], 'access_seat': True}, {'email': u['email'], 'gateway_seat': False},
                                      {'email': u['email'], 'access_seat': True}])
-    assert problems == [] and plan.summary() == {'addressed': 1, 'changed': 1, 'released': 0}
+    assert problems == [] and plan.summary() == {'addressed': 1, 'changed': 1, 'released': 0, 'released_inactive': 0}
 
 
 def test_single_form_messages_do_not_mention_an_index():
@@ -138,7 +138,7 @@ def test_single_seat_release_patches_both_flags_false():
     users = [make_user(0, True, True), make_user(1, True, False)]
     plan, _p = seat_plan(users, [{'email': users[0]['email'], 'access_seat': False, 'gateway_seat': False}], single=True)
     assert body(plan) == [{'seat_uid': users[0]['seat_uid'], 'access_seat': False, 'gateway_seat': False}]
-    assert plan.summary() == {'addressed': 1, 'changed': 1, 'released': 1}
+    assert plan.summary() == {'addressed': 1, 'changed': 1, 'released': 1, 'released_inactive': 0}
 
 
 def test_a_flag_left_out_sends_the_current_value():
@@ -158,7 +158,7 @@ def test_bulk_patch_holds_only_the_seats_that_change_sorted_by_email():
     users = [make_user(i, access=i % 2 == 0) for i in range(6)][::-1]
     plan, _p = seat_plan(users, [{'email': u['email'], 'access_seat': True} for u in users])
     assert [c.email for c in plan.changes] == ['user0001@example.com', 'user0003@example.com', 'user0005@example.com']
-    assert plan.summary() == {'addressed': 6, 'changed': 3, 'released': 0}
+    assert plan.summary() == {'addressed': 6, 'changed': 3, 'released': 0, 'released_inactive': 0}
 
 
 def test_unknown_identifiers_are_all_named():
@@ -194,7 +194,7 @@ def test_exclusive_releases_every_other_holder_and_keeps_listed_items_without_fl
     plan, _p = seat_plan(users, [{'email': users[0]['email']}], exclusive=True)
     assert [c.email for c in plan.changes] == [users[1]['email'], users[2]['email']]
     assert all(c.released and c.reason == 'exclusive' for c in plan.changes)
-    assert plan.summary() == {'addressed': 1, 'changed': 2, 'released': 2}
+    assert plan.summary() == {'addressed': 1, 'changed': 2, 'released': 2, 'released_inactive': 0}
 
 
 def test_a_seat_change_needs_a_seat_uid_the_schema_accepts():
@@ -218,7 +218,8 @@ def test_seat_diff_lists_only_changes_sorted_by_email_and_is_empty_without_chang
 def test_plan_record_keeps_only_plan_fields_of_the_right_type():
     full = dict(make_user(0, True), name='A', email=42, seat_uid='', access_seat='true', extra=1)
     assert plan_record(full) == {'id': full['id'], 'email': None, 'name': 'A', 'seat_uid': None,
-                                 'access_seat': False, 'gateway_seat': False}
+                                 'access_seat': False, 'gateway_seat': False, 'created_at': full.get('created_at'),
+                                 'last_successful_login': full.get('last_successful_login')}
     assert plan_record('garbage') is None
 
 

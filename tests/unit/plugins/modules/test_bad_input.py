@@ -64,11 +64,12 @@ CONNECTION = {'api_token': TOKEN, 'account_id': ACCOUNT, 'api_base_url': BASE}
 CONNECTION_OPTIONS = ('api_token', 'api_email', 'api_key', 'account_id', 'api_base_url', 'validate_certs', 'timeout',
                       'max_retry_wait')
 OWN_OPTIONS = {
-    'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat'),
+    'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
     'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive',
-                           'allow_release_all', 'seat_batch_size'),
-    'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size'),
+                           'allow_release_all', 'seat_batch_size', 'release_inactive'),
+    'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size',
+                            'release_inactive'),
 }
 
 
@@ -266,6 +267,23 @@ TABLE = [
     ('cloudflare_zt_users', 'write_rate', 'fast', 'write_rate', None),
     ('cloudflare_zt_users', 'seat_batch_size', 0, 'seat_batch_size', None),
     ('cloudflare_zt_users', 'seat_batch_size', 'lots', 'seat_batch_size', None),
+    # release_inactive (both modules) and the inactivity filter of cloudflare_zt_user_info
+    ('cloudflare_zt_seat', 'release_inactive', {'days': 0}, 'release_inactive.days', {}),
+    ('cloudflare_zt_seat', 'release_inactive', {'days': 3651}, 'release_inactive.days', {}),
+    ('cloudflare_zt_seat', 'release_inactive', {}, 'release_inactive.days', {}),
+    ('cloudflare_zt_seat', 'release_inactive', {'days': 'soon'}, 'release_inactive.days', {}),
+    ('cloudflare_zt_seat', 'release_inactive', {'days': 30, 'seats': 'all'}, 'release_inactive.seats', {}),
+    ('cloudflare_zt_seat', 'release_inactive', {'days': 30, 'never_logged_in': 'never'}, 'release_inactive.never_logged_in', {}),
+    ('cloudflare_zt_seat', 'release_inactive', {'days': 30, 'exempt': ['nobody']}, 'release_inactive.exempt[0]', {}),
+    ('cloudflare_zt_seat', 'release_inactive', {'days': 30, 'exempt': 'a@example.com'}, 'release_inactive.exempt', {}),
+    ('cloudflare_zt_seat', 'release_inactive', {'days': 30, 'colour': 'red'}, 'colour', {}),
+    ('cloudflare_zt_seat', 'release_inactive', {'days': 30}, 'mutually exclusive', None),
+    ('cloudflare_zt_users', 'release_inactive', {'days': -1}, 'release_inactive.days', None),
+    ('cloudflare_zt_users', 'release_inactive', 'thirty', 'release_inactive', None),
+    ('cloudflare_zt_user_info', 'inactive_days', 0, 'inactive_days', None),
+    ('cloudflare_zt_user_info', 'inactive_days', 99999, 'inactive_days', None),
+    ('cloudflare_zt_user_info', 'inactive_days', 'long', 'inactive_days', None),
+    ('cloudflare_zt_user_info', 'never_logged_in', 'ignore', 'never_logged_in', None),
 ]
 
 
@@ -391,6 +409,14 @@ def _is_positive_int(text):
         return False
 
 
+not_policy = st.one_of(
+    st.integers(max_value=0).map(lambda d: {'days': d}),
+    st.integers(min_value=3651).map(lambda d: {'days': d}),
+    not_choice(('any', 'access', 'gateway', 'both')).map(lambda v: {'days': 30, 'seats': v}),
+    not_choice(('created_at', 'keep')).map(lambda v: {'days': 30, 'never_logged_in': v}),
+    st.text(alphabet='abc xyz', min_size=1).map(lambda v: {'days': 30, 'exempt': [v]}),
+)
+
 not_batch_size = st.one_of(
     st.integers(max_value=0),
     st.text().filter(lambda s: not _is_positive_int(s)),
@@ -451,6 +477,12 @@ OWN_STRATEGIES = {
     ('cloudflare_zt_users', 'write_rate'): (not_seconds(low_ok=False).filter(
         lambda v: not (isinstance(v, float) and v > 86400)), None, 'write_rate'),
     ('cloudflare_zt_users', 'seat_batch_size'): (not_batch_size, None, 'seat_batch_size'),
+    ('cloudflare_zt_seat', 'release_inactive'): (not_policy, {}, 'release_inactive'),
+    ('cloudflare_zt_users', 'release_inactive'): (not_policy, None, 'release_inactive'),
+    ('cloudflare_zt_user_info', 'inactive_days'): (st.one_of(
+        st.integers(max_value=0), st.integers(min_value=3651),
+        st.text().filter(lambda s: not s.strip().lstrip('+-').isdigit() and not _is_float(s))), None, 'inactive_days'),
+    ('cloudflare_zt_user_info', 'never_logged_in'): (not_choice(('created_at', 'keep')), None, 'never_logged_in'),
 }
 
 CASES = []

@@ -110,7 +110,9 @@ def test_reported_records_hold_only_the_documented_fields_with_both_seat_flags_a
     # The listing is reduced as it arrives (paginate's keep=info_record): unknown fields never reach the result.
     api.users[:] = [{'id': NOBODY['id'], 'email': 'a@example.com', 'unknown': 1, 'policies': ['x']}]
     result = run({})
-    assert result['users'] == [{'access_seat': False, 'email': 'a@example.com', 'gateway_seat': False, 'id': NOBODY['id']}]
+    # A record without timestamps: never logged in, and its days cannot be read.
+    assert result['users'] == [{'access_seat': False, 'days_inactive': None, 'email': 'a@example.com', 'gateway_seat': False,
+                                'id': NOBODY['id'], 'never_logged_in': True}]
     assert list(result['users'][0]) == sorted(result['users'][0])
     assert info_record('not a record') is None
 
