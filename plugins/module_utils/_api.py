@@ -530,9 +530,9 @@ class CloudflareClient(object):
             if page >= max_pages:
                 raise self._error(
                     CloudflareLimitError,
-                    'The Cloudflare API listing GET %s did not end after %d pages (%d items so far; page 1 said '
-                    'total_count=%s with %d items a page): the server keeps announcing more pages' % (
-                        path, page, len(items), 'none' if first_total is None else first_total, first_size),
+                    'The Cloudflare API listing GET %s did not end after %d pages (%d items so far; page 1 held %d '
+                    'of total_count=%s): the server keeps announcing more pages' % (
+                        path, page, len(items), first_size, 'none' if first_total is None else first_total),
                     method='GET', path=path)
             page += 1
         return items

@@ -885,7 +885,7 @@ def test_pagination_that_never_ends_is_left_at_the_page_bound():
     with pytest.raises(_api.CloudflareLimitError) as info:
         client.paginate('/users')
     assert len(session.calls) == 7
-    assert 'did not end after 7 pages' in str(info.value) and 'total_count=5 with 1 items a page' in str(info.value)
+    assert 'did not end after 7 pages' in str(info.value) and 'page 1 held 1 of total_count=5' in str(info.value)
 
 
 def test_pagination_without_total_count_has_a_fixed_page_bound():
