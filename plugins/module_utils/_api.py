@@ -195,7 +195,7 @@ class CloudflareClient(object):
             adapter = _deadline_adapter(self._clock)
             self.session.mount('https://', adapter)
             self.session.mount('http://', adapter)
-        self.proxies = requests.utils.get_environ_proxies(self.base_url) if requests is not None else {}
+        self.proxies = requests.utils.get_environ_proxies(self.base_url)
         # A proxy URL may carry a password; an error text may quote the proxy URL.
         self.secrets = tuple(s for s in tuple(secrets) + _proxy_passwords(self.proxies) if s)
         self.session.headers.update(auth_headers)
@@ -698,7 +698,10 @@ def _deadline_adapter(clock):
         class DeadlineConnection(base):
             def connect(self):
                 super(DeadlineConnection, self).connect()
-                self.sock = _DeadlineSocket(self.sock, clock)
+                # Other socket types (pyOpenSSL's, TLS inside a TLS proxy) keep the per-read timeout;
+                # _read_body still checks the deadline between chunks of the body.
+                if isinstance(self.sock, socket.socket):
+                    self.sock = _DeadlineSocket(self.sock, clock)
         return DeadlineConnection
 
     pools = {

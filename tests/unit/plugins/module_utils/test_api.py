@@ -53,8 +53,7 @@ class FakeResponse(object):
 
     def iter_content(self, chunk_size):
         if self.chunks is not None:
-            for chunk in self.chunks:
-                yield chunk
+            yield from self.chunks
             return
         data = self.text.encode('utf-8')
         for start in range(0, len(data), chunk_size):
