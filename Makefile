@@ -85,6 +85,31 @@ integration-min: copy venv-min
 	PATH=$(BIN_MIN):$$PATH ANSIBLE_PYTHON_INTERPRETER=$(BIN_MIN)/python \
 	  .ci/with-emulator -- .ci/integration $(COLL) $(TARGETS)
 
+# Every supported ansible-core minor between the lowest and the newest gets a small venv (ansible-core and
+# requests only, requirements-core-X.Y.txt) for the secrets test and the bad-input tests; 2.16 reuses
+# the min venv, and 2.21 is .venv, where `make secrets` and `make integration` run them.
+CORE_MATRIX ?= 2.17 2.18 2.19 2.20
+.PHONY: matrix
+venv-core-%: .venv-core-%/.installed
+	@true
+
+.venv-core-%/.installed: requirements-core-%.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv .venv-core-$*
+	.venv-core-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-core-$*/bin/python -m pip install --quiet -r requirements-core-$*.txt
+	.ci/seed-ansible-test-cache .venv-core-$*
+	touch $@
+
+matrix: copy venv-min $(foreach v,$(CORE_MATRIX),.venv-core-$(v)/.installed)
+	set -e; for venv in $(VENV_MIN) $(foreach v,$(CORE_MATRIX),.venv-core-$(v)); do \
+	  bin=$$(cd $$venv/bin && pwd); echo "matrix: $$($$bin/ansible --version | head -1)"; \
+	  PATH=$$bin:$$PATH ANSIBLE_PYTHON_INTERPRETER=$$bin/python \
+	    .ci/with-emulator -- $$bin/python $(COLL)/tests/secrets/check_secrets.py $(BUILD); \
+	  PATH=$$bin:$$PATH ANSIBLE_PYTHON_INTERPRETER=$$bin/python \
+	    .ci/with-emulator -- .ci/integration $(COLL) cloudflare_bad_input; \
+	done
+
 emulator-tests: venv
 	$(BIN)/python -m pytest -q -rs -p no:cacheprovider tests/emulator
 
@@ -112,7 +137,7 @@ changelog-lint: venv
 docs-lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
 
-test: sanity units emulator-tests contract-tests integration secrets molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke galaxy-importer docsite awx-lint
+test: sanity units emulator-tests contract-tests integration secrets matrix molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke galaxy-importer docsite awx-lint
 	@echo "make test: all checks passed"
 
 demo: install-tarball
@@ -161,4 +186,4 @@ lock: venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints-dev.txt
 
 clean:
-	rm -rf $(BUILD) $(VENV) $(VENV_MIN) $(VENV_CONTRACT) tests/output
+	rm -rf $(BUILD) $(VENV) $(VENV_MIN) $(VENV_CONTRACT) .venv-core-2.* tests/output

@@ -8,14 +8,22 @@
 # The only place in the collection that speaks HTTP to Cloudflare: authentication, the
 # response envelope, retries with a bounded wait, and pagination. Errors are typed so that
 # modules can turn them into one clear failure message.
+#
+# What comes back over the wire is not trusted (SECURITY.md): redirects are never followed,
+# nothing in the environment can replace the credentials (netrc), each request has one deadline
+# for connect, headers and body, an answer has a size cap, and a listing has a page bound.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import email.utils
+import io
+import json
 import math
+import os
 import random
+import socket
 import time
 
 try:
@@ -45,6 +53,17 @@ BACKOFF_MAX = 60.0
 RATE_LIMIT_DEFAULT_WAIT = 60.0
 # A Retry-After of 0 or of a past date would otherwise retry at once, for ever, without touching the budget.
 RATE_LIMIT_MIN_WAIT = 1.0
+# A connection refused or a name that does not resolve is most often a wrong api_base_url: it gets
+# this many seconds of retries per task, not the long max_retry_wait sized for Cloudflare's 429 block.
+CONNECT_RETRY_WAIT = 10.0
+# The largest answer read (after content decoding): a page of 1000 users is about 0.5 MB.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+READ_CHUNK = 64 * 1024
+# A listing reads at most ceil(total_count / items on page 1) pages plus this slack (users added
+# while it runs); without a total_count on page 1, at most MAX_PAGES_UNBOUNDED pages.
+PAGE_SLACK_MIN = 2
+PAGE_SLACK_RATIO = 0.1
+MAX_PAGES_UNBOUNDED = 200
 
 
 class CloudflareError(Exception):
@@ -90,6 +109,14 @@ class CloudflareResponseError(CloudflareError):
 
 class CloudflareNotFoundError(CloudflareAPIError):
     """HTTP 404: the object in the path does not exist."""
+
+
+class CloudflareRedirectError(CloudflareResponseError):
+    """A 3xx answer: redirects are never followed, so that no credential goes anywhere else."""
+
+
+class CloudflareLimitError(CloudflareResponseError):
+    """An answer or a listing beyond the client's bounds: size of one answer, number of pages."""
 
 
 def format_api_errors(errors):
@@ -145,7 +172,7 @@ class CloudflareClient(object):
     """A small client for the account-scoped Zero Trust API.
 
     ``auth_headers`` is a dict of the authentication headers; the client never puts them anywhere
-    but the request. ``sleep`` and ``session`` can be replaced in unit tests.
+    but the request to ``base_url``'s origin. ``sleep`` and ``session`` can be replaced in unit tests.
     """
 
     def __init__(self, account_id, auth_headers, base_url=DEFAULT_BASE_URL, timeout=30, validate_certs=True,
@@ -155,11 +182,22 @@ class CloudflareClient(object):
         self.timeout = timeout
         self.validate_certs = validate_certs
         self.max_retry_wait = max_retry_wait
-        self.secrets = tuple(s for s in secrets if s)
         self._sleep = sleep
         self.waited = 0.0
+        self.connect_waited = 0.0
         self.request_count = 0
+        self._clock = _Deadline()
         self.session = session if session is not None else requests.Session()
+        # With trust_env, requests would take ~/.netrc or $NETRC and replace the credentials with
+        # Basic auth. Off; the environment's proxies and CA bundle are applied by hand below.
+        self.session.trust_env = False
+        if isinstance(self.session, requests.sessions.Session):  # not a stand-in of the unit tests
+            adapter = _deadline_adapter(self._clock)
+            self.session.mount('https://', adapter)
+            self.session.mount('http://', adapter)
+        self.proxies = requests.utils.get_environ_proxies(self.base_url)
+        # A proxy URL may carry a password; an error text may quote the proxy URL.
+        self.secrets = tuple(s for s in tuple(secrets) + _proxy_passwords(self.proxies) if s)
         self.session.headers.update(auth_headers)
         self.session.headers['User-Agent'] = user_agent or 'cloudflare_ops.zero_trust/%s' % COLLECTION_VERSION
         self.session.headers['Accept'] = 'application/json'
@@ -179,10 +217,11 @@ class CloudflareClient(object):
         return text
 
     def redact_data(self, data):
-        """``data`` (JSON-like: dicts, lists, strings) with every credential removed from its strings."""
+        """``data`` (JSON-like: dicts, lists, strings) with every credential removed from its strings, keys included."""
         if isinstance(data, dict):
-            return dict((key, self.redact_data(value)) for key, value in data.items())
-        if isinstance(data, list):
+            return dict((self.redact(key) if isinstance(key, str) else key, self.redact_data(value))
+                        for key, value in data.items())
+        if isinstance(data, (list, tuple)):
             return [self.redact_data(value) for value in data]
         if isinstance(data, str):
             return self.redact(data)
@@ -193,14 +232,27 @@ class CloudflareClient(object):
         return _short(self.redact(text))
 
     def _error(self, cls, message, **kwargs):
+        # Every structured part of an error is redacted here, so that no caller can forget one.
+        for name in ('errors', 'error_chain'):
+            if kwargs.get(name):
+                kwargs[name] = self.redact_data(kwargs[name])
         return cls(self.redact(message), **kwargs)
 
     def _budget_left(self):
         return self.max_retry_wait - self.waited
 
+    def _connect_budget_left(self):
+        return min(self._budget_left(), CONNECT_RETRY_WAIT - self.connect_waited)
+
     def _wait(self, seconds):
         self._sleep(seconds)
         self.waited += seconds
+
+    def _verify(self):
+        """requests' own reading of the CA bundle variables, which trust_env=False turns off."""
+        if not self.validate_certs:
+            return False
+        return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
 
     def request(self, method, path, params=None, body=None):
         """Send one API call, retrying what is safe to retry; return the decoded envelope (a dict)."""
@@ -210,24 +262,30 @@ class CloudflareClient(object):
         while True:
             try:
                 self.request_count += 1
-                response = self.session.request(
-                    method, url, params=params, json=body, timeout=self.timeout, verify=self.validate_certs)
+                answer = self._send(method, url, path, params, body)
             except requests.exceptions.RequestException as exc:
                 reason, retryable = self._classify_exception(method, exc)
                 delay = backoff_delay(attempt)
-                if retryable and delay <= self._budget_left():
+                refused = _refused_or_unresolved(exc)
+                left = self._connect_budget_left() if refused else self._budget_left()
+                if retryable and delay <= left:
                     self._wait(delay)
+                    if refused:
+                        self.connect_waited += delay
                     attempt += 1
                     continue
+                note = self._waited_note(attempt)
+                if refused and retryable and self._connect_budget_left() < self._budget_left():
+                    note += ('; a connection that is refused or whose host does not resolve is retried for at most '
+                             '%d s' % CONNECT_RETRY_WAIT)
                 raise self._error(
-                    CloudflareTransportError,
-                    '%s on %s %s%s' % (reason, method, path, self._waited_note(attempt)),
+                    CloudflareTransportError, '%s on %s %s%s' % (reason, method, path, note),
                     method=method, path=path, waited=self.waited)
 
-            status = response.status_code
+            status = answer.status
             if status == RATE_LIMIT_STATUS or (status in TRANSIENT_STATUSES and method in IDEMPOTENT_METHODS):
                 if status == RATE_LIMIT_STATUS:
-                    delay = parse_retry_after(response.headers.get('Retry-After'))
+                    delay = parse_retry_after(answer.headers.get('Retry-After'))
                     if delay is None:
                         delay = RATE_LIMIT_DEFAULT_WAIT
                     delay = max(delay, RATE_LIMIT_MIN_WAIT)
@@ -237,8 +295,65 @@ class CloudflareClient(object):
                     self._wait(delay)
                     attempt += 1
                     continue
-                raise self._api_failure(method, path, response, attempt, next_wait=delay)
-            return self._decode(method, path, response, attempt)
+                raise self._api_failure(method, path, answer, attempt, next_wait=delay)
+            return self._decode(method, path, answer, attempt)
+
+    def _send(self, method, url, path, params, body):
+        """One attempt: the request, then its whole body, within one deadline and the size cap."""
+        self._clock.start(self.timeout)
+        try:
+            response = self.session.request(
+                method, url, params=params, json=body, timeout=self.timeout, verify=self._verify(),
+                proxies=self.proxies, allow_redirects=False, stream=True)
+            try:
+                if 300 <= response.status_code < 400:
+                    raise self._redirect_error(method, path, response)
+                return _Answer(response.status_code, response.headers, self._read_body(method, path, response))
+            finally:
+                close = getattr(response, 'close', None)
+                if close is not None:
+                    close()
+        finally:
+            self._clock.stop()
+
+    def _redirect_error(self, method, path, response):
+        location = response.headers.get('Location')
+        return self._error(
+            CloudflareRedirectError,
+            'The Cloudflare API answered %s %s with HTTP %s, a redirect to %s: redirects are not followed, so that '
+            'the credentials go nowhere but %s (check api_base_url)' % (
+                method, path, response.status_code, self._short(location) if location else '(no Location)',
+                _origin(self.base_url)),
+            method=method, path=path, status=response.status_code)
+
+    def _read_body(self, method, path, response):
+        """The text of the answer, read in chunks: no more than MAX_ANSWER_BYTES, and within the deadline."""
+        declared = _int_or_none(response.headers.get('Content-Length'))
+        if declared is not None and declared > MAX_ANSWER_BYTES:
+            raise self._too_large(method, path, response.status_code, 'announces %d bytes' % declared)
+        chunks = getattr(response, 'iter_content', None)
+        if chunks is None:  # a stand-in response of the modules' unit tests: its text is all there is
+            return response.text
+        data = io.BytesIO()
+        for chunk in chunks(READ_CHUNK):
+            data.write(chunk)
+            if data.tell() > MAX_ANSWER_BYTES:
+                raise self._too_large(method, path, response.status_code, 'goes on past %d bytes' % MAX_ANSWER_BYTES)
+            if self._clock.expired():
+                # The socket deadline covers reads; this covers a body that arrives fast but endlessly.
+                raise requests.exceptions.ReadTimeout(_DEADLINE_TEXT)
+        encoding = getattr(response, 'encoding', None) or 'utf-8'
+        try:
+            return data.getvalue().decode(encoding, 'replace')
+        except LookupError:
+            return data.getvalue().decode('utf-8', 'replace')
+
+    def _too_large(self, method, path, status, what):
+        return self._error(
+            CloudflareLimitError,
+            'The Cloudflare API answered %s %s with HTTP %s and a body that %s, more than the %d MiB one answer may '
+            'have' % (method, path, status, what, MAX_ANSWER_BYTES // (1024 * 1024)),
+            method=method, path=path, status=status)
 
     def _classify_exception(self, method, exc):
         """Return (what happened, whether it may be retried) for a requests exception."""
@@ -251,7 +366,9 @@ class CloudflareClient(object):
             return ('TLS connection to %s failed (%s)' % (self.base_url, cause), False)
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return ('Connection to %s timed out after %s s' % (self.base_url, self.timeout), True)
-        if isinstance(exc, requests.exceptions.ReadTimeout):
+        # requests reports a read that timed out inside the body as a ConnectionError: a timeout all the same.
+        # timeout is one deadline for connecting, the headers and the whole body: "no answer" is an incomplete one too.
+        if isinstance(exc, requests.exceptions.ReadTimeout) or _timed_out(exc):
             return ('No answer within timeout=%s s' % self.timeout, method in IDEMPOTENT_METHODS)
         if isinstance(exc, requests.exceptions.ConnectionError):
             never_connected = _never_connected(exc)
@@ -266,14 +383,14 @@ class CloudflareClient(object):
         return ' (after %d retr%s and %.1f s of waiting; max_retry_wait is %s s)' % (
             attempt, 'y' if attempt == 1 else 'ies', self.waited, self.max_retry_wait)
 
-    def _api_failure(self, method, path, response, attempt, next_wait=None):
-        status = response.status_code
-        envelope = _json_or_none(response)
+    def _api_failure(self, method, path, answer, attempt, next_wait=None):
+        status = answer.status
+        envelope = answer.data
         errors, chain = [], []
         if isinstance(envelope, dict):
             errors = envelope.get('errors') if isinstance(envelope.get('errors'), list) else []
             chain = envelope.get('error_chain') if isinstance(envelope.get('error_chain'), list) else []
-        detail = format_api_errors(errors)
+        detail = self.redact(format_api_errors(errors))
         if status == RATE_LIMIT_STATUS:
             cls = CloudflareRateLimitError
             message = 'Rate limited by the Cloudflare API (HTTP 429%s) on %s %s' % (
@@ -283,8 +400,11 @@ class CloudflareClient(object):
             message = 'Cloudflare API error on %s %s: HTTP %s' % (method, path, status)
             if detail:
                 message += ', ' + detail
-            elif envelope is None and response.text:
-                message += ', body: %s' % self._short(response.text)
+            elif envelope is None and answer.text:
+                message += ', body: %s' % self._short(answer.text)
+            elif envelope is not None and not _is_envelope(envelope):
+                # JSON that is not Cloudflare's envelope, e.g. application/problem+json from a proxy.
+                message += ', %s' % self._foreign_detail(envelope, answer)
         if chain:
             message += ' (error chain: %s)' % format_api_errors(chain)
         if next_wait is not None:
@@ -292,30 +412,40 @@ class CloudflareClient(object):
                 attempt, 'y' if attempt == 1 else 'ies', self.waited, next_wait, self.max_retry_wait)
         else:
             message += self._waited_note(attempt)
-        return self._error(cls, message, method=method, path=path, status=status, errors=self.redact_data(errors),
-                           error_chain=self.redact_data(chain), waited=self.waited)
+        return self._error(cls, message, method=method, path=path, status=status, errors=errors,
+                           error_chain=chain, waited=self.waited)
 
-    def _decode(self, method, path, response, attempt):
-        status = response.status_code
-        envelope = _json_or_none(response)
+    def _foreign_detail(self, data, answer):
+        """The readable part of a JSON error body that is not the envelope (RFC 9457 fields first)."""
+        parts = []
+        if isinstance(data, dict):
+            for name in ('title', 'detail', 'message', 'error', 'error_description'):
+                if isinstance(data.get(name), str) and data[name].strip() and data[name] not in parts:
+                    parts.append(data[name])
+        text = ': '.join(parts) if parts else json.dumps(data, sort_keys=True)
+        return '%s (%s)' % (self._short(text), answer.headers.get('Content-Type', 'unknown content-type'))
+
+    def _decode(self, method, path, answer, attempt):
+        status = answer.status
+        envelope = answer.data
         if envelope is None:
             if status >= 400:
-                raise self._api_failure(method, path, response, attempt)
+                raise self._api_failure(method, path, answer, attempt)
             raise self._error(
                 CloudflareResponseError,
                 'The Cloudflare API answered %s %s with HTTP %s and a body that is not JSON (content-type %s): %s' % (
-                    method, path, status, response.headers.get('Content-Type', 'unknown'), self._short(response.text) or '(empty)'),
+                    method, path, status, answer.headers.get('Content-Type', 'unknown'), self._short(answer.text) or '(empty)'),
                 method=method, path=path, status=status)
-        if not isinstance(envelope, dict) or not isinstance(envelope.get('success'), bool):
+        if not _is_envelope(envelope):
             if status >= 400:
-                raise self._api_failure(method, path, response, attempt)
+                raise self._api_failure(method, path, answer, attempt)
             raise self._error(
                 CloudflareResponseError,
                 'The Cloudflare API answered %s %s with HTTP %s and JSON that is not the Cloudflare envelope '
-                '(no boolean "success"): %s' % (method, path, status, self._short(response.text)),
+                '(no boolean "success"): %s' % (method, path, status, self._short(answer.text)),
                 method=method, path=path, status=status)
         if not envelope['success'] or status >= 400:
-            raise self._api_failure(method, path, response, attempt)
+            raise self._api_failure(method, path, answer, attempt)
         return envelope
 
     # --- helpers for the endpoints -----------------------------------------------------
@@ -335,16 +465,25 @@ class CloudflareClient(object):
                 method=method, path=path)
         return result
 
-    def paginate(self, path, params=None, keep=None):
+    def paginate(self, path, params=None, keep=None, key=None):
         """Every item of a ``page``/``per_page`` list, asking for pages of 1000.
 
-        Ends at ``result_info.total_pages`` or at an empty page, whichever comes first, so a
-        server without ``result_info`` costs one extra request. ``keep`` may reduce each item
-        (to hold less of a large account in memory).
+        Ends at an empty page, at ``result_info.total_count`` items, or at ``total_pages`` (when
+        ``total_count`` does not say items are missing), whichever comes first. A listing that goes
+        on past the page bound (from page 1's ``total_count`` and item count, plus slack) fails.
+
+        ``key(raw_item)`` names an item (default: its ``id`` when that is a non-empty string). Items
+        seen twice (a record that moved from the end of one page to the start of the next while the
+        account changed) are one item: the later copy, which is the fresher, at the first copy's
+        position. Items whose key is None are all kept. ``keep`` may reduce each item (to hold less
+        of a large account in memory); it sees the raw item, after ``key``.
         """
+        key = _default_key if key is None else key
         items = []
+        position = {}
         page = 1
-        first_ids = set()
+        first_keys = set()
+        max_pages = None
         while True:
             query = dict(params or {})
             query.update(page=page, per_page=LIST_PAGE_SIZE)
@@ -357,27 +496,44 @@ class CloudflareClient(object):
                     method='GET', path=path)
             if not result:
                 break
+            result_info = envelope.get('result_info')
+            total_count = _result_info_number(result_info, 'total_count')
+            if max_pages is None:
+                first_total, first_size = total_count, len(result)
+                max_pages = _page_bound(total_count, len(result))
             # A server that ignores ``page`` would return page 1 forever: stop that early.
-            marker = _item_marker(result[0])
+            marker = key(result[0])
             if marker is not None:
-                if marker in first_ids:
+                if marker in first_keys:
                     raise self._error(
                         CloudflareResponseError,
                         'The Cloudflare API returned the same items for page %d of GET %s as for an earlier page: '
                         'pagination is not advancing' % (page, path),
                         method='GET', path=path)
-                first_ids.add(marker)
-            if keep is None:
-                items.extend(result)
-            else:
-                items.extend(keep(item) for item in result)
-            result_info = envelope.get('result_info')
+                first_keys.add(marker)
+            for raw in result:
+                identity = key(raw)
+                item = raw if keep is None else keep(raw)
+                if identity is not None and identity in position:
+                    items[position[identity]] = item
+                    continue
+                if identity is not None:
+                    position[identity] = len(items)
+                items.append(item)
             total_pages = _total_pages(result_info)
+            if total_count is not None and len(items) >= total_count:
+                break
             # A last page by total_pages while total_count says items are missing is inconsistent:
             # go on to the empty page rather than return a list that is silently short.
-            total_count = _result_info_number(result_info, 'total_count')
-            if total_pages is not None and page >= total_pages and (total_count is None or len(items) >= total_count):
+            if total_pages is not None and page >= total_pages and total_count is None:
                 break
+            if page >= max_pages:
+                raise self._error(
+                    CloudflareLimitError,
+                    'The Cloudflare API listing GET %s did not end after %d pages (%d items so far; page 1 held %d '
+                    'of total_count=%s): the server keeps announcing more pages' % (
+                        path, page, len(items), first_size, 'none' if first_total is None else first_total),
+                    method='GET', path=path)
             page += 1
         return items
 
@@ -386,11 +542,20 @@ def _json_type_name(cls):
     return {dict: 'an object', list: 'a list', type(None): 'null'}.get(cls, cls.__name__)
 
 
-def _item_marker(item):
+def _default_key(item):
+    """Cloudflare names every object it lists by ``id``."""
     if isinstance(item, dict):
-        marker = item.get('id') or item.get('seat_uid') or item.get('email')
-        return marker if isinstance(marker, str) else None
+        identity = item.get('id')
+        return identity if isinstance(identity, str) and identity else None
     return None
+
+
+def _page_bound(total_count, first_page_size):
+    """The most pages a listing may take, from what page 1 said."""
+    if total_count is None:
+        return MAX_PAGES_UNBOUNDED
+    pages = int(math.ceil(float(max(total_count, 1)) / max(first_page_size, 1)))
+    return pages + max(PAGE_SLACK_MIN, int(math.ceil(pages * PAGE_SLACK_RATIO)))
 
 
 def _total_pages(result_info):
@@ -406,11 +571,156 @@ def _result_info_number(result_info, key):
     return int(value)
 
 
-def _json_or_none(response):
+def _is_envelope(data):
+    return isinstance(data, dict) and isinstance(data.get('success'), bool)
+
+
+def _json_or_none(text):
     try:
-        return response.json()
+        return json.loads(text)
     except ValueError:
         return None
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _origin(url):
+    """scheme://host[:port] of a URL, as the browser's same-origin rule sees it."""
+    parts = url.split('/', 3)
+    return '/'.join(parts[:3])
+
+
+def _proxy_passwords(proxies):
+    found = []
+    for url in (proxies or {}).values():
+        try:
+            password = requests.utils.urlparse(url).password
+        except ValueError:
+            password = None
+        if password:
+            found.extend([password, requests.utils.quote(password, safe='')])
+    return tuple(found)
+
+
+class _Answer(object):
+    """What the client keeps of a response: status, headers, the text read within the limits, its JSON."""
+
+    def __init__(self, status, headers, text):
+        self.status = status
+        self.headers = headers
+        self.text = text
+        self.data = _json_or_none(text)
+
+
+# The text of the socket timeout raised when a request's deadline has passed.
+_DEADLINE_TEXT = 'the deadline of the request passed'
+
+
+class _Deadline(object):
+    """The deadline of the request under way (monotonic clock), shared with the connections' sockets."""
+
+    def __init__(self):
+        self.at = None
+
+    def start(self, seconds):
+        self.at = time.monotonic() + seconds
+
+    def stop(self):
+        self.at = None
+
+    def left(self):
+        return None if self.at is None else self.at - time.monotonic()
+
+    def expired(self):
+        left = self.left()
+        return left is not None and left <= 0
+
+
+class _DeadlineSocket(object):
+    """A connected socket whose every read waits no longer than what is left of the request's deadline.
+
+    requests' ``timeout`` bounds each read, so a server that drips a byte at a time (headers or body)
+    would never time out; this makes the timeout one deadline for the whole answer.
+    """
+
+    def __init__(self, sock, clock):
+        self._sock = sock
+        self._clock = clock
+        self._timeout = sock.gettimeout()
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+    def settimeout(self, value):
+        self._timeout = value
+        self._sock.settimeout(value)
+
+    def gettimeout(self):
+        return self._timeout
+
+    def _arm(self):
+        left = self._clock.left()
+        if left is None:
+            self._sock.settimeout(self._timeout)
+            return
+        if left <= 0:
+            raise socket.timeout(_DEADLINE_TEXT)
+        self._sock.settimeout(left if self._timeout is None else min(left, self._timeout))
+
+    def recv(self, *args):
+        self._arm()
+        return self._sock.recv(*args)
+
+    def recv_into(self, *args):
+        self._arm()
+        return self._sock.recv_into(*args)
+
+    def makefile(self, mode='rb', buffering=-1, **_kwargs):
+        # http.client reads the status line, headers and body through this file: its reads must come here.
+        raw = socket.SocketIO(self, 'rb')
+        # As socket.makefile does: the socket stays open while the file is (http.client closes the
+        # connection right after the headers of a "Connection: close" answer and reads on from the file).
+        self._sock._io_refs += 1
+        return io.BufferedReader(raw, io.DEFAULT_BUFFER_SIZE if buffering in (None, -1, 0) else buffering)
+
+
+def _deadline_adapter(clock):
+    """A requests adapter whose connections read through _DeadlineSocket."""
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    def connection_class(base):
+        class DeadlineConnection(base):
+            def connect(self):
+                super(DeadlineConnection, self).connect()
+                # Other socket types (pyOpenSSL's, TLS inside a TLS proxy) keep the per-read timeout;
+                # _read_body still checks the deadline between chunks of the body.
+                if isinstance(self.sock, socket.socket):
+                    self.sock = _DeadlineSocket(self.sock, clock)
+        return DeadlineConnection
+
+    pools = {
+        'http': type('DeadlineHTTPConnectionPool', (HTTPConnectionPool,), {'ConnectionCls': connection_class(HTTPConnection)}),
+        'https': type('DeadlineHTTPSConnectionPool', (HTTPSConnectionPool,), {'ConnectionCls': connection_class(HTTPSConnection)}),
+    }
+
+    class DeadlineAdapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super(DeadlineAdapter, self).init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super(DeadlineAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+            if hasattr(manager, 'pool_classes_by_scheme'):
+                manager.pool_classes_by_scheme = pools
+            return manager
+
+    return DeadlineAdapter()
 
 
 def _causes(exc):
@@ -442,8 +752,22 @@ def _certificate_not_verified(exc):
 
 
 _NOT_CONNECTED_ERRORS = frozenset(['NewConnectionError', 'ConnectTimeoutError', 'NameResolutionError', 'ConnectionRefusedError'])
+# Nothing answered at all: most often a wrong address, which retries for minutes will not fix.
+_REFUSED_ERRORS = frozenset(['NewConnectionError', 'NameResolutionError', 'ConnectionRefusedError', 'gaierror'])
 
 
 def _never_connected(exc):
     """True when a ConnectionError happened before any byte of the request was sent."""
     return any(type(cause).__name__ in _NOT_CONNECTED_ERRORS for cause in _causes(exc))
+
+
+def _refused_or_unresolved(exc):
+    """True for a connection refused or a host name that does not resolve (not for a connect timeout)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return False
+    return any(type(cause).__name__ in _REFUSED_ERRORS for cause in _causes(exc))
+
+
+def _timed_out(exc):
+    """True when a read timed out, also where requests calls it a ConnectionError (inside the body)."""
+    return any(type(cause).__name__ == 'ReadTimeoutError' for cause in _causes(exc))

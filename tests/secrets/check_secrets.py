@@ -11,6 +11,11 @@ given as options and through the controller's environment. This script then sear
 output of ansible-playbook and the registered results (written to a file by the playbook) for the
 API token, the Global API key and the refused token, and for every 12-character piece of them.
 
+malformed.yml, run apart, gives cloudflare_zt_seat seats values that are not a list of dicts. On
+ansible-core 2.16 to 2.20 (KNOWN_CORE_LEAK) ansible-core itself returns the credentials of the
+options in invocation.module_args there (SECURITY.md): that one expectation is reported as a
+known leak instead of failing; on any other version a leak there fails like any other.
+
 Run it under .ci/with-emulator (``make secrets``):
 
     python tests/secrets/check_secrets.py COLLECTIONS_PATH
@@ -36,6 +41,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PIECE = 12
 BLOCKS = ('key_in_options', 'token_from_environment', 'token_in_options', 'key_from_environment')
 RESULTS = ('info', 'create', 'rename', 'seat', 'delete', 'refused', 'tls', 'forbidden')
+# ansible-core versions whose AnsibleModule drops every no_log value when an option with suboptions
+# gets a value that is not a dict (or a list of them): checked 2.16.19, 2.17.14, 2.18.19, 2.19.14, 2.20.10.
+KNOWN_CORE_LEAK = ((2, 16), (2, 21))
 
 
 def pieces(secret, size=PIECE):
@@ -75,6 +83,32 @@ def environment(collections_path, workdir, credentials, email):
     return env
 
 
+def core_version():
+    from ansible.release import __version__
+    return __version__
+
+
+def has_known_core_leak(version):
+    numbers = tuple(int(part) for part in version.split('.')[:2])
+    return KNOWN_CORE_LEAK[0] <= numbers < KNOWN_CORE_LEAK[1]
+
+
+def run_playbook(name, workdir, vars_file, env):
+    playbook = shutil.which('ansible-playbook') or os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    command = [playbook, '-i', 'localhost,', '-c', 'local', '-vvvv', '--diff',
+               '-e', '@' + vars_file, '-e', 'ansible_python_interpreter=' + sys.executable,
+               os.path.join(HERE, name)]
+    process = subprocess.run(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    return process.returncode, process.stdout.decode('utf-8', 'replace')
+
+
+def read(path):
+    if not os.path.exists(path):
+        return ''
+    with open(path) as handle:
+        return handle.read()
+
+
 def check(condition, message, problems):
     if not condition:
         problems.append(message)
@@ -94,35 +128,37 @@ def main(argv):
     workdir = tempfile.mkdtemp(prefix='cloudflare-secrets-')
     try:
         results_file = os.path.join(workdir, 'results.json')
+        malformed_results_file = os.path.join(workdir, 'malformed-results.json')
         vars_file = os.path.join(workdir, 'vars.json')
+        malformed_vars_file = os.path.join(workdir, 'malformed-vars.json')
+        playbook_vars = {
+            'secrets_emulator_url': os.environ['EMULATOR_URL'],
+            'secrets_base_url': os.environ['CLOUDFLARE_BASE_URL'],
+            'secrets_account_id': os.environ['CLOUDFLARE_ACCOUNT_ID'],
+            'secrets_email': email,
+            'secrets_token': credentials['API token'],
+            'secrets_key': credentials['Global API key'],
+            'secrets_wrong_token': credentials['refused token'],
+            'secrets_results_file': results_file,
+        }
         with open(vars_file, 'w') as handle:
-            json.dump({
-                'secrets_emulator_url': os.environ['EMULATOR_URL'],
-                'secrets_base_url': os.environ['CLOUDFLARE_BASE_URL'],
-                'secrets_account_id': os.environ['CLOUDFLARE_ACCOUNT_ID'],
-                'secrets_email': email,
-                'secrets_token': credentials['API token'],
-                'secrets_key': credentials['Global API key'],
-                'secrets_wrong_token': credentials['refused token'],
-                'secrets_results_file': results_file,
-            }, handle)
-        playbook = shutil.which('ansible-playbook') or os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-        command = [playbook, '-i', 'localhost,', '-c', 'local', '-vvvv', '--diff',
-                   '-e', '@' + vars_file, '-e', 'ansible_python_interpreter=' + sys.executable,
-                   os.path.join(HERE, 'playbook.yml')]
-        process = subprocess.run(command, cwd=workdir, env=environment(collections_path, workdir, credentials, email),
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
-        output = process.stdout.decode('utf-8', 'replace')
+            json.dump(playbook_vars, handle)
+        with open(malformed_vars_file, 'w') as handle:
+            json.dump(dict(playbook_vars, secrets_results_file=malformed_results_file), handle)
+        env = environment(collections_path, workdir, credentials, email)
+        returncode, output = run_playbook('playbook.yml', workdir, vars_file, env)
+        malformed_returncode, malformed_output = run_playbook('malformed.yml', workdir, malformed_vars_file, env)
         if os.environ.get('SECRETS_KEEP_OUTPUT'):
             with open(os.environ['SECRETS_KEEP_OUTPUT'], 'w') as handle:
-                handle.write(output)
+                handle.write(output + malformed_output)
 
         problems = []
-        check(process.returncode == 0, 'ansible-playbook failed with status %d' % process.returncode, problems)
-        results_text = ''
-        if os.path.exists(results_file):
-            with open(results_file) as handle:
-                results_text = handle.read()
+        check(returncode == 0, 'ansible-playbook failed with status %d' % returncode, problems)
+        check(malformed_returncode == 0, 'ansible-playbook of malformed.yml failed with status %d' % malformed_returncode, problems)
+        results_text = read(results_file)
+        malformed_results_text = read(malformed_results_file)
+        check(malformed_results_text, 'malformed.yml wrote no results file', problems)
+        check(malformed_output.count('failed: [localhost] (item=') >= 6, 'the malformed seats cases did not run', problems)
         check(results_text, 'the playbook wrote no results file', problems)
         if results_text:
             results = json.loads(results_text)
@@ -139,13 +175,31 @@ def main(argv):
             for name, piece, context in find_leaks(text, credentials):
                 problems.append('the %s (%r) shows in %s: ...%s...' % (name, piece, where, context))
 
+        version = core_version()
+        malformed_leaks = find_leaks(malformed_output + malformed_results_text, credentials)
+        notes = []
+        if has_known_core_leak(version):
+            if malformed_leaks:
+                notes.append('KNOWN ANSIBLE-CORE LEAK (expected failure, SECURITY.md): on ansible-core %s a malformed seats '
+                             'value puts the %s in invocation.module_args' % (version, ' and the '.join(
+                                 sorted(set(name for name, _piece, _context in malformed_leaks)))))
+            else:
+                notes.append('NOTE: ansible-core %s is listed in KNOWN_CORE_LEAK but the malformed seats leaked nothing: '
+                             'the expectation can be removed' % version)
+        else:
+            for name, piece, context in malformed_leaks:
+                problems.append('the %s (%r) shows after malformed seats: ...%s...' % (name, piece, context))
+        for note in notes:
+            sys.stdout.write(note + '\n')
+
         if problems:
             sys.stdout.write(output[-6000:] + '\n')
             for problem in problems:
                 sys.stdout.write('FAILED: %s\n' % problem)
             return 1
-        sys.stdout.write('secrets: %d bytes of -vvvv --diff output and %d bytes of results, no credential in them\n' % (
-            len(output), len(results_text)))
+        sys.stdout.write('secrets (ansible-core %s): %d bytes of -vvvv --diff output and %d bytes of results, no credential '
+                         'in them; malformed seats: %s\n' % (
+                             version, len(output), len(results_text), 'known ansible-core leak' if malformed_leaks else 'clean'))
         return 0
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -41,13 +41,26 @@ TOKEN = 'secret-token-abcdefghijklmnopqrstuvwxyz'
 
 
 class FakeResponse(object):
-    def __init__(self, status=200, body=None, headers=None, text=None):
+    """A streamed response: the client reads it through iter_content, as it reads requests' own."""
+
+    def __init__(self, status=200, body=None, headers=None, text=None, chunks=None):
         self.status_code = status
         self.headers = headers or {}
         self.text = text if text is not None else json.dumps(body)
+        self.chunks = chunks
+        self.encoding = 'utf-8'
+        self.closed = False
 
-    def json(self):
-        return json.loads(self.text)
+    def iter_content(self, chunk_size):
+        if self.chunks is not None:
+            yield from self.chunks
+            return
+        data = self.text.encode('utf-8')
+        for start in range(0, len(data), chunk_size):
+            yield data[start:start + chunk_size]
+
+    def close(self):
+        self.closed = True
 
 
 def ok(result, **extra):
@@ -70,8 +83,8 @@ class ScriptedSession(object):
         self.calls = []
         self.headers = {}
 
-    def request(self, method, url, params=None, json=None, timeout=None, verify=None):
-        self.calls.append({'method': method, 'url': url, 'params': params, 'json': json})
+    def request(self, method, url, params=None, json=None, **kwargs):
+        self.calls.append(dict(kwargs, method=method, url=url, params=params, json=json))
         answer = self.script.pop(0)
         if isinstance(answer, Exception):
             raise answer
@@ -598,3 +611,325 @@ def test_error_chain_inside_an_error_object_is_in_the_message():
     with pytest.raises(CloudflareAPIError) as info:
         client.get('/x')
     assert 'HTTP 400, 6003: Invalid request headers (6111: Invalid format for Authorization header)' in str(info.value)
+
+
+# --- what comes back over the wire is not trusted ----------------------------------------------
+
+def redirect(status, location):
+    return FakeResponse(status, text='', headers={'Location': location})
+
+
+@pytest.mark.parametrize('status', [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_followed_and_fails_naming_status_and_location(status):
+    client, session, _sleeps = make_client([redirect(status, 'https://elsewhere.test/client/v4/x')])
+    with pytest.raises(_api.CloudflareRedirectError) as info:
+        client.request('DELETE', '/x')
+    message = str(info.value)
+    assert 'HTTP %d' % status in message and 'https://elsewhere.test/client/v4/x' in message
+    assert 'go nowhere but http://cf.test' in message
+    assert len(session.calls) == 1 and session.calls[0]['allow_redirects'] is False
+    assert info.value.status == status
+
+
+def test_a_redirect_location_that_quotes_the_credential_is_redacted():
+    client, _session, _sleeps = make_client([redirect(302, 'https://elsewhere.test/?t=' + TOKEN)])
+    with pytest.raises(_api.CloudflareRedirectError) as info:
+        client.get('/x')
+    assert TOKEN not in str(info.value) and 't=********' in str(info.value)
+
+
+def test_every_request_is_streamed_without_redirects_through_the_computed_proxies():
+    client, session, _sleeps = make_client([ok([])])
+    client.proxies = {'https': 'http://proxy.test:3128'}
+    client.get('/x')
+    call = session.calls[0]
+    assert call['allow_redirects'] is False and call['stream'] is True
+    assert call['proxies'] == {'https': 'http://proxy.test:3128'}
+    assert call['timeout'] == 30
+
+
+def test_the_session_does_not_read_netrc():
+    # trust_env is what makes requests replace the Authorization header with a netrc entry.
+    client = CloudflareClient(ACCOUNT, {'Authorization': 'Bearer ' + TOKEN})
+    assert client.session.trust_env is False
+    assert client.session.headers['Authorization'] == 'Bearer ' + TOKEN
+
+
+def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(monkeypatch):
+    for name in ('http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'all_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.test:3128')
+    client = CloudflareClient(ACCOUNT, {}, base_url='https://api.example.test/client/v4')
+    assert client.proxies.get('https') == 'http://proxy.test:3128'
+    monkeypatch.setenv('NO_PROXY', 'example.test')
+    assert CloudflareClient(ACCOUNT, {}, base_url='https://api.example.test/client/v4').proxies == {}
+
+
+def test_a_proxy_password_is_redacted(monkeypatch):
+    monkeypatch.delenv('NO_PROXY', raising=False)
+    monkeypatch.delenv('no_proxy', raising=False)
+    monkeypatch.setenv('HTTPS_PROXY', 'http://user:pr0xy-pass@proxy.test:3128')
+    client = CloudflareClient(ACCOUNT, {}, base_url='https://api.example.test/client/v4')
+    assert client.redact('via http://user:pr0xy-pass@proxy.test:3128') == 'via http://user:********@proxy.test:3128'
+
+
+@pytest.mark.parametrize('environ,validate_certs,expected', [
+    ({}, True, True),
+    ({'REQUESTS_CA_BUNDLE': '/ca/requests.pem'}, True, '/ca/requests.pem'),
+    ({'CURL_CA_BUNDLE': '/ca/curl.pem'}, True, '/ca/curl.pem'),
+    ({'REQUESTS_CA_BUNDLE': '/ca/requests.pem', 'CURL_CA_BUNDLE': '/ca/curl.pem'}, True, '/ca/requests.pem'),
+    ({'REQUESTS_CA_BUNDLE': '/ca/requests.pem'}, False, False),
+])
+def test_the_ca_bundle_variables_still_apply(monkeypatch, environ, validate_certs, expected):
+    monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
+    monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    client, session, _sleeps = make_client([ok([])])
+    client.validate_certs = validate_certs
+    client.get('/x')
+    assert session.calls[0]['verify'] == expected
+
+
+def test_an_answer_announcing_more_than_the_cap_is_not_read():
+    endless = FakeResponse(200, headers={'Content-Length': str(_api.MAX_ANSWER_BYTES + 1)}, chunks=iter(()))
+    endless.iter_content = None  # reading would fail the test
+    client, _session, _sleeps = make_client([endless])
+    with pytest.raises(_api.CloudflareLimitError) as info:
+        client.get('/x')
+    assert 'announces %d bytes' % (_api.MAX_ANSWER_BYTES + 1) in str(info.value) and '32 MiB' in str(info.value)
+
+
+def test_an_endless_answer_is_read_no_further_than_the_cap():
+    chunk = b' ' * (1024 * 1024)
+    consumed = []
+
+    def endless():
+        while len(consumed) < 1000:  # bounded, in case the cap is broken
+            consumed.append(1)
+            yield chunk
+    client, _session, _sleeps = make_client([FakeResponse(200, chunks=endless())])
+    with pytest.raises(_api.CloudflareLimitError) as info:
+        client.get('/x')
+    assert 'goes on past %d bytes' % _api.MAX_ANSWER_BYTES in str(info.value)
+    assert len(consumed) == _api.MAX_ANSWER_BYTES // len(chunk) + 1
+
+
+def test_an_answer_of_a_1000_user_page_is_far_below_the_cap():
+    page_of_users = json.dumps({'success': True, 'result': [{
+        'id': 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415', 'seat_uid': 'f174e90a-fafe-4643-bbbc-4a0ed4fc8415',
+        'email': 'first.last.%04d@a-long-company-domain.example.com' % n, 'name': 'First Last %d' % n,
+        'access_seat': True, 'gateway_seat': True, 'active_device_count': 2, 'created_at': '2026-01-01T00:00:00Z',
+        'updated_at': '2026-01-01T00:00:00Z', 'last_successful_login': '2026-01-01T00:00:00Z'} for n in range(1000)]})
+    assert len(page_of_users) * 20 < _api.MAX_ANSWER_BYTES
+
+
+def test_a_body_that_outlasts_the_deadline_fails_as_a_timeout(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(_api.time, 'monotonic', lambda: now[0])
+
+    def slow():
+        for dummy in range(100):
+            now[0] += 1.0  # each chunk arrives a second later: within any read timeout, not the deadline
+            yield b' '
+    client, session, _sleeps = make_client([FakeResponse(200, chunks=slow())], max_retry_wait=0)
+    client.timeout = 3
+    with pytest.raises(CloudflareTransportError) as info:
+        client.get('/x')
+    assert str(info.value) == 'No answer within timeout=3 s on GET /x'
+    assert now[0] == 1003.0
+    assert len(session.calls) == 1
+
+
+def test_a_body_that_outlasts_the_deadline_is_retried_for_get_when_the_budget_allows(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(_api.time, 'monotonic', lambda: now[0])
+
+    def slow():
+        for dummy in range(100):
+            now[0] += 10.0
+            yield b' '
+    client, session, _sleeps = make_client([FakeResponse(200, chunks=slow()), ok([])])
+    client.get('/x')
+    assert len(session.calls) == 2
+
+
+def test_the_deadline_socket_refuses_to_wait_past_the_deadline():
+    import socket
+    import time
+    clock = _api._Deadline()
+    ours, theirs = socket.socketpair()
+    try:
+        wrapped = _api._DeadlineSocket(ours, clock)
+        wrapped.settimeout(30)
+        theirs.sendall(b'ab')
+        assert wrapped.makefile('rb').read(1) == b'a'  # no deadline: the socket's own timeout
+        clock.start(0.2)
+        started = time.monotonic()
+        with pytest.raises(socket.timeout):
+            wrapped.recv(10)  # b'b' was buffered by the file, nothing more comes
+        assert time.monotonic() - started < 10  # bounded by the deadline, not by the 30 s read timeout
+        clock.start(-1)
+        with pytest.raises(socket.timeout):
+            wrapped.recv_into(bytearray(1))
+        assert wrapped.gettimeout() == 30
+    finally:
+        ours.close()
+        theirs.close()
+
+
+def test_the_default_session_reads_through_deadline_sockets():
+    client = CloudflareClient(ACCOUNT, {}, base_url='https://api.example.test/client/v4')
+    adapter = client.session.get_adapter('https://api.example.test/client/v4')
+    pool = adapter.poolmanager.pool_classes_by_scheme['https']
+    assert pool.ConnectionCls.__name__ == 'DeadlineConnection'
+    assert adapter.poolmanager.pool_classes_by_scheme['http'].ConnectionCls.__name__ == 'DeadlineConnection'
+
+
+def name_not_resolved():
+    inner = type('NameResolutionError', (Exception,), {})('Failed to resolve api.example.invalid')
+    return requests.exceptions.ConnectionError(inner)
+
+
+@pytest.mark.parametrize('error', [connection_refused, name_not_resolved])
+def test_a_connection_never_made_has_a_short_budget_of_its_own(error):
+    client, session, sleeps = make_client([error() for dummy in range(50)], max_retry_wait=330)
+    with pytest.raises(CloudflareTransportError) as info:
+        client.get('/x')
+    assert 0 < sum(sleeps) <= _api.CONNECT_RETRY_WAIT == 10.0
+    assert 'retried for at most 10 s' in str(info.value)
+    assert len(session.calls) == len(sleeps) + 1
+
+
+def test_429_keeps_the_long_budget_after_a_refused_connection():
+    limited = []
+    for dummy in range(6):
+        response = failure(429, 971, 'Please wait')
+        response.headers = {'Retry-After': '5'}
+        limited.append(response)
+    client, session, sleeps = make_client([connection_refused()] + limited + [ok([])], max_retry_wait=330)
+    client.get('/x')
+    assert sum(sleeps[1:]) == 30.0 and len(session.calls) == 8
+
+
+def test_a_connect_timeout_keeps_the_long_budget():
+    client, session, sleeps = make_client([requests.exceptions.ConnectTimeout('timed out') for dummy in range(50)],
+                                          max_retry_wait=60)
+    with pytest.raises(CloudflareTransportError) as info:
+        client.get('/x')
+    assert _api.CONNECT_RETRY_WAIT < sum(sleeps) <= 60
+    assert 'at most 10 s' not in str(info.value)
+
+
+def test_redact_data_covers_keys_and_values():
+    client, _session, _sleeps = make_client([])
+    data = {TOKEN: [{'x' + TOKEN: 'a ' + TOKEN}], 'n': 3, 'nested': {'list': (TOKEN,)}}
+    assert client.redact_data(data) == {'********': [{'x********': 'a ********'}], 'n': 3, 'nested': {'list': ['********']}}
+
+
+def test_an_error_object_whose_key_is_the_credential_is_redacted_in_failure():
+    body = {'success': False, 'result': None, 'messages': [],
+            'errors': [{'code': 10000, 'message': 'Authentication error', TOKEN: 'not allowed'}],
+            'error_chain': [{TOKEN: 1}]}
+    client, _session, _sleeps = make_client([FakeResponse(403, body)])
+    with pytest.raises(CloudflareAPIError) as info:
+        client.get('/x')
+    failure_dict = info.value.as_dict()
+    assert TOKEN not in json.dumps(failure_dict) and TOKEN not in str(info.value)
+    assert failure_dict['errors'] == [{'code': 10000, 'message': 'Authentication error', '********': 'not allowed'}]
+    assert failure_dict['error_chain'] == [{'********': 1}]
+
+
+def test_a_problem_json_error_keeps_its_detail_redacted_and_shortened():
+    body = {'type': 'about:blank', 'title': 'Request blocked', 'status': 422,
+            'detail': 'token %s refused by the egress proxy; ' % TOKEN + 'x' * 500}
+    response = FakeResponse(422, body, headers={'Content-Type': 'application/problem+json'})
+    client, _session, _sleeps = make_client([response])
+    with pytest.raises(CloudflareAPIError) as info:
+        client.get('/x')
+    message = str(info.value)
+    assert message.startswith('Cloudflare API error on GET /x: HTTP 422, Request blocked: token ******** refused by the egress proxy')
+    assert '(application/problem+json)' in message and TOKEN not in message
+    assert len(message) < 400
+
+
+def test_a_json_error_body_without_known_fields_is_shown_as_json():
+    client, _session, _sleeps = make_client([FakeResponse(400, ['bad', TOKEN], headers={'Content-Type': 'application/json'})])
+    with pytest.raises(CloudflareAPIError) as info:
+        client.get('/x')
+    assert 'HTTP 400, ["bad", "********"] (application/json)' in str(info.value)
+
+
+# --- pagination bounds and merging ----------------------------------------------------------
+
+def counted(items, number, total_count, total_pages=None, per_page=1000):
+    info = {'page': number, 'per_page': per_page, 'count': len(items), 'total_count': total_count}
+    if total_pages is not None:
+        info['total_pages'] = total_pages
+    return ok(items, result_info=info)
+
+
+def test_pagination_stops_when_total_count_is_reached_whatever_total_pages_says():
+    client, session, _sleeps = make_client([counted([{'id': 'a'}, {'id': 'b'}], 1, 3, 99),
+                                            counted([{'id': 'c'}], 2, 3, 99)])
+    assert [u['id'] for u in client.paginate('/users')] == ['a', 'b', 'c']
+    assert len(session.calls) == 2
+
+
+def test_pagination_that_never_ends_is_left_at_the_page_bound():
+    # Claims a billion pages and one user more on every page: page 1's total_count 5, at 1 a page,
+    # bounds the listing at 5 pages plus the slack of 2.
+    script = [counted([{'id': 'u%d' % n}], n, 4 + n, 1000000000) for n in range(1, 50)]
+    client, session, _sleeps = make_client(script)
+    with pytest.raises(_api.CloudflareLimitError) as info:
+        client.paginate('/users')
+    assert len(session.calls) == 7
+    assert 'did not end after 7 pages' in str(info.value) and 'page 1 held 1 of total_count=5' in str(info.value)
+
+
+def test_pagination_without_total_count_has_a_fixed_page_bound():
+    script = [ok([{'id': 'u%d' % n}]) for n in range(_api.MAX_PAGES_UNBOUNDED + 5)]
+    client, session, _sleeps = make_client(script)
+    with pytest.raises(_api.CloudflareLimitError):
+        client.paginate('/users')
+    assert len(session.calls) == _api.MAX_PAGES_UNBOUNDED
+
+
+def test_the_page_bound_leaves_room_for_a_growing_account():
+    assert _api._page_bound(50000, 1000) == 55
+    assert _api._page_bound(5, 2) == 5
+    assert _api._page_bound(0, 1) == 3
+    assert _api._page_bound(None, 1000) == _api.MAX_PAGES_UNBOUNDED
+
+
+def test_a_record_on_two_pages_is_one_item_the_later_copy_at_the_first_place():
+    client, session, _sleeps = make_client([
+        counted([{'id': 'a', 'v': 1}, {'id': 'b', 'v': 1}], 1, 3, 2, per_page=2),
+        counted([{'id': 'b', 'v': 2}, {'id': 'c', 'v': 2}], 2, 3, 2, per_page=2),
+    ])
+    assert client.paginate('/users') == [{'id': 'a', 'v': 1}, {'id': 'b', 'v': 2}, {'id': 'c', 'v': 2}]
+    assert len(session.calls) == 2
+
+
+def test_merging_uses_the_key_function_and_keep_reduces_the_kept_copy():
+    seen = []
+
+    def keep(item):
+        seen.append(item)
+        return (item['uid'], item['v'])
+    client, _session, _sleeps = make_client([
+        counted([{'uid': 'a', 'v': 1}, {'uid': 'b', 'v': 1}], 1, 3, 2),
+        counted([{'uid': 'b', 'v': 2}, {'uid': 'c', 'v': 2}], 2, 3, 2),
+    ])
+    assert client.paginate('/users', key=lambda item: item['uid'], keep=keep) == [('a', 1), ('b', 2), ('c', 2)]
+    assert seen[2] == {'uid': 'b', 'v': 2}  # keep saw the raw record
+
+
+def test_items_without_a_key_are_all_kept():
+    client, _session, _sleeps = make_client([counted([{'name': 'x'}, {'name': 'x'}, {'id': ''}], 1, 3, 1)])
+    assert client.paginate('/users') == [{'name': 'x'}, {'name': 'x'}, {'id': ''}]
+
+
+def test_a_key_function_that_returns_none_turns_merging_off():
+    client, _session, _sleeps = make_client([counted([{'id': 'a'}], 1, 2, 2), counted([{'id': 'b'}, {'id': 'a'}], 2, 3, 2)])
+    assert [u['id'] for u in client.paginate('/users', key=lambda item: None)] == ['a', 'b', 'a']
