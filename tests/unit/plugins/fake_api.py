@@ -62,6 +62,14 @@ class FakeResponse(object):
     def json(self):
         return json.loads(self.text)
 
+    def iter_content(self, chunk_size):
+        data = self.text.encode('utf-8')
+        for start in range(0, len(data), chunk_size):
+            yield data[start:start + chunk_size]
+
+    def close(self):
+        pass
+
 
 def envelope(result, status=200, result_info=None, errors=None, headers=None):
     if errors is None:
@@ -263,8 +271,10 @@ def session_class(fake):
         def __init__(self):
             self.headers = {}
 
-        def request(self, method, url, params=None, json=None, timeout=None, verify=None, **kwargs):
-            assert not kwargs, kwargs
+        def request(self, method, url, params=None, json=None, timeout=None, verify=None, proxies=None,
+                    allow_redirects=True, stream=False):
+            # The client must never follow a redirect, and reads every body itself (deadline, size cap).
+            assert allow_redirects is False and stream is True and isinstance(proxies, dict)
             assert timeout is not None
             return fake.handle(method, url, params=params, json=json, headers=self.headers)
 
