@@ -41,9 +41,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PIECE = 12
 BLOCKS = ('key_in_options', 'token_from_environment', 'token_in_options', 'key_from_environment')
 RESULTS = ('info', 'create', 'rename', 'seat', 'delete', 'refused', 'tls', 'forbidden')
-# ansible-core versions whose AnsibleModule drops every no_log value when an option with suboptions
-# gets a value that is not a dict (or a list of them): checked 2.16.19, 2.17.14, 2.18.19, 2.19.14, 2.20.10.
-KNOWN_CORE_LEAK = ((2, 16), (2, 21))
 
 
 def pieces(secret, size=PIECE):
@@ -86,11 +83,6 @@ def environment(collections_path, workdir, credentials, email):
 def core_version():
     from ansible.release import __version__
     return __version__
-
-
-def has_known_core_leak(version):
-    numbers = tuple(int(part) for part in version.split('.')[:2])
-    return KNOWN_CORE_LEAK[0] <= numbers < KNOWN_CORE_LEAK[1]
 
 
 def run_playbook(name, workdir, vars_file, env):
@@ -176,21 +168,11 @@ def main(argv):
                 problems.append('the %s (%r) shows in %s: ...%s...' % (name, piece, where, context))
 
         version = core_version()
-        malformed_leaks = find_leaks(malformed_output + malformed_results_text, credentials)
-        notes = []
-        if has_known_core_leak(version):
-            if malformed_leaks:
-                notes.append('KNOWN ANSIBLE-CORE LEAK (expected failure, SECURITY.md): on ansible-core %s a malformed seats '
-                             'value puts the %s in invocation.module_args' % (version, ' and the '.join(
-                                 sorted(set(name for name, _piece, _context in malformed_leaks)))))
-            else:
-                notes.append('NOTE: ansible-core %s is listed in KNOWN_CORE_LEAK but the malformed seats leaked nothing: '
-                             'the expectation can be removed' % version)
-        else:
-            for name, piece, context in malformed_leaks:
-                problems.append('the %s (%r) shows after malformed seats: ...%s...' % (name, piece, context))
-        for note in notes:
-            sys.stdout.write(note + '\n')
+        # ansible-core 2.16 to 2.20 drop every no_log value when an option with suboption specs gets a value that is not
+        # a dict (SECURITY.md); the modules' list options carry no suboption specs, so nothing may leak on any version.
+        for name, piece, context in find_leaks(malformed_output + malformed_results_text, credentials):
+            problems.append('the %s (%r) shows after malformed seats on ansible-core %s: ...%s...' % (
+                name, piece, version, context))
 
         if problems:
             sys.stdout.write(output[-6000:] + '\n')
