@@ -47,7 +47,7 @@ WANTED = {
 }
 
 RUNNER = r'''
-import cProfile, gc, io, pstats, resource, runpy, sys, time
+import cProfile, gc, io, os, pstats, resource, runpy, sys, time
 collections, args_file, fqn, sort, top = sys.argv[1:6]
 sys.path.insert(0, collections)
 from ansible.module_utils import basic
@@ -74,7 +74,10 @@ output, sys.stdout = sys.stdout.getvalue(), stdout
 print('module output: %d bytes, starts %r' % (len(output), output[:120]))
 print('CPU %.2f s under the profiler; cyclic GC %.3f s; peak RSS %.1f MB' % (
     cpu, gc_time[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))
-pstats.Stats(profile).sort_stats(sort).print_stats(int(top))
+stats = pstats.Stats(profile)
+if os.environ.get('PROFILE_OUT'):
+    stats.dump_stats(os.environ['PROFILE_OUT'])  # for pstats' print_callers
+stats.sort_stats(sort).print_stats(int(top))
 '''
 
 
