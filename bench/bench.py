@@ -13,7 +13,15 @@ its own ``ansible-playbook`` process against the installed collection:
 (c) one task for one user;
 (d) ``cloudflare_zt_user_info`` of the whole account;
 (e) for one size only (1000): the naive alternatives, a loop of one ``cloudflare_zt_seat`` task
-    per user and the official ``cloudflare`` SDK in a straight per-user loop (look up + edit).
+    per user and the official ``cloudflare`` SDK in a straight per-user loop (look up + edit);
+(f) at 10,000 (--speed-size): the ``reconcile`` role in check mode over every user (a third renamed, a
+    third with a seat change, a third unchanged), with a report directory, as the nightly drift report;
+(g) at 1,000 (--rename-size): every user renamed by one ``cloudflare_zt_users`` task (write_rate 1000),
+    and, over the first --rename-loop users, the naive loop of one ``cloudflare_zt_user`` task per rename;
+(h) at 10,000: check mode with and without --diff, for ``cloudflare_zt_seat`` (3,333 seats change) and
+    for ``cloudflare_zt_users`` (3,333 renames), runs interleaved;
+(i) at 10,000: ``cloudflare_zt_seat`` over every seat, two thirds changing (run after each (c));
+(m) at 50,000 (--memory-size): ``cloudflare_zt_users`` over every user, nothing changing (memory).
 
 Measured per run: the HTTP requests by method (from the emulator's request log), the wall time
 of the whole ``ansible-playbook`` process, the time of the task itself (a callback), the peak
@@ -21,13 +29,18 @@ RSS of the module process (the Python that runs the AnsiballZ payload is started
 which reports its ru_maxrss), and the peak RSS of the largest process of the run (ru_maxrss of
 the waited-for process tree: controller, workers and module).
 
-Then it checks the bounds of issue 6 and exits non-zero if one fails:
-- a bulk task costs ceil(U/1000) list requests (plus at most one empty page) and at most 1 PATCH;
+Then it checks the bounds of issues 6, 11 and 12 and exits non-zero if one fails:
+- a bulk task costs ceil(U/1000) list requests (plus at most one empty page) and
+  ceil(changes/seat_batch_size) PATCHes (batches of 1000), none in check mode;
 - a one-user task costs at most 2 reads and 1 PATCH;
 - a repeated run sends no write;
-- speed: at U=10,000 the bulk run takes less than 2.5 times a one-user run (medians);
-- memory: the module's peak RSS stays under 150 MB at U=50,000.
-The Markdown table goes to bench/RESULTS.md (--output), the raw figures to --json.
+- the role in check mode: at most ceil(U/1000) + 1 requests, no write; 1,000 renames: 1 GET + 1,000 PUTs, no 429;
+- speed: at U=10,000 the bulk run takes less than 2.5 times a one-user run (medians); the goals of
+  issue 11 compare task times (the callback) within the run: (f) < 3x a one-user task (stretch 2x),
+  (g) < 1/20 of the loop, (h) --diff < 1.5x without, (i) < 2x a one-user task;
+- memory: the module's peak RSS stays under 150 MB at U=50,000, for cloudflare_zt_seat and cloudflare_zt_users.
+The Markdown table goes to bench/RESULTS.md (--output; a "## Findings" section already there, written by
+hand, is kept), the raw figures to --json.
 """
 
 from __future__ import annotations
@@ -64,6 +77,18 @@ DEFAULT_SIZES = (1000, 10000, 50000)
 NAIVE_SIZE = 1000
 SPEED_SIZE, SPEED_FACTOR = 10000, 2.5
 MEMORY_SIZE, MEMORY_LIMIT_MB = 50000, 150.0
+SEAT_BATCH = 1000  # seat_batch_size's default: a seat task sends ceil(changes/1000) PATCHes
+# Issue 11's goals, ratios of task times within one run.
+ROLE_FACTOR, ROLE_STRETCH = 3.0, 2.0      # (f) the role in check mode vs a one-user seat task
+RENAME_SIZE, RENAME_SHARE = 1000, 1.0 / 20  # (g) one task of 1,000 renames vs the one-task-per-user loop
+RENAME_WRITE_RATE = 1000                   # (g) write_rate for the emulator (the default is 2 per second)
+DEFAULT_WRITE_RATE = 2.0
+RENAME_LOOP_USERS = 40                     # (g) the loop of cloudflare_zt_user tasks, over the first N users
+# The one-task-per-user loop over 1,000 users as bench/RESULTS.md recorded it before cloudflare_zt_users (6 min 48 s).
+RECORDED_LOOP_S = 408.0
+DIFF_FACTOR = 1.5                          # (h) --diff vs the same task without
+SEAT_TWO_THIRDS_FACTOR = 2.0               # (i) 2/3 of 10,000 seats changing vs a one-user task
+SPEED_REPEATS = 3                          # runs of (f) and of each (h) variant
 # Runs of (a) and (c) per size, one after the other; the table shows the medians (the machine may be shared).
 DEFAULT_REPEATS = {1000: 3, 10000: 5}
 # Sizes at which (a) also runs in check mode with --diff (Ansible renders the diff with difflib,
@@ -79,7 +104,19 @@ SCENARIOS = {
     "d": "(d) user_info, whole account",
     "e_loop": "(e) loop: one task per user",
     "e_sdk": "(e) SDK: per-user look-up + edit",
+    "f": "(f) reconcile role, check mode, all users listed",
+    "f_report": "(f) the same with reconcile_report_dir (drift.json, drift.md)",
+    "g": "(g) cloudflare_zt_users: every user renamed, one task",
+    "g_loop": "(g) loop: one cloudflare_zt_user task per rename",
+    "h_seat": "(h) seat task, 1/3 change, check mode",
+    "h_seat_diff": "(h) seat task, 1/3 change, check mode + --diff",
+    "h_users": "(h) users task, 1/3 renamed, check mode",
+    "h_users_diff": "(h) users task, 1/3 renamed, check mode + --diff",
+    "i": "(i) one seat task, all seats, 2/3 change",
+    "m_users": "(m) cloudflare_zt_users, all users, nothing changes",
 }
+# The task of a playbook whose time is the row's task time (the others: the sum of its tasks).
+ROLE_TASK = "Bring the users and their seats to reconcile_users"
 
 
 # --- the wanted state ----------------------------------------------------------------------
@@ -110,6 +147,44 @@ def wanted_seats(users):
         access, gateway = wanted_flags(index)
         seats.append({"email": email_of(index), "access_seat": access, "gateway_seat": gateway})
     return seats
+
+
+def two_thirds_seats(users):
+    """(i): users 3k+1 (Access only) also get a Gateway seat, users 3k+2 (both) lose theirs, users 3k keep none."""
+    seats = []
+    for index in range(1, users + 1):
+        kind = index % 3
+        seats.append({"email": email_of(index), "access_seat": kind in (1, 2), "gateway_seat": kind == 1})
+    return seats
+
+
+def name_of(index):
+    return "User %05d" % index
+
+
+def new_name_of(index):
+    return "Renamed User %05d" % index
+
+
+def role_users(users):
+    """(f): every user listed; users 3k renamed, users 3k+1 released from their Access seat, users 3k+2 as they are."""
+    listed = []
+    for index in range(1, users + 1):
+        access, gateway = generated_flags(index)
+        kind = index % 3
+        listed.append({"email": email_of(index), "name": new_name_of(index) if kind == 0 else name_of(index),
+                       "access_seat": access and kind != 1, "gateway_seat": gateway})
+    return listed
+
+
+def renamed_users(users, every=3):
+    """(h) and (g): every user listed with name and seats; user i renamed when i % every == 0."""
+    listed = []
+    for index in range(1, users + 1):
+        access, gateway = generated_flags(index)
+        listed.append({"email": email_of(index), "name": new_name_of(index) if index % every == 0 else name_of(index),
+                       "access_seat": access, "gateway_seat": gateway})
+    return listed
 
 
 def changing(seats):
@@ -264,7 +339,7 @@ class Runner(object):
         })
         return env
 
-    def _measure(self, command):
+    def _measure(self, command, task=None):
         for path in (self.rss_file, self.run_rss_file, self.timings_file):
             if path.exists():
                 path.unlink()
@@ -281,24 +356,29 @@ class Runner(object):
         module_rss = read_rss(self.rss_file)
         run_rss = read_rss(self.run_rss_file)
         tasks = json.loads(self.timings_file.read_text())["tasks"] if self.timings_file.exists() else []
+        chosen = [t for t in tasks if task in t["name"]] if task else tasks
         return {
             "wall_s": wall,
-            "task_s": sum(task["seconds"] for task in tasks) if tasks else None,
-            "items": sum(task["items"] for task in tasks),
-            "changed": any(task["changed"] for task in tasks),
+            "task_s": sum(t["seconds"] for t in chosen) if chosen else None,
+            # From the start of the first task to the end of the last (for a role: its whole span).
+            "span_s": (tasks[-1]["end"] - tasks[0]["start"]) if tasks and "end" in tasks[0] else None,
+            "tasks": tasks,
+            "diff": [t.get("diff") for t in chosen],
+            "items": sum(t["items"] for t in tasks),
+            "changed": any(t["changed"] for t in chosen),
             "module_rss_kb": max(module_rss) if module_rss else None,
             "module_runs": len(module_rss),
             "run_rss_kb": max(run_rss) if run_rss else None,
         }
 
-    def playbook(self, name, extra_vars_file=None, extra_vars=None, options=()):
+    def playbook(self, name, extra_vars_file=None, extra_vars=None, options=(), task=None):
         command = [str(self.bin_dir / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(PLAYBOOKS / name)]
         command += list(options)
         if extra_vars_file is not None:
             command += ["-e", "@%s" % extra_vars_file]
         if extra_vars:
             command += ["-e", json.dumps(extra_vars)]
-        return self._measure(command)
+        return self._measure(command, task=task)
 
     def sdk(self, seats_file):
         return self._measure([self.python, str(BENCH_DIR / "sdk_loop.py"), str(seats_file)])
@@ -331,21 +411,55 @@ def pages_for(users):
     return max(1, int(math.ceil(users / float(PAGE_SIZE))))
 
 
-def check_bulk(requests, users, expected_changes):
-    """Problems with a bulk run: ceil(U/1000) list GETs (+ at most one empty page), <= 1 PATCH, nothing else."""
+def batches(changes, size=SEAT_BATCH):
+    """The seats per PATCH of ``changes`` seat changes in batches of ``size``."""
+    return [min(size, changes - start) for start in range(0, changes, size)]
+
+
+def check_list(requests, users):
+    """Problems with the reads of a task that lists the account: ceil(U/1000) list GETs (+ at most one empty page)."""
     problems = []
     pages = pages_for(users)
     if not pages <= requests["list_gets"] <= pages + 1:
         problems.append("%d list GETs, the bound is %d (+1 empty page)" % (requests["list_gets"], pages))
     if requests["reads"] != requests["list_gets"]:
         problems.append("%d GETs that are not list requests" % (requests["reads"] - requests["list_gets"]))
-    if requests["patch"] > 1 or requests["writes"] != requests["patch"]:
-        problems.append("writes %s, the bound is at most 1 PATCH" % requests["by_method"])
-    if expected_changes is not None:
-        wanted = [expected_changes] if expected_changes else []
-        if requests["patch_items"] != wanted:
-            problems.append("PATCH bodies of %s seats, %d expected" % (requests["patch_items"], expected_changes))
+    if 429 in requests["statuses"]:
+        problems.append("HTTP 429 answered")
     return problems
+
+
+def check_bulk(requests, users, expected_changes):
+    """Problems with a bulk seat run: the list GETs, then ceil(changes/1000) PATCHes of the changing seats, nothing else.
+
+    ``expected_changes`` None: a check-mode run, which must send no write.
+    """
+    problems = check_list(requests, users)
+    bound = pages_for(users) + (len(batches(expected_changes)) if expected_changes else 0)
+    if expected_changes is None:
+        if requests["writes"]:
+            problems.append("check mode sent writes %s" % requests["by_method"])
+    else:
+        if requests["writes"] != requests["patch"]:
+            problems.append("writes %s, only PATCHes expected" % requests["by_method"])
+        if requests["patch_items"] != batches(expected_changes):
+            problems.append("PATCH bodies of %s seats, %s expected (%d changes in batches of %d)" % (
+                requests["patch_items"], batches(expected_changes), expected_changes, SEAT_BATCH))
+    if requests["total"] > bound + 1:
+        problems.append("%d requests, the bound is %d" % (requests["total"], bound))
+    return problems
+
+
+def check_prepared_diff(measure, changes):
+    """Problems if the task's result did not carry a diff prepared by the module (diff: {prepared: text})."""
+    diffs = [d for d in measure["diff"] if d]
+    if not diffs:
+        return ["no diff in the result"]
+    if diffs[0]["keys"] != ["prepared"] or not diffs[0]["prepared_chars"]:
+        return ["the diff is %s, not a prepared text" % diffs[0]]
+    if changes and diffs[0]["prepared_chars"] < 20 * changes:
+        return ["the prepared diff has %d characters for %d changes" % (diffs[0]["prepared_chars"], changes)]
+    return []
 
 
 def check_one_user(requests):
@@ -390,6 +504,12 @@ def record(results, users, key, measures, requests, problems, note=None):
     walls = [m["wall_s"] for m in measures]
     tasks = [m["task_s"] for m in measures if m["task_s"] is not None]
     rss = [m["module_rss_kb"] for m in measures if m["module_rss_kb"] is not None]
+    spans = [m["span_s"] for m in measures if m.get("span_s") is not None]
+    # Each task's median over the runs, in the order of the first run.
+    per_task = []
+    for position, task in enumerate(measures[0].get("tasks") or []):
+        times = [m["tasks"][position]["seconds"] for m in measures if len(m.get("tasks") or []) > position]
+        per_task.append({"name": task["name"], "seconds": statistics.median(times)})
     row = {
         "users": users,
         "scenario": key,
@@ -399,6 +519,8 @@ def record(results, users, key, measures, requests, problems, note=None):
         "wall_all_s": walls,
         "task_s": statistics.median(tasks) if tasks else None,
         "task_all_s": tasks,
+        "span_s": statistics.median(spans) if spans else None,
+        "tasks": per_task,
         "module_rss_kb": max(rss) if rss else None,
         "module_runs": measures[0]["module_runs"],
         "run_rss_kb": max(m["run_rss_kb"] or 0 for m in measures) or None,
@@ -415,20 +537,151 @@ def record(results, users, key, measures, requests, problems, note=None):
     return row
 
 
-def bench_size(users, runner, emulator, workdir, repeats, naive_size, naive_limit, with_diff):  # pylint: disable=too-many-arguments
+def run_check(emulator, runner, playbook, extra_vars, options=(), task=None):
+    """One run against the account as the emulator holds it (no reset: check mode writes nothing)."""
+    emulator.clear_log()
+    measure = runner.playbook(playbook, extra_vars=extra_vars, options=options, task=task)
+    return measure, summarize_requests(emulator.requests())
+
+
+def check_names(emulator, listed):
+    """Problems if the emulator's users do not carry the names of ``listed``."""
+    wanted = dict((user["email"], user["name"]) for user in listed)
+    wrong = [user["email"] for user in emulator.users() if user["email"] in wanted and user["name"] != wanted[user["email"]]]
+    return ["%d users do not carry the wanted name afterwards (e.g. %s)" % (len(wrong), wrong[0])] if wrong else []
+
+
+def check_writes(requests, **wanted):
+    """Problems if the writes by method are not exactly ``wanted`` (e.g. PUT=1000)."""
+    got = dict((method, requests["by_method"].get(method, 0)) for method in WRITE_METHODS)
+    want = dict((method, wanted.get(method, 0)) for method in WRITE_METHODS)
+    if got != want:
+        return ["writes %s, expected %s" % (describe({"by_method": dict((m, n) for m, n in got.items() if n)}),
+                                            describe({"by_method": dict((m, n) for m, n in want.items() if n)}))]
+    return []
+
+
+def bench_role(users, runner, emulator, workdir, repeats, report=False):
+    """(f): the reconcile role in check mode over every user; with ``report``, writing drift.json and drift.md too."""
+    listed = role_users(users)
+    users_file = workdir / ("role-users-%d.json" % users)
+    users_file.write_text(json.dumps(listed))
+    report_dir = workdir / "report" if report else ""
+    renamed = sum(1 for index in range(1, users + 1) if index % 3 == 0)
+    seats = sum(1 for index in range(1, users + 1) if index % 3 == 1)
+    measures, problems, requests = [], [], None
+    for _ in range(repeats):
+        if report:
+            shutil.rmtree(str(report_dir), ignore_errors=True)
+        measure, got = run_check(emulator, runner, "role.yml",
+                                 {"bench_users_file": str(users_file), "bench_report_dir": str(report_dir)},
+                                 options=("--check",), task=ROLE_TASK)
+        measures.append(measure)
+        requests = requests or got
+        problems += check_list(got, users) + check_writes(got)
+        if got["total"] > pages_for(users) + 1:
+            problems.append("%d requests, the bound is %d" % (got["total"], pages_for(users) + 1))
+        drift_file = report_dir / "drift.json" if report else None
+        if drift_file is None:
+            pass
+        elif not drift_file.exists():
+            problems.append("no drift.json written")
+        else:
+            drift = json.loads(drift_file.read_text())
+            if not drift.get("check_mode") or len(drift.get("drift") or []) != renamed + seats:
+                problems.append("drift.json: check_mode %s, %d entries, %d expected" % (
+                    drift.get("check_mode"), len(drift.get("drift") or []), renamed + seats))
+    return measures, requests, sorted(set(problems)), "%d renamed, %d seat changes, %d unchanged; role span %s" % (
+        renamed, seats, users - renamed - seats, duration(statistics.median(m["span_s"] for m in measures)))
+
+
+def bench_renames(users, runner, emulator, workdir, repeats, loop_users):
+    """(g): every user renamed by one cloudflare_zt_users task; then the loop of cloudflare_zt_user over a few."""
+    listed = [{"email": email_of(index), "name": new_name_of(index)} for index in range(1, users + 1)]
+    users_file = workdir / ("renames-%d.json" % users)
+    users_file.write_text(json.dumps(listed))
+    measures, problems, requests = [], [], None
+    for _ in range(repeats):
+        emulator.reset(users)
+        emulator.clear_log()
+        measures.append(runner.playbook("users.yml", extra_vars={"bench_users_file": str(users_file),
+                                                                 "bench_write_rate": RENAME_WRITE_RATE}))
+        got = summarize_requests(emulator.requests())
+        requests = requests or got
+        problems += check_list(got, users) + check_writes(got, PUT=users) + check_names(emulator, listed)
+        if not measures[-1]["changed"]:
+            problems.append("the task reported no change")
+    rows = [(measures, requests, sorted(set(problems)), "write_rate %d" % RENAME_WRITE_RATE)]
+    if loop_users:
+        loop_file = workdir / ("rename-loop-%d.json" % loop_users)
+        loop_file.write_text(json.dumps(listed[:loop_users]))
+        emulator.reset(users)
+        emulator.clear_log()
+        measure = runner.playbook("rename_loop.yml", extra_vars={"bench_users_file": str(loop_file)})
+        got = summarize_requests(emulator.requests())
+        loop_problems = check_writes(got, PUT=loop_users) + check_names(emulator, listed[:loop_users])
+        per_task = measure["task_s"] / loop_users
+        rows.append(([measure], got, loop_problems, "first %d users, %.2f s each: %s for %d" % (
+            loop_users, per_task, duration(per_task * users), users)))
+    return rows
+
+
+def bench_diff(users, runner, emulator, workdir, repeats, seats_vars, expected):
+    """(h): check mode with and without --diff, seat task and users task, the runs interleaved."""
+    listed = renamed_users(users)
+    users_file = workdir / ("renamed-third-%d.json" % users)
+    users_file.write_text(json.dumps(listed))
+    users_vars = {"bench_users_file": str(users_file)}
+    renamed = sum(1 for index in range(1, users + 1) if index % 3 == 0)
+    emulator.reset(users)
+    runs = dict((key, ([], [], [None])) for key in ("h_seat", "h_seat_diff", "h_users", "h_users_diff"))
+    plan = (("h_seat", "bulk.yml", seats_vars, ("--check",), expected),
+            ("h_seat_diff", "bulk.yml", seats_vars, ("--check", "--diff"), expected),
+            ("h_users", "users.yml", users_vars, ("--check",), renamed),
+            ("h_users_diff", "users.yml", users_vars, ("--check", "--diff"), renamed))
+    for _ in range(repeats):
+        for key, playbook, extra, options, changes in plan:
+            measure, got = run_check(emulator, runner, playbook, extra, options=options)
+            measures, problems, first = runs[key]
+            measures.append(measure)
+            first[0] = first[0] or got
+            problems += check_list(got, users) + check_writes(got)
+            if not measure["changed"]:
+                problems.append("check mode reported no change")
+            if "--diff" in options:
+                problems += check_prepared_diff(measure, changes)
+    notes = {"h_seat": "%d seats" % expected, "h_users": "%d renames" % renamed}
+    out = []
+    for key, _playbook, _extra, _options, changes in plan:
+        measures, problems, first = runs[key]
+        note = notes.get(key)
+        if key.endswith("_diff"):
+            chars = [d for d in measures[0]["diff"] if d][0]["prepared_chars"] if any(measures[0]["diff"]) else 0
+            note = "prepared diff, %s characters" % "{:,}".format(chars or 0)
+        out.append((key, measures, first[0], sorted(set(problems)), note))
+    return out
+
+
+def bench_size(users, runner, emulator, workdir, repeats, options):
+    """Every scenario at one account size. ``options``: the parsed command line (sizes of f/g/h/i/m, naive loops)."""
     results = []
     log("U = %d" % users)
     emulator.start(users)
+    with_two_thirds = users == options.speed_size
     try:
         seats = wanted_seats(users)
         seats_file = workdir / ("seats-%d.json" % users)
         seats_file.write_text(json.dumps(seats))
         seats_vars = {"bench_seats_file": str(seats_file)}
         expected = changing(seats)
+        two_thirds = two_thirds_seats(users)
+        two_thirds_file = workdir / ("seats-two-thirds-%d.json" % users)
+        two_thirds_file.write_text(json.dumps(two_thirds))
+        two_thirds_changes = changing(two_thirds)
 
-        bulk, again, one = [], None, []
-        bulk_problems, one_problems = [], []
-        bulk_requests = one_requests = again_requests = None
+        bulk, again, one, full = [], None, [], []
+        bulk_problems, one_problems, full_problems = [], [], []
+        bulk_requests = one_requests = again_requests = full_requests = None
         for repetition in range(repeats):
             if repetition:
                 emulator.reset(users)
@@ -454,10 +707,25 @@ def bench_size(users, runner, emulator, workdir, repeats, naive_size, naive_limi
             requests = summarize_requests(emulator.requests())
             one_problems += check_one_user(requests)
             one_requests = one_requests or requests
+            if with_two_thirds:
+                # (i) right after (c), so that the pair sees the same load on the machine.
+                emulator.reset(users)
+                emulator.clear_log()
+                full.append(runner.playbook("bulk.yml", extra_vars={"bench_seats_file": str(two_thirds_file)}))
+                requests = summarize_requests(emulator.requests())
+                full_problems += check_bulk(requests, users, two_thirds_changes)
+                if repetition == 0:
+                    full_problems += check_state(emulator, two_thirds)
+                full_requests = full_requests or requests
         bulk_row = record(results, users, "a", bulk, bulk_requests, bulk_problems)
         record(results, users, "b", [again], again_requests, again_problems)
-        record(results, users, "c", one, one_requests, one_problems)
+        one_row = record(results, users, "c", one, one_requests, one_problems)
         bulk_row["pair_ratios"] = [a["wall_s"] / c["wall_s"] for a, c in zip(bulk, one)]
+        if with_two_thirds:
+            full_row = record(results, users, "i", full, full_requests, sorted(set(full_problems)),
+                              note="%d seats change" % two_thirds_changes)
+            full_row["pair_task_ratios"] = [i["task_s"] / c["task_s"] for i, c in zip(full, one)]
+            one_row["paired_with"] = "i"
 
         # The same task with the seats loaded as extra vars: the controller tags and templates them at more cost.
         vars_file = workdir / ("seats-vars-%d.json" % users)
@@ -468,24 +736,50 @@ def bench_size(users, runner, emulator, workdir, repeats, naive_size, naive_limi
         requests = summarize_requests(emulator.requests())
         record(results, users, "a_vars", [measure], requests, check_bulk(requests, users, expected))
 
-        if with_diff and users <= DIFF_MAX_SIZE:
+        if options.with_diff and users <= DIFF_MAX_SIZE:
             emulator.reset(users)
             emulator.clear_log()
             measure = runner.playbook("bulk.yml", extra_vars=seats_vars, options=("--check", "--diff"))
             requests = summarize_requests(emulator.requests())
-            problems = check_bulk(requests, users, None)
-            if requests["writes"]:
-                problems.append("check mode sent %d writes" % requests["writes"])
+            problems = check_bulk(requests, users, None) + check_prepared_diff(measure, expected)
             record(results, users, "a_diff", [measure], requests, problems,
                    note="%d seats in the diff" % expected)
 
+        emulator.reset(users)
         emulator.clear_log()
         info = runner.playbook("info.yml")
         requests = summarize_requests(emulator.requests())
         record(results, users, "d", [info], requests, check_info(requests, users))
 
-        if users == naive_size:
-            loop_seats = seats[:naive_limit] if naive_limit else seats
+        if users == options.speed_size:
+            emulator.reset(users)
+            measures, requests, problems, note = bench_role(users, runner, emulator, workdir, options.speed_repeats)
+            record(results, users, "f", measures, requests, problems, note=note)
+            measures, requests, problems, note = bench_role(users, runner, emulator, workdir, 1, report=True)
+            record(results, users, "f_report", measures, requests, problems, note=note)
+            if options.with_diff:
+                for key, measures, requests, problems, note in bench_diff(users, runner, emulator, workdir,
+                                                                          options.speed_repeats, seats_vars, expected):
+                    record(results, users, key, measures, requests, problems, note=note)
+
+        if users == options.rename_size:
+            rows = bench_renames(users, runner, emulator, workdir, options.speed_repeats, options.rename_loop)
+            for key, (measures, requests, problems, note) in zip(("g", "g_loop"), rows):
+                record(results, users, key, measures, requests, problems, note=note)
+
+        if users == options.memory_size:
+            emulator.reset(users)
+            listed = renamed_users(users, every=users + 1)
+            users_file = workdir / ("users-same-%d.json" % users)
+            users_file.write_text(json.dumps(listed))
+            measure, requests = run_check(emulator, runner, "users.yml", {"bench_users_file": str(users_file)})
+            problems = check_list(requests, users) + check_writes(requests)
+            if measure["changed"]:
+                problems.append("the task reported a change")
+            record(results, users, "m_users", [measure], requests, problems)
+
+        if users == options.naive_size:
+            loop_seats = seats[:options.naive_limit] if options.naive_limit else seats
             loop_file = workdir / ("loop-seats-%d.json" % users)
             loop_file.write_text(json.dumps(loop_seats))
             loop_changes = changing(loop_seats)
@@ -514,6 +808,10 @@ def bench_size(users, runner, emulator, workdir, repeats, naive_size, naive_limi
     return results
 
 
+def _ratio_text(value, goal):
+    return "%.2fx (goal < %.1fx)" % (value, goal)
+
+
 def goals(results):
     """The speed and memory goals, each (name, passed or None when not measured, text)."""
     found = []
@@ -532,6 +830,69 @@ def goals(results):
                           if task_ratio else "")))
     else:
         found.append(("speed", None, "not measured (needs U=%d)" % SPEED_SIZE))
+
+    role = by.get((SPEED_SIZE, "f"))
+    if role and one and one["task_s"]:
+        module_ratio = role["task_s"] / one["task_s"]
+        span_ratio = role["span_s"] / one["task_s"]
+        found.append(("(f) role, module task", module_ratio < ROLE_FACTOR,
+                      "U=%d: the role's cloudflare_zt_users task takes %.2f s, %s the one-user seat task (%.2f s); "
+                      "stretch < %.0fx: %s" % (SPEED_SIZE, role["task_s"], _ratio_text(module_ratio, ROLE_FACTOR),
+                                               one["task_s"], ROLE_STRETCH,
+                                               "met" if module_ratio < ROLE_STRETCH else "not met")))
+        found.append(("(f) role, first task to last", span_ratio < ROLE_FACTOR,
+                      "U=%d: the whole role takes %.2f s, %s the one-user seat task; stretch < %.0fx: %s" % (
+                          SPEED_SIZE, role["span_s"], _ratio_text(span_ratio, ROLE_FACTOR), ROLE_STRETCH,
+                          "met" if span_ratio < ROLE_STRETCH else "not met")))
+    else:
+        found.append(("(f) role", None, "not measured (needs U=%d)" % SPEED_SIZE))
+
+    renames, loop = by.get((RENAME_SIZE, "g")), by.get((RENAME_SIZE, "g_loop"))
+    if renames:
+        limit = RECORDED_LOOP_S * RENAME_SHARE
+        text = ("U=%d: %d renames in one task take %.2f s (task), %.3f of the loop's %s recorded in bench/RESULTS.md "
+                "before (goal < 1/20, %.1f s)" % (RENAME_SIZE, RENAME_SIZE, renames["task_s"],
+                                                  renames["task_s"] / RECORDED_LOOP_S, duration(RECORDED_LOOP_S), limit))
+        passed = renames["task_s"] < limit
+        if loop and loop["task_s"]:
+            measured = loop["task_s"] / loop["items"] * RENAME_SIZE
+            text += "; %.3f of the rename loop measured in this run (%.2f s per task, %s for %d)" % (
+                renames["task_s"] / measured, loop["task_s"] / loop["items"], duration(measured), RENAME_SIZE)
+            passed = passed and renames["task_s"] < measured * RENAME_SHARE
+        requests = renames["requests"]["total"]
+        text += ("; at the default write_rate (%g/s) the %d PUTs alone would take %s (computed), %d requests "
+                 "= %.0f%% of the 1200 / 5 min budget, at most %d writes in any 5 minutes (%.0f%% of the limit)" % (
+                     DEFAULT_WRITE_RATE, RENAME_SIZE, duration(RENAME_SIZE / DEFAULT_WRITE_RATE), requests,
+                     100.0 * requests / BUDGET, min(RENAME_SIZE, DEFAULT_WRITE_RATE * WINDOW_S),
+                     100.0 * min(requests, DEFAULT_WRITE_RATE * WINDOW_S + 1) / BUDGET))
+        found.append(("(g) renames", passed, text))
+    else:
+        found.append(("(g) renames", None, "not measured (needs U=%d)" % RENAME_SIZE))
+
+    for plain_key, diff_key, what in (("h_seat", "h_seat_diff", "cloudflare_zt_seat"),
+                                      ("h_users", "h_users_diff", "cloudflare_zt_users")):
+        plain, with_diff = by.get((SPEED_SIZE, plain_key)), by.get((SPEED_SIZE, diff_key))
+        if plain and with_diff:
+            pairs = [d / p for d, p in zip(with_diff["task_all_s"], plain["task_all_s"])]
+            ratio = statistics.median(pairs)
+            found.append(("(h) --diff, %s" % what, ratio < DIFF_FACTOR,
+                          "U=%d: %s in check mode with --diff takes %s the same task without (medians %.2f s and "
+                          "%.2f s; per pair %s)" % (SPEED_SIZE, what, _ratio_text(ratio, DIFF_FACTOR), with_diff["task_s"],
+                                                    plain["task_s"], ", ".join("%.2f" % r for r in pairs))))
+        else:
+            found.append(("(h) --diff, %s" % what, None, "not measured (needs U=%d)" % SPEED_SIZE))
+
+    full = by.get((SPEED_SIZE, "i"))
+    if full and one:
+        ratio = statistics.median(full["pair_task_ratios"])
+        found.append(("(i) seats, 2/3 change", ratio < SEAT_TWO_THIRDS_FACTOR,
+                      "U=%d: cloudflare_zt_seat with %s takes %s a one-user task (task medians %.2f s and %.2f s; "
+                      "per pair %s)" % (SPEED_SIZE, full["note"], _ratio_text(ratio, SEAT_TWO_THIRDS_FACTOR),
+                                        full["task_s"], one["task_s"],
+                                        ", ".join("%.2f" % r for r in full["pair_task_ratios"]))))
+    else:
+        found.append(("(i) seats, 2/3 change", None, "not measured (needs U=%d)" % SPEED_SIZE))
+
     rows = [by.get((MEMORY_SIZE, key)) for key in ("a", "b")]
     rows = [row for row in rows if row and row["module_rss_kb"]]
     if rows:
@@ -540,6 +901,13 @@ def goals(results):
             MEMORY_SIZE, peak, MEMORY_LIMIT_MB)))
     else:
         found.append(("memory", None, "not measured (needs U=%d)" % MEMORY_SIZE))
+    row = by.get((MEMORY_SIZE, "m_users"))
+    if row and row["module_rss_kb"]:
+        peak = row["module_rss_kb"] / 1024.0
+        found.append(("memory, users", peak < MEMORY_LIMIT_MB,
+                      "U=%d: cloudflare_zt_users' peak RSS is %.1f MB; goal < %d MB" % (MEMORY_SIZE, peak, MEMORY_LIMIT_MB)))
+    else:
+        found.append(("memory, users", None, "not measured (needs U=%d)" % MEMORY_SIZE))
     return found
 
 
@@ -587,10 +955,17 @@ def markdown(results, found, meta):
             detail += " (%s seat%s)" % ("+".join(str(n) for n in items), "" if items == [1] else "s")
         elif items and set(items) == set([1]):
             detail += " (1 seat each)"
+        elif items:
+            detail += " (%d x %d + %d seats)" % (len(items) - 1, items[0], items[-1]) if len(set(items[:-1])) == 1 \
+                else " (%s seats)" % "+".join(str(n) for n in items)
+        if 429 in requests["statuses"]:
+            detail += ", **HTTP 429**"
         wall = duration(row["wall_s"])
         if row["runs"] > 1:
             wall += " (median of %d)" % row["runs"]
         task = duration(row["task_s"]) if row["task_s"] is not None else "-"
+        if row["runs"] > 1 and row["task_all_s"]:
+            task += " (%s-%s)" % (duration(min(row["task_all_s"])), duration(max(row["task_all_s"])))
         label = row["label"] + (" - %s" % row["note"] if row["note"] else "")
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             "{:,}".format(row["users"]), label, detail, budget_cell(requests, row["wall_s"]), wall, task,
@@ -611,8 +986,21 @@ def markdown(results, found, meta):
         "`-e @seats.json`. (c) releases one user by email. The seat tasks and (d) register their result; the loop "
         "does not. The SDK loop is bench/sdk_loop.py (default client settings).",
         "- Budget: Cloudflare allows 1200 requests per five minutes per user and then refuses every call with "
-        "HTTP 429 for five minutes. A bulk task costs ceil(U/1000) list requests + 1 PATCH. Over the budget, the "
-        "pace decides: the busiest five minutes of a run are estimated from its requests and wall time.",
+        "HTTP 429 for five minutes. A bulk seat task costs ceil(U/1000) list requests + ceil(changes/1000) PATCHes "
+        "(seat_batch_size 1000). Over the budget, the pace decides: the busiest five minutes of a run are estimated "
+        "from its requests and wall time.",
+        "- Task time of a row with several runs: the median, then the range (min-max) of the runs, which shows how "
+        "noisy the shared machine was. The ratios of the goals are taken within the run: (i) and (c) pair by pair "
+        "(each (i) right after a (c)), (h) pair by pair (with and without --diff one after the other).",
+        "- (f): bench/playbooks/role.yml, `roles: [reconcile]` in check mode (the nightly AWX drift report), without "
+        "and (one run) with `reconcile_report_dir`, reconcile_users read with lookup + from_json; every user listed with email, name "
+        "and both seats; users 3k renamed, users 3k+1 released from their Access seat, users 3k+2 as they are. Its "
+        "*task time* is the module task's (cloudflare_zt_users); the role's span (first task to last) is in the note "
+        "and, task by task, below. (g): one cloudflare_zt_users task listing every user with a new name "
+        "(write_rate %d); the loop is cloudflare_zt_user per user over the first users only, extrapolated. (h): the "
+        "(a) seats, and a cloudflare_zt_users list of every user with users 3k renamed, each in check mode with and "
+        "without --diff. (i): users 3k+1 get a Gateway seat, users 3k+2 lose theirs. (m): cloudflare_zt_users "
+        "listing every user as the account holds them." % RENAME_WRITE_RATE,
         "",
         "## Checks",
         "",
@@ -622,6 +1010,12 @@ def markdown(results, found, meta):
         lines.append("- U=%s %s: %s - %s" % ("{:,}".format(row["users"]), row["label"], describe(row["requests"]), status))
     for name, passed, text in found:
         lines.append("- %s goal: %s - %s" % (name, text, {True: "ok", False: "FAIL", None: "not checked"}[passed]))
+    breakdown = [row for row in results if len(row.get("tasks") or []) > 1 and not row["items"]]
+    if breakdown:
+        lines += ["", "## Task by task", ""]
+        for row in breakdown:
+            lines.append("- U=%s %s: %s" % ("{:,}".format(row["users"]), row["label"], "; ".join(
+                "%s %s" % (task["name"], duration(task["seconds"])) for task in row["tasks"])))
     return "\n".join(lines) + "\n"
 
 
@@ -653,12 +1047,25 @@ def parse_args(argv):
                         help="loop over the first N users only (default: all; for smoke tests)")
     parser.add_argument("--repeat", type=int, default=None,
                         help="runs of (a) and (c) per size (default 3 up to 10,000 users, else 1)")
-    parser.add_argument("--no-diff", action="store_true", help="skip the check-mode run with --diff")
+    parser.add_argument("--no-diff", action="store_true", help="skip the check-mode runs with --diff ((a) and (h))")
+    parser.add_argument("--speed-size", type=int, default=SPEED_SIZE,
+                        help="the size at which (f), (h) and (i) run (default %(default)s; 0: never)")
+    parser.add_argument("--rename-size", type=int, default=RENAME_SIZE,
+                        help="the size at which (g) runs (default %(default)s; 0: never)")
+    parser.add_argument("--rename-loop", type=int, default=RENAME_LOOP_USERS,
+                        help="(g)'s loop of cloudflare_zt_user over the first N users (default %(default)s; 0: none)")
+    parser.add_argument("--memory-size", type=int, default=MEMORY_SIZE,
+                        help="the size at which cloudflare_zt_users runs for memory (default %(default)s; 0: never)")
+    parser.add_argument("--speed-repeats", type=int, default=SPEED_REPEATS,
+                        help="runs of (f), of each (h) variant and of (g) (default %(default)s)")
     parser.add_argument("--collections-path", help="directory holding the installed ansible_collections/")
     parser.add_argument("--output", default=str(BENCH_DIR / "RESULTS.md"), help="Markdown file (default %(default)s)")
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (playbook logs, seats files)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.with_diff = not args.no_diff
+    args.speed_repeats = max(1, args.speed_repeats)
+    return args
 
 
 def main(argv=None):
@@ -674,8 +1081,7 @@ def main(argv=None):
     try:
         for users in sizes:
             repeats = args.repeat if args.repeat is not None else DEFAULT_REPEATS.get(users, 1)
-            results += bench_size(users, runner, emulator, workdir, max(1, repeats), args.naive_size, args.naive_limit,
-                                  not args.no_diff)
+            results += bench_size(users, runner, emulator, workdir, max(1, repeats), args)
     finally:
         emulator.stop()
         if args.keep:
@@ -692,7 +1098,12 @@ def main(argv=None):
         "collection": os.path.relpath(str(coll), str(ROOT)) if str(coll).startswith(str(ROOT)) else str(coll),
         "seconds": round(time.monotonic() - started, 1),
     }
-    Path(args.output).write_text(markdown(results, found, meta))
+    output = Path(args.output)
+    # The "## Findings" section is written by hand after a run: keep it.
+    findings = ""
+    if output.exists() and "\n## Findings" in output.read_text():
+        findings = "\n## Findings" + output.read_text().split("\n## Findings", 1)[1]
+    output.write_text(markdown(results, found, meta) + findings)
     if args.json:
         Path(args.json).write_text(json.dumps({"meta": meta, "results": results,
                                                "goals": [{"name": n, "passed": p, "text": t} for n, p, t in found]},

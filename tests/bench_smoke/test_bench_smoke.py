@@ -5,9 +5,11 @@
 
 """Smoke test of the benchmark (`make bench-smoke`, part of `make test`).
 
-Runs bench/bench.py over 200 generated users (the naive loops over the first 12 only) against the
-installed collection, then asserts the request bounds of issue 6 on what the emulator's request log
-recorded for each run. Wall-clock times are not asserted: CI machines differ.
+Runs bench/bench.py over 200 generated users (the naive loops over the first 12 only), with every
+scenario at that size (the role in check mode, the renames, the --diff pairs, two thirds of the seats,
+cloudflare_zt_users for memory), against the installed collection, then asserts the request bounds of
+issues 6, 11 and 12 on what the emulator's request log recorded for each run. Wall-clock times are not
+asserted: CI machines differ.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 USERS = 200
 LOOP_USERS = 12
+RENAME_LOOP_USERS = 5
 
 
 def changing(first, last):
@@ -30,11 +33,18 @@ def changing(first, last):
     return sum(1 for index in range(first, last + 1) if index % 6 in (0, 2))
 
 
+def every_third(users):
+    """Users 3k: renamed in (f) and (h); users 3k+1: a seat change in (f)."""
+    return users // 3
+
+
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     command = [sys.executable, str(ROOT / "bench" / "bench.py"), "--sizes", str(USERS), "--naive-size", str(USERS),
-               "--naive-limit", str(LOOP_USERS), "--repeat", "2",
+               "--naive-limit", str(LOOP_USERS), "--repeat", "2", "--speed-size", str(USERS),
+               "--rename-size", str(USERS), "--rename-loop", str(RENAME_LOOP_USERS), "--memory-size", str(USERS),
+               "--speed-repeats", "1",
                "--output", str(out / "RESULTS.md"), "--json", str(out / "results.json")]
     if os.environ.get("BENCH_COLLECTIONS_PATH"):
         command += ["--collections-path", os.environ["BENCH_COLLECTIONS_PATH"]]
@@ -47,7 +57,8 @@ def bench(tmp_path_factory):
 
 def test_every_scenario_ran_and_passed_its_checks(bench):
     rows, _markdown = bench
-    assert sorted(rows) == ["a", "a_diff", "a_vars", "b", "c", "d", "e_loop", "e_sdk"]
+    assert sorted(rows) == ["a", "a_diff", "a_vars", "b", "c", "d", "e_loop", "e_sdk", "f", "f_report", "g", "g_loop",
+                            "h_seat", "h_seat_diff", "h_users", "h_users_diff", "i", "m_users"]
     assert dict((key, row["problems"]) for key, row in rows.items()) == dict((key, []) for key in rows)
 
 
@@ -71,9 +82,54 @@ def test_repeated_bulk_task_sends_no_write(bench):
     assert rows["b"]["requests"]["by_method"] == {"GET": 1}
 
 
-def test_check_mode_with_diff_sends_no_write(bench):
+def test_check_mode_with_diff_sends_no_write_and_returns_a_prepared_diff(bench):
     rows, _markdown = bench
     assert rows["a_diff"]["requests"]["by_method"] == {"GET": 1}
+    assert rows["a_diff"]["note"] == "%d seats in the diff" % changing(1, USERS)
+
+
+def test_seat_task_with_two_thirds_changing_sends_one_patch_of_them(bench):
+    rows, _markdown = bench
+    requests = rows["i"]["requests"]
+    assert requests["by_method"] == {"GET": 1, "PATCH": 1}
+    assert requests["patch_items"] == [USERS - every_third(USERS)]
+    assert rows["i"]["runs"] == 2
+
+
+def test_role_in_check_mode_lists_the_account_once_and_writes_nothing(bench):
+    rows, _markdown = bench
+    for key in ("f", "f_report"):
+        assert rows[key]["requests"]["by_method"] == {"GET": 1}, key
+        assert rows[key]["requests"]["list_pages"] == ["1"], key
+        assert rows[key]["task_s"] is not None and rows[key]["span_s"] >= rows[key]["task_s"], key
+    assert rows["f"]["note"].startswith("%d renamed, %d seat changes," % (
+        every_third(USERS), len(range(1, USERS + 1, 3))))
+    assert [task["name"].split(" : ", 1)[1][:19] for task in rows["f"]["tasks"][:2]] == [
+        "Validating argument", "Bring the users and"]
+
+
+def test_renames_in_one_task_cost_one_get_and_one_put_each_without_429(bench):
+    rows, _markdown = bench
+    requests = rows["g"]["requests"]
+    assert requests["by_method"] == {"GET": 1, "PUT": USERS}
+    assert 429 not in requests["statuses"] and requests["faults"] == 0
+    assert rows["g"]["problems"] == []  # every user carries its new name afterwards
+    assert rows["g_loop"]["requests"]["by_method"]["PUT"] == RENAME_LOOP_USERS
+    assert rows["g_loop"]["items"] == RENAME_LOOP_USERS
+
+
+def test_diff_pairs_send_no_write_and_only_the_diff_ones_return_a_prepared_text(bench):
+    rows, _markdown = bench
+    for key in ("h_seat", "h_seat_diff", "h_users", "h_users_diff"):
+        assert rows[key]["requests"]["by_method"] == {"GET": 1}, key
+        assert rows[key]["problems"] == [], key
+    assert rows["h_seat_diff"]["note"].startswith("prepared diff, ")
+    assert rows["h_users_diff"]["note"].startswith("prepared diff, ")
+
+
+def test_users_task_with_nothing_to_change_lists_once_and_writes_nothing(bench):
+    rows, _markdown = bench
+    assert rows["m_users"]["requests"]["by_method"] == {"GET": 1}
 
 
 def test_one_user_task_costs_at_most_two_reads_and_one_patch(bench):
@@ -97,7 +153,7 @@ def test_naive_loops_spend_requests_per_user(bench):
 
 def test_module_memory_was_measured_for_every_module_run(bench):
     rows, _markdown = bench
-    for key in ("a", "a_vars", "b", "c", "d", "a_diff"):
+    for key in ("a", "a_vars", "b", "c", "d", "a_diff", "g", "h_seat", "h_users_diff", "i", "m_users"):
         assert rows[key]["module_runs"] == 1 and rows[key]["module_rss_kb"] > 10000, key
     assert rows["e_loop"]["module_runs"] == LOOP_USERS
 
@@ -105,4 +161,5 @@ def test_module_memory_was_measured_for_every_module_run(bench):
 def test_results_table_is_written(bench):
     _rows, markdown = bench
     assert "| U | approach | requests (by method) | budget used (1200 / 5 min) |" in markdown
-    assert markdown.count("| 200 |") == 8
+    assert markdown.count("| 200 |") == 18
+    assert "## Task by task" in markdown
