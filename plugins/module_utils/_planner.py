@@ -194,47 +194,50 @@ def read_item(raw, index, list_name, allowed, identifiers, single=False):
     """One entry of a list option as an Item, or (None, problems). ``allowed`` names the keys it may have.
 
     The list options are validated here rather than by ansible-core's suboption specs: one pass instead of two
-    over tens of thousands of items (the suboption validation was 40% of a large task's time).
+    over tens of thousands of items (the suboption validation was 40% of a large task's time). Only the keys an
+    item has are looked at, and its label is made only for a message.
     """
-    label = _raw_label(list_name, index, raw)
     if not isinstance(raw, dict):
-        return None, ['%s: must be a dictionary, got %s' % (label, type(raw).__name__)]
-    problems = []
-    unknown = sorted(str(k) for k in raw if k not in allowed)
-    if unknown:
-        problems.append('%s: unsupported key%s %s (supported: %s)' % (
-            label, 's' if len(unknown) > 1 else '', ', '.join(unknown), ', '.join(sorted(allowed))))
-    values = {}
-    for key in allowed:
-        value = raw.get(key)
-        if value is None:
+        return None, ['%s: must be a dictionary, got %s' % (_raw_label(list_name, index, raw), type(raw).__name__)]
+    problems, values, unknown = [], {}, []
+    for key, value in raw.items():
+        if key not in allowed:
+            unknown.append(str(key))
+        elif value is None:
             continue
-        if key in FLAGS:
+        elif key in FLAGS:
             try:
                 values[key] = _flag(value)
             except TypeError:
-                problems.append('%s: %s must be a boolean (true or false), got %r' % (label, key, value))
+                problems.append('%s must be a boolean (true or false), got %r' % (key, value))
         elif key == 'state':
-            if value not in ('present', 'absent'):
-                problems.append('%s: state must be present or absent, got %r' % (label, value))
-            else:
+            if value in ('present', 'absent'):
                 values[key] = value
+            else:
+                problems.append('state must be present or absent, got %r' % (value,))
         else:
             text = _text(value)
             if text is None:
-                problems.append('%s: %s must be a string, got %s' % (label, key, type(value).__name__))
+                problems.append('%s must be a string, got %s' % (key, type(value).__name__))
             else:
                 values[key] = text
+    if unknown:
+        problems.insert(0, 'unsupported key%s %s (supported: %s)' % (
+            's' if len(unknown) > 1 else '', ', '.join(sorted(unknown)), ', '.join(sorted(allowed))))
     given = [kind for kind in identifiers if kind in values]
-    if not given and not any(kind in raw and raw[kind] is not None for kind in identifiers):
-        problems.append('%s: give %s, got none' % (label, _one_of(identifiers, single)))
+    if not given and not any(raw.get(kind) is not None for kind in identifiers):
+        problems.append('give %s, got none' % _one_of(identifiers, single))
+    if 'name' in values and not values['name'].strip():
+        problems.append('name must not be empty')
+    label = None
+    if problems:
+        label = _raw_label(list_name, index, raw)
+        problems = [p if single and p == 'name must not be empty' else '%s: %s' % (label, p) for p in problems]
     for kind in given:
         problem = identifier_problem(kind, values[kind])
         if problem:
             # The problem quotes the identifier: the label needs only the position.
             problems.append(problem if single else '%s[%d]: %s' % (list_name, index, problem))
-    if 'name' in values and not values['name'].strip():
-        problems.append('%s: name must not be empty' % label if not single else 'name must not be empty')
     if problems:
         return None, problems
     return Item(index=index, list_name=list_name, **values), []
@@ -808,6 +811,27 @@ def evidence_text(found):
     if found.get('never_logged_in'):
         return 'never logged in, created %s (%s days ago)' % (found.get('created_at'), found.get('days_inactive'))
     return 'last login %s (%s days ago)' % (found.get('last_successful_login'), found.get('days_inactive'))
+
+
+def _cell(value):
+    """A value in a Markdown table cell: '–' for none, true/false, text with | and \\ escaped, on one line."""
+    if value is None:
+        return '\u2013'
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return ' '.join(str(value).replace('\\', '\\\\').replace('|', '\\|').split())
+
+
+def drift_table(entries):
+    """The drift entries as the rows of a Markdown table (the reconcile role's drift.md), built in linear time."""
+    if not entries:
+        return ''
+    lines = ['| email | action | field | before | after | evidence |', '|---|---|---|---|---|---|']
+    for e in entries:
+        found = evidence_text(e) if 'days_inactive' in e else ''
+        lines.append('| %s | %s | %s | %s | %s | %s |' % (
+            _cell(e['email']), e['action'], e['field'], _cell(e['before']), _cell(e['after']), found))
+    return '\n'.join(lines) + '\n'
 
 
 def prepared_diff(views):

@@ -285,6 +285,13 @@ drift:
       type: raw
   sample:
     - {"email": "grace@example.com", "action": "update", "field": "name", "before": "Grace Hoper", "after": "Grace Hopper"}
+drift_table:
+  description:
+    - RV(drift) as the rows of a Markdown table (C(email), C(action), C(field), C(before), C(after), C(evidence)),
+      built by the module in linear time; the reconcile role's C(drift.md) uses it. Empty when there is no drift.
+  returned: success, and with a failure after a write
+  type: str
+  sample: "| email | action | field | before | after | evidence |\n|---|---|---|---|---|---|\n| grace@example.com | update | name | Grace Hoper | Grace Hopper |  |\n"
 check_mode:
   description: Whether the task ran in check mode (whatever made it so), so that a report can say whether it wrote.
   returned: always

@@ -24,6 +24,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner
     Account,
     SeatChange,
     drift_entries,
+    drift_table,
     parse_user_items,
     plan_record,
     plan_users,
@@ -45,10 +46,6 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_tr
     list_users,
     update_user_name,
 )
-
-# Cloudflare allows 1200 requests per five minutes per user, then refuses every call for five minutes.
-MAX_WRITE_RATE = 4.0
-
 
 def check_write_rate(value):
     if value is None or not (math.isfinite(value) and value > 0):
@@ -95,10 +92,12 @@ def apply_plan(client, plan, batch_size, pacer, report):
 
 def users_report(plan, created):
     views = user_views(plan, created)
+    drift = drift_entries(views)
     return views, {
         'users': [v.after() for v in views],
         'summary': dict(plan.summary(), changed_users=len(views)),
-        'drift': drift_entries(views),
+        'drift': drift,
+        'drift_table': drift_table(drift),
     }
 
 

@@ -525,3 +525,27 @@ def test_property_validation_names_every_bad_user_item_and_only_those(picks):
     named = set(int(p.split('[')[1].split(']')[0]) for p in problems)
     assert named == set(bad) or (named >= set(bad) and any('list each user once' in p for p in problems))
     assert all(i.index not in bad for i in items)
+
+
+# --- the drift table of the reconcile role ------------------------------------------------------
+
+def test_the_drift_table_has_one_row_per_entry_with_cells_escaped_and_evidence():
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import drift_table
+    rows = drift_table([
+        {'email': 'a@example.com', 'action': 'create', 'field': 'name', 'before': None, 'after': 'A | B\nC \\ D'},
+        {'email': None, 'action': 'release', 'field': 'access_seat', 'before': True, 'after': False},
+        {'email': 'c@example.com', 'action': 'release_inactive', 'field': 'gateway_seat', 'before': True,
+         'after': False, 'days_inactive': 400, 'never_logged_in': False, 'last_successful_login': '2025-10-27T09:00:00Z'},
+        {'email': 'd@example.com', 'action': 'release_inactive', 'field': 'access_seat', 'before': True,
+         'after': False, 'days_inactive': 500, 'never_logged_in': True, 'last_successful_login': None,
+         'created_at': '2025-07-19T09:00:00Z'},
+    ]).splitlines()
+    assert rows == [
+        '| email | action | field | before | after | evidence |',
+        '|---|---|---|---|---|---|',
+        '| a@example.com | create | name | \u2013 | A \\| B C \\\\ D |  |',
+        '| \u2013 | release | access_seat | true | false |  |',
+        '| c@example.com | release_inactive | gateway_seat | true | false | last login 2025-10-27T09:00:00Z (400 days ago) |',
+        '| d@example.com | release_inactive | access_seat | true | false | never logged in, created 2025-07-19T09:00:00Z (500 days ago) |',
+    ]
+    assert drift_table([]) == ''
