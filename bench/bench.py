@@ -114,6 +114,7 @@ SCENARIOS = {
     "h_users_diff": "(h) users task, 1/3 renamed, check mode + --diff",
     "i": "(i) one seat task, all seats, 2/3 change",
     "m_users": "(m) cloudflare_zt_users, all users, nothing changes",
+    "n_reclaim": "(n) cloudflare_zt_seat release_inactive (90 days), whole account",
 }
 # The task of a playbook whose time is the row's task time (the others: the sum of its tasks).
 ROLE_TASK = "Bring the users and their seats to reconcile_users"
@@ -185,6 +186,12 @@ def renamed_users(users, every=3):
         listed.append({"email": email_of(index), "name": new_name_of(index) if index % every == 0 else name_of(index),
                        "access_seat": access, "gateway_seat": gateway})
     return listed
+
+
+def inactive_holders(users):
+    """Generated seat holders (i % 3 != 0) that the emulator gives a login 95 or 400 days old or none since 500 days
+    (i % 10 in 3, 4, 5, 8, 9; see LOGIN_SPREAD in the emulator): what release_inactive with 90 days releases."""
+    return sum(1 for i in range(1, users + 1) if i % 3 != 0 and i % 10 in (3, 4, 5, 8, 9))
 
 
 def changing(seats):
@@ -777,6 +784,13 @@ def bench_size(users, runner, emulator, workdir, repeats, options):
             if measure["changed"]:
                 problems.append("the task reported a change")
             record(results, users, "m_users", [measure], requests, problems)
+
+            # (n) seat reclamation: the holders whose login (or creation, never logged in) is 90 days old or more.
+            emulator.reset(users)
+            released = inactive_holders(users)
+            measure, requests = run_check(emulator, runner, "reclaim.yml", {})
+            problems = check_list(requests, users) + check_writes(requests, PATCH=math.ceil(released / PAGE_SIZE))
+            record(results, users, "n_reclaim", [measure], requests, problems, note="%d seats released" % released)
 
         if users == options.naive_size:
             loop_seats = seats[:options.naive_limit] if options.naive_limit else seats

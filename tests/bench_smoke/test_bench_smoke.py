@@ -58,7 +58,7 @@ def bench(tmp_path_factory):
 def test_every_scenario_ran_and_passed_its_checks(bench):
     rows, _markdown = bench
     assert sorted(rows) == ["a", "a_diff", "a_vars", "b", "c", "d", "e_loop", "e_sdk", "f", "f_report", "g", "g_loop",
-                            "h_seat", "h_seat_diff", "h_users", "h_users_diff", "i", "m_users"]
+                            "h_seat", "h_seat_diff", "h_users", "h_users_diff", "i", "m_users", "n_reclaim"]
     assert dict((key, row["problems"]) for key, row in rows.items()) == dict((key, []) for key in rows)
 
 
@@ -130,6 +130,14 @@ def test_diff_pairs_send_no_write_and_only_the_diff_ones_return_a_prepared_text(
 def test_users_task_with_nothing_to_change_lists_once_and_writes_nothing(bench):
     rows, _markdown = bench
     assert rows["m_users"]["requests"]["by_method"] == {"GET": 1}
+
+
+def test_seat_reclamation_lists_once_and_sends_one_patch_of_the_released_seats(bench):
+    rows, _markdown = bench
+    # 200 generated users: the holders (i % 3 != 0) with i % 10 in 3, 4, 5, 8, 9 (95, 400 or 500 days inactive).
+    released = sum(1 for i in range(1, 201) if i % 3 != 0 and i % 10 in (3, 4, 5, 8, 9))
+    assert rows["n_reclaim"]["requests"]["by_method"] == {"GET": 1, "PATCH": 1}
+    assert rows["n_reclaim"]["note"] == "%d seats released" % released
 
 
 def test_one_user_task_costs_at_most_two_reads_and_one_patch(bench):
