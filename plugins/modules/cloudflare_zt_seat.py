@@ -344,12 +344,19 @@ failure:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
-    cloudflare_argument_spec,
-    run_module,
-    seat_batch_argument_spec,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import run_seat
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._python import fail_on_old_python
+
+try:
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
+        cloudflare_argument_spec,
+        run_module,
+        seat_batch_argument_spec,
+    )
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import run_seat
+except (ImportError, SyntaxError):
+    # The collection's module_utils need Python 3.9+: on an older Python, say so instead of a raw MODULE FAILURE.
+    if not fail_on_old_python():
+        raise
 
 SINGLE_FORM = ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat')
 
