@@ -78,6 +78,11 @@ units: copy
 integration: copy
 	.ci/with-emulator -- .ci/integration $(COLL) $(TARGETS)
 
+# cloudflare_live against a real Cloudflare test account (CLOUDFLARE_* variables; tests/integration/README.md).
+.PHONY: integration-live
+integration-live: copy
+	.ci/integration-live $(COLL)
+
 sanity-min: copy venv-min
 	PATH=$(BIN_MIN):$$PATH ANSIBLE_PYTHON_INTERPRETER=$(BIN_MIN)/python .ci/sanity $(COLL) $(TARGET_PYTHONS_MIN)
 
