@@ -577,7 +577,7 @@ def bench_role(users, runner, emulator, workdir, repeats, report=False):
     renamed = sum(1 for index in range(1, users + 1) if index % 3 == 0)
     seats = sum(1 for index in range(1, users + 1) if index % 3 == 1)
     measures, problems, requests = [], [], None
-    for _ in range(repeats):
+    for _run in range(repeats):
         if report:
             shutil.rmtree(str(report_dir), ignore_errors=True)
         measure, got = run_check(emulator, runner, "role.yml",
@@ -608,7 +608,7 @@ def bench_renames(users, runner, emulator, workdir, repeats, loop_users):
     users_file = workdir / ("renames-%d.json" % users)
     users_file.write_text(json.dumps(listed))
     measures, problems, requests = [], [], None
-    for _ in range(repeats):
+    for _run in range(repeats):
         emulator.reset(users)
         emulator.clear_log()
         measures.append(runner.playbook("users.yml", extra_vars={"bench_users_file": str(users_file),
@@ -646,7 +646,7 @@ def bench_diff(users, runner, emulator, workdir, repeats, seats_vars, expected):
             ("h_seat_diff", "bulk.yml", seats_vars, ("--check", "--diff"), expected),
             ("h_users", "users.yml", users_vars, ("--check",), renamed),
             ("h_users_diff", "users.yml", users_vars, ("--check", "--diff"), renamed))
-    for _ in range(repeats):
+    for _run in range(repeats):
         for key, playbook, extra, options, changes in plan:
             measure, got = run_check(emulator, runner, playbook, extra, options=options)
             measures, problems, first = runs[key]

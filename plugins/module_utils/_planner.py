@@ -859,9 +859,8 @@ def seat_diff(changes):
     """cloudflare_zt_seat's diff: the seats that change, sorted by email, as text (see prepared_diff)."""
     lines = []
     for change in changes:
-        lines.append('~ %s (seat %s%s)' % (change.email or '(no email)', change.record.get('seat_uid'),
-                                          '; released for inactivity: ' + evidence_text(change.evidence)
-                                          if change.reason == INACTIVE else ''))
+        why = '; released for inactivity: ' + evidence_text(change.evidence) if change.reason == INACTIVE else ''
+        lines.append('~ %s (seat %s%s)' % (change.email or '(no email)', change.record.get('seat_uid'), why))
         for flag in FLAGS:
             before = change.record.get(flag) is True
             after = getattr(change, flag)

@@ -46,7 +46,7 @@ options:
   inactive_days:
     description:
       - Only users inactive for this many days or more, by the rule of
-        O(cloudflare_ops.zero_trust.cloudflare_zt_seat#module:release_inactive): the last successful login, or the
+        O(cloudflare_ops.zero_trust.cloudflare_zt_seat#module:release_inactive) - the last successful login, or the
         creation for a user who never logged in (see O(never_logged_in)), measured from the current UTC time.
       - From V(1) to V(3650). Users whose timestamps cannot be read are left out.
     type: int

@@ -291,7 +291,7 @@ drift_table:
       built by the module in linear time; the reconcile role's C(drift.md) uses it. Empty when there is no drift.
   returned: success, and with a failure after a write
   type: str
-  sample: "| email | action | field | before | after | evidence |\n|---|---|---|---|---|---|\n| grace@example.com | update | name | Grace Hoper | Grace Hopper |  |\n"
+  sample: "| email | action | field | before | after | evidence |\n|---|---|---|---|---|---|\n"
 check_mode:
   description: Whether the task ran in check mode (whatever made it so), so that a report can say whether it wrote.
   returned: always

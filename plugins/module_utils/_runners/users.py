@@ -47,6 +47,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_tr
     update_user_name,
 )
 
+
 def check_write_rate(value):
     if value is None or not (math.isfinite(value) and value > 0):
         raise OptionsError('write_rate must be a number of writes per second greater than 0, got %s; %s' % (

@@ -91,8 +91,8 @@ def test_an_unreadable_login_is_named_in_a_warning_and_never_released():
 def test_never_logged_in_is_measured_from_created_at_or_kept():
     old = holder(0, created=NOW - timedelta(days=400))
     new = holder(1, created=NOW - timedelta(days=3))
-    assert inactive(old, policy(90), NOW)[0] == {'days_inactive': 400, 'never_logged_in': True,
-                                                  'last_successful_login': None, 'created_at': old['created_at']}
+    assert inactive(old, policy(90), NOW)[0] == {
+        'days_inactive': 400, 'never_logged_in': True, 'last_successful_login': None, 'created_at': old['created_at']}
     assert inactive(new, policy(90), NOW) == (None, None)
     assert inactive(old, policy(90, never_logged_in='keep'), NOW) == (None, None)
 
