@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: cloudflare_zt_seat
 short_description: Assign and release Cloudflare Zero Trust seats, one or thousands in one task
-version_added: 0.1.0
+version_added: 1.0.0
 author: cloudflare_ops maintainers (@cloudflare-ops)
 description:
   - Sets the C(access_seat) and C(gateway_seat) flags of Cloudflare Zero Trust seats, the way the dashboard's

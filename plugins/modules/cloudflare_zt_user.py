@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: cloudflare_zt_user
 short_description: Manage one Cloudflare Zero Trust Access user record
-version_added: 0.1.0
+version_added: 1.0.0
 author: cloudflare_ops maintainers (@cloudflare-ops)
 description:
   - Create, rename or delete one user record of Cloudflare Zero Trust Access, declaratively.

@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: cloudflare_zt_user_info
 short_description: List Cloudflare Zero Trust Access users and their seats
-version_added: 0.1.0
+version_added: 1.0.0
 author: cloudflare_ops maintainers (@cloudflare-ops)
 description:
   - Lists the user records of Cloudflare Zero Trust Access with their seats, for reports and inventories.

@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: cloudflare_zt_users
 short_description: The Access users of a Cloudflare Zero Trust account and their seats, as one declarative list
-version_added: 0.1.0
+version_added: 1.0.0
 author: cloudflare_ops maintainers (@cloudflare-ops)
 description:
   - Brings the Access user records of an account and their seats to the state that O(users) declares, in one task.
