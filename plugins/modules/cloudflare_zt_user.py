@@ -168,6 +168,43 @@ user:
       type: str
       returned: when the API sends it
       sample: 8d6b3f2a-1c4e-4f7a-9b2d-5e6f7a8b9c0d
+errors:
+  description: When the account does not allow the task (an email shared by two users, an id that does not exist),
+    every problem found. Nothing was written.
+  returned: failure of the plan
+  type: list
+  elements: str
+  sample: ["email 'jdoe@example.com': matches more than one user (ids 5f1a2b3c-..., 9c0d1e2f-...)"]
+failure:
+  description: When the API failed, the request and Cloudflare's answer. Never holds a credential.
+  returned: failure of a request
+  type: dict
+  contains:
+    method:
+      description: The HTTP method of the request that failed.
+      type: str
+      sample: GET
+    path:
+      description: The path of the request, below O(api_base_url).
+      type: str
+      sample: /accounts/023e105f4ecef8ad9ca31a8372d0c353/access/users
+    status:
+      description: The HTTP status of the last answer, null when none came.
+      type: int
+      sample: 403
+    errors:
+      description: Cloudflare's C(errors), each with C(code) and C(message).
+      type: list
+      elements: dict
+      sample: [{"code": 10000, "message": "Authentication error"}]
+    error_chain:
+      description: Cloudflare's C(error_chain), when the answer has one.
+      type: list
+      elements: dict
+    waited_seconds:
+      description: Seconds the task waited between retries before it gave up.
+      type: float
+      sample: 0
 '''
 
 from ansible.module_utils.basic import AnsibleModule

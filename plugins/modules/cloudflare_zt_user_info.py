@@ -190,6 +190,36 @@ users:
       type: bool
       returned: always
       sample: false
+failure:
+  description: When the API failed, the request and Cloudflare's answer. Never holds a credential.
+  returned: failure of a request
+  type: dict
+  contains:
+    method:
+      description: The HTTP method of the request that failed.
+      type: str
+      sample: GET
+    path:
+      description: The path of the request, below O(api_base_url).
+      type: str
+      sample: /accounts/023e105f4ecef8ad9ca31a8372d0c353/access/users
+    status:
+      description: The HTTP status of the last answer, null when none came.
+      type: int
+      sample: 403
+    errors:
+      description: Cloudflare's C(errors), each with C(code) and C(message).
+      type: list
+      elements: dict
+      sample: [{"code": 10000, "message": "Authentication error"}]
+    error_chain:
+      description: Cloudflare's C(error_chain), when the answer has one.
+      type: list
+      elements: dict
+    waited_seconds:
+      description: Seconds the task waited between retries before it gave up.
+      type: float
+      sample: 0
 '''
 
 from ansible.module_utils.basic import AnsibleModule
