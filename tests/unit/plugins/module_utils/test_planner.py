@@ -14,6 +14,7 @@ import uuid
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
     Account,
@@ -36,7 +37,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
 )
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user
 
-FAST = settings(max_examples=200, deadline=None)
+FAST = settings(max_examples=examples(200), deadline=None)
 
 
 def account(users):
