@@ -526,3 +526,13 @@ def test_property_validation_names_every_bad_user_item_and_only_those(picks):
     named = set(int(p.split('[')[1].split(']')[0]) for p in problems)
     assert named == set(bad) or (named >= set(bad) and any('list each user once' in p for p in problems))
     assert all(i.index not in bad for i in items)
+
+
+@pytest.mark.parametrize('junk, words', [(['junk'], '1 record that is'), (['junk', 7], '2 records that are')])
+def test_exclusive_over_a_listing_with_unreadable_records_is_refused_counting_them(junk, words):
+    users = [make_user(0, True, False), make_user(1)]
+    items, problems = parse_seat_items([{'email': users[1]['email'], 'access_seat': True}])
+    _plan, problems = plan_seats(Account([plan_record(u) for u in users] + junk), items, exclusive=True)
+    assert problems == ['the listing holds %s not objects, so exclusive cannot tell who holds a seat' % words]
+    _plan, problems = plan_seats(Account([plan_record(u) for u in users] + junk), items)
+    assert problems == []
