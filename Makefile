@@ -187,6 +187,22 @@ awx-lint: venv
 	.ci/awx-collection $(VENV) $(AWX_COLLECTIONS)
 	ANSIBLE_COLLECTIONS_PATH=$(AWX_COLLECTIONS) .ci/awx-lint docs/awx/configure-awx.yml
 
+# Mutation testing (mutmut) over plugins/module_utils/ with the unit tests (.ci/mutation; not part of `make test`).
+# Its own venv: mutmut pinned in tests/mutation/requirements.txt, the rest from constraints-dev.txt.
+# MUTANTS='glob ...' restricts the run to those mutant names (e.g. MUTANTS='*._planner.*').
+VENV_MUTATION ?= .venv-mutation
+.PHONY: mutation venv-mutation
+venv-mutation: $(VENV_MUTATION)/.installed
+
+$(VENV_MUTATION)/.installed: tests/mutation/requirements.txt constraints-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV_MUTATION)
+	$(VENV_MUTATION)/bin/python -m pip install --quiet -r tests/mutation/requirements.txt -c constraints-dev.txt
+	touch $@
+
+mutation: venv-mutation
+	.ci/mutation $(abspath $(VENV_MUTATION))/bin $(MUTANTS)
+
 lock: venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints-dev.txt
 

@@ -14,6 +14,7 @@ import uuid
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
     Account,
@@ -36,7 +37,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
 )
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user
 
-FAST = settings(max_examples=200, deadline=None)
+FAST = settings(max_examples=examples(200), deadline=None)
 
 
 def account(users):
@@ -549,3 +550,13 @@ def test_the_drift_table_has_one_row_per_entry_with_cells_escaped_and_evidence()
         '| d@example.com | release_inactive | access_seat | true | false | never logged in, created 2025-07-19T09:00:00Z (500 days ago) |',
     ]
     assert drift_table([]) == ''
+
+
+@pytest.mark.parametrize('junk, words', [(['junk'], '1 record that is'), (['junk', 7], '2 records that are')])
+def test_exclusive_over_a_listing_with_unreadable_records_is_refused_counting_them(junk, words):
+    users = [make_user(0, True, False), make_user(1)]
+    items, problems = parse_seat_items([{'email': users[1]['email'], 'access_seat': True}])
+    _plan, problems = plan_seats(Account([plan_record(u) for u in users] + junk), items, exclusive=True)
+    assert problems == ['the listing holds %s not objects, so exclusive cannot tell who holds a seat' % words]
+    _plan, problems = plan_seats(Account([plan_record(u) for u in users] + junk), items)
+    assert problems == []

@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _api
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import (
     cloudflare_zt_seat,
@@ -505,7 +506,7 @@ def _base_for(module_name, base):
     return dict(base)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.data())
 def test_property_any_wrong_value_of_any_option_is_refused_before_any_request(data):
     module_name, option, strategy, base, expect = data.draw(st.sampled_from(CASES), label='case')

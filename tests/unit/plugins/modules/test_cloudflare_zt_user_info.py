@@ -160,3 +160,38 @@ def test_check_mode_reads_the_account_and_reports_the_same_users(everyone):
     assert [u['id'] for u in checked['users']] == [GATEWAY_ONLY['id'], BOTH['id']]
     assert 'skipped' not in checked and checked['changed'] is False
     assert everyone.writes == []
+
+
+def _ago(days):
+    from datetime import datetime, timedelta, timezone
+    return (datetime.now(timezone.utc) - timedelta(days=days)).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+@pytest.mark.parametrize('record, days, never_logged_in, expected', [
+    ({'days_inactive': None, 'never_logged_in': False}, 1, None, False),
+    ({'days_inactive': 30, 'never_logged_in': False}, 30, None, True),
+    ({'days_inactive': 29, 'never_logged_in': False}, 30, None, False),
+    ({'days_inactive': 400, 'never_logged_in': True}, 30, 'keep', False),
+    ({'days_inactive': 400, 'never_logged_in': True}, 30, 'created_at', True),
+    ({'days_inactive': 400, 'never_logged_in': True}, 30, None, True),
+])
+def test_inactive_for_is_the_rule_of_release_inactive(record, days, never_logged_in, expected):
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user_info import inactive_for
+    assert inactive_for(record, days, never_logged_in) is expected
+
+
+def test_inactive_days_keeps_the_users_inactive_that_long(api):
+    recent, old, never = make_user(1), make_user(2), make_user(3)
+    recent['last_successful_login'] = _ago(2)
+    old['last_successful_login'] = _ago(400)
+    never['last_successful_login'] = None
+    never['created_at'] = _ago(400)
+    api.users[:] = [recent, old, never]
+    emails = [u['email'] for u in run({'inactive_days': 30})['users']]
+    assert emails == [old['email'], never['email']]
+    emails = [u['email'] for u in run({'inactive_days': 30, 'never_logged_in': 'keep'})['users']]
+    assert emails == [old['email']]
+    assert [u['email'] for u in run({'inactive_days': 3})['users']] == [old['email'], never['email']]
+    assert [u['email'] for u in run({'inactive_days': 1})['users']] == [recent['email'], old['email'], never['email']]
+    assert [u['email'] for u in run({'inactive_days': 1, 'user_id': old['id']})['users']] == [old['email']]
+    assert run({'inactive_days': 1000, 'user_id': old['id']})['users'] == []

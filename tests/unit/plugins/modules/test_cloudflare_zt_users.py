@@ -13,6 +13,7 @@ __metaclass__ = type
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import (
     TOKEN,
@@ -289,7 +290,7 @@ def accounts_and_lists(draw):
     return users, items, draw(st.booleans())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(accounts_and_lists())
 def test_property_a_refused_plan_writes_nothing_and_an_accepted_one_converges(monkeypatch, case):
     users, items, exclusive = case
