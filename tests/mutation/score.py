@@ -35,9 +35,9 @@ def main(mutants, out):
             survivors.extend('%s\t%s' % (key, s) for key, s in sorted(status.items()) if s not in KILLED)
     width = max(len(r[0]) for r in rows)
     for path, killed, total in rows:
-        print('%-*s %5d / %5d  %5.1f%%' % (width, path, killed, total, 100.0 * killed / max(total, 1)))
+        print('%s %5d / %5d  %5.1f%%' % (path.ljust(width), killed, total, 100.0 * killed / max(total, 1)))
     killed, total = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    print('%-*s %5d / %5d  %5.1f%%' % (width, 'total', killed, total, 100.0 * killed / max(total, 1)))
+    print('%s %5d / %5d  %5.1f%%' % ('total'.ljust(width), killed, total, 100.0 * killed / max(total, 1)))
     with open(out, 'w') as handle:
         handle.write(''.join(line + '\n' for line in survivors))
     print('mutation: %d survivors listed in %s' % (len(survivors), out))

@@ -27,7 +27,7 @@ USERS = '/accounts/%s/access/users' % ACCOUNT
 
 
 def failure_of(script, call, cls=CloudflareResponseError):
-    client, _session, _ = make_client(script)
+    client, _session, _sleeps = make_client(script)
     with pytest.raises(cls) as info:
         call(client)
     return info.value
@@ -85,7 +85,7 @@ def test_a_listing_past_its_page_bound_is_refused_with_what_it_read():
     # new user and repeats one, so total_count is never reached.
     pages = [listing([{'id': 'a'}, {'id': 'b'}], total_count=10)]
     pages += [listing([{'id': 'u%d' % n}, {'id': 'a'}], total_count=10) for n in range(2, 9)]
-    client, session, _ = make_client(pages)
+    client, session, _sleeps = make_client(pages)
     with pytest.raises(CloudflareLimitError) as info:
         client.paginate(USERS)
     assert str(info.value) == ('The Cloudflare API listing GET %s did not end after 7 pages (8 items so far; page 1 '
@@ -95,7 +95,7 @@ def test_a_listing_past_its_page_bound_is_refused_with_what_it_read():
 
 def test_a_listing_without_total_count_names_it_none_when_it_does_not_end():
     pages = [listing([{'id': 'u%d' % n}]) for n in range(201)]
-    client, session, _ = make_client(pages)
+    client, session, _sleeps = make_client(pages)
     with pytest.raises(CloudflareLimitError) as info:
         client.paginate(USERS)
     assert str(info.value).endswith('(200 items so far; page 1 held 1 of total_count=none): the server keeps '

@@ -29,14 +29,14 @@ USERS = '/accounts/%s/access/users' % ACCOUNT
 def answered(result):
     if isinstance(result, list):
         info = {'page': 1, 'per_page': 1000, 'count': len(result), 'total_count': len(result), 'total_pages': 1}
-        client, session, _ = make_client([ok(result, result_info=info)])
+        client, session, _sleeps = make_client([ok(result, result_info=info)])
         return client, session
-    client, session, _ = make_client([ok(result)])
+    client, session, _sleeps = make_client([ok(result)])
     return client, session
 
 
 def contradiction(call, result, method, path, what):
-    client, _ = answered(result)
+    client, _answer = answered(result)
     with pytest.raises(CloudflareResponseError) as info:
         call(client)
     assert str(info.value) == 'The Cloudflare API answered %s %s with %s; nothing was done with that answer' % (
@@ -46,7 +46,7 @@ def contradiction(call, result, method, path, what):
 
 
 def test_users_path_is_the_account_users_and_lowers_an_id():
-    client, _ = answered(None)
+    client, _answer = answered(None)
     assert zt.users_path(client) == USERS
     assert zt.users_path(client, ID.upper()) == USERS + '/' + ID
 
@@ -115,7 +115,7 @@ def test_find_users_by_email_filters_by_the_api_and_again_here():
     client, session = answered(listing)
     assert zt.find_users_by_email(client, 'a@example.com') == [listing[0]]
     assert session.calls[0]['params']['email'] == 'a@example.com'
-    client, _ = answered(listing)
+    client, _answer = answered(listing)
     assert zt.find_users_by_email(client, 'a@example.com', keep=lambda u: u['id']) == [ID]
 
 
