@@ -169,5 +169,5 @@ def test_module_memory_was_measured_for_every_module_run(bench):
 def test_results_table_is_written(bench):
     _rows, markdown = bench
     assert "| U | approach | requests (by method) | budget used (1200 / 5 min) |" in markdown
-    assert markdown.count("| 200 |") == 18
+    assert markdown.count("| 200 |") == 19
     assert "## Task by task" in markdown
