@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError, PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import lower
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
@@ -29,6 +29,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
     WriteLog,
+    accept,
     seat_entry,
     send_seat_changes,
 )
@@ -105,10 +106,7 @@ def run_seat(module, client):
     if items or exclusive or inactivity:
         records = read_records(client, items, exclusive or inactivity is not None)
         plan, problems = plan_seats(Account(records), items, exclusive=exclusive, single=single, inactivity=inactivity)
-        if problems:
-            raise PlanError('Cannot change the seats of account %s' % client.account_id, problems)
-        for warning in plan.warnings:
-            module.warn(warning)
+        accept(module, 'Cannot change the seats of account %s' % client.account_id, plan, problems)
         applied = {}
         if plan.changes and not module.check_mode:
             log = WriteLog(client, [seat_entry(c) for c in plan.changes])

@@ -18,7 +18,6 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     NOTHING_WRITTEN,
     OptionsError,
     PartialWriteError,
-    PlanError,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
     Account,
@@ -37,6 +36,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
     Pacer,
     WriteLog,
+    accept,
     seat_entry,
     send_seat_changes,
 )
@@ -115,10 +115,7 @@ def run_users(module, client):
 
     plan, problems = plan_users(Account(list_users(client, keep=plan_record)), items, exclusive_seats=exclusive,
                                 inactivity=inactivity)
-    if problems:
-        raise PlanError('Cannot reconcile the users of account %s' % client.account_id, problems)
-    for warning in plan.warnings:
-        module.warn(warning)
+    accept(module, 'Cannot reconcile the users of account %s' % client.account_id, plan, problems)
     created = {}
     if plan.changed and not module.check_mode:
         created = apply_plan(client, plan, params['seat_batch_size'], Pacer(params['write_rate']),

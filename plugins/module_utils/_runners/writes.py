@@ -15,11 +15,19 @@ __metaclass__ = type
 import time
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import CloudflareError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import patch_seats
 
 # How many entries of each list a failure message names (the result holds them all).
 NAMED_IN_MESSAGE = 10
+
+
+def accept(module, what, plan, problems):
+    """Refuse a plan that has problems (PlanError: nothing was written), else pass its warnings on to the user."""
+    if problems:
+        raise PlanError(what, problems)
+    for warning in plan.warnings:
+        module.warn(warning)
 
 
 class Pacer(object):
