@@ -30,8 +30,8 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 )
 
 FLAGS = ('access_seat', 'gateway_seat')
-# The record fields a plan reads; paginate(keep=plan_record) drops the rest of each record at once.
-PLAN_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat', 'created_at', 'last_successful_login')
+# The text fields a plan reads (with FLAGS); paginate(keep=plan_record) drops the rest of each record at once.
+PLAN_TEXT_FIELDS = ('id', 'email', 'name', 'seat_uid', 'created_at', 'last_successful_login')
 # Which record field each kind of identifier is matched with.
 FIELD_OF = {'seat_uid': 'seat_uid', 'email': 'email', 'user_id': 'id'}
 UNKNOWN = {'seat_uid': 'no user has this seat_uid', 'email': 'no user has this email', 'user_id': 'no user has this id'}
@@ -45,11 +45,11 @@ def plan_record(record):
     if not isinstance(record, dict):
         return None
     reduced = {}
-    for field in ('id', 'email', 'name', 'seat_uid', 'created_at', 'last_successful_login'):
+    for field in PLAN_TEXT_FIELDS:
         value = record.get(field)
         reduced[field] = value if isinstance(value, str) and value else None
-    reduced['access_seat'] = record.get('access_seat') is True
-    reduced['gateway_seat'] = record.get('gateway_seat') is True
+    for flag in FLAGS:
+        reduced[flag] = record.get(flag) is True
     return reduced
 
 
@@ -402,12 +402,6 @@ class SeatChange(object):
         return {'seat_uid': self.record['seat_uid'].lower(), 'access_seat': self.access_seat,
                 'gateway_seat': self.gateway_seat}
 
-    def before(self):
-        return seat_view(self.record, self.record.get('access_seat') is True, self.record.get('gateway_seat') is True)
-
-    def after(self):
-        return seat_view(self.record, self.access_seat, self.gateway_seat)
-
 
 class Inactivity(object):
     """A release_inactive policy at a moment: the Policy (see _inactivity), ``now`` (UTC), and the warnings it
@@ -618,14 +612,6 @@ class UsersPlan(object):
     @property
     def changed(self):
         return bool(self.creates or self.renames or self.seats or self.new_seats or self.deletes)
-
-    def writes(self):
-        """Every write in the order it is sent, the seat PATCH as one entry per seat (for ``not_written``)."""
-        entries = [w.done() for w in self.creates + self.renames]
-        entries.extend({'action': 'seat', 'email': c.email, 'user_id': c.record.get('id')} for c in self.seats)
-        entries.extend({'action': 'seat', 'email': create.email, 'user_id': None} for create, _a, _g in self.new_seats)
-        entries.extend(w.done() for w in self.deletes)
-        return entries
 
     def summary(self):
         released = [c for c in self.seats if c.released]
