@@ -44,6 +44,7 @@ WANTED = {
     "role": ("users", role_users),
     "renamed-third": ("users", renamed_users),
     "renamed-all": ("users", lambda users: renamed_users(users, every=1)),
+    "same": ("users", lambda users: renamed_users(users, every=users + 1)),  # (s) and (m): nothing changes
 }
 
 RUNNER = r'''
