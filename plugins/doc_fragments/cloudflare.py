@@ -100,6 +100,24 @@ options:
     default: 1000
 '''
 
+    # result_detail of cloudflare_zt_seat and cloudflare_zt_users (one rule: _report.applied_detail).
+    RESULT_DETAIL = r'''
+options:
+  result_detail:
+    description:
+      - How much the result says about each item that changes. A result is not free at scale - the module scrubs every
+        value for secrets before it leaves, Ansible sends it to the controller and keeps it with the host's variables -
+        so thousands of entries can cost more than the task's own work.
+      - V(full) lists every item that changes (the per-item lists of release 1.0.0).
+      - V(summary) returns those lists empty and keeps the counts of RV(summary), which say what changed and how much;
+        RV(changed), the diff (with C(--diff)) and, on a failure, RV(written) and RV(not_written) are never shortened.
+      - V(auto) is V(full) up to 1000 items that change and V(summary) above; RV(result_detail) says which one the task
+        applied.
+    type: str
+    choices: [auto, full, summary]
+    default: auto
+'''
+
     # The release_inactive policy of cloudflare_zt_seat and cloudflare_zt_users (one rule: _inactivity.py).
     RELEASE_INACTIVE = r'''
 options:
