@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import (
     DEFAULT_BASE_URL,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -35,7 +35,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import SEAT_BATCH_SIZE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import SEAT_BATCH_SIZE
 
 # Header values and the base URL: printable ASCII, no space (anything else fails inside requests or http.client,
 # where the error text would quote the value).

@@ -370,7 +370,7 @@ def main():
         user_id=dict(type='str'),
         access_seat=dict(type='bool'),
         gateway_seat=dict(type='bool'),
-        # The items are checked by the module (_planner.read_item), not by suboption specs: see the sanity ignore file.
+        # The items are checked by the module (_plan.read_item), not by suboption specs: see the sanity ignore file.
         seats=dict(type='list', elements='dict'),
         # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),

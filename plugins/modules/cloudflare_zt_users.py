@@ -365,7 +365,7 @@ def main():
     argument_spec = cloudflare_argument_spec()
     argument_spec.update(seat_batch_argument_spec())
     argument_spec.update(
-        # The items are checked by the module (_planner.read_item), not by suboption specs: see the sanity ignore file.
+        # The items are checked by the module (_plan.read_item), not by suboption specs: see the sanity ignore file.
         users=dict(type='list', elements='dict', required=True),
         exclusive_seats=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),

@@ -15,7 +15,7 @@ __metaclass__ = type
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import lower
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy, utc_now
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
     INACTIVE,
     Account,
     Inactivity,
@@ -33,7 +33,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
     seat_entry,
     send_seat_changes,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import (
     find_users_by_email,
     get_user,
     list_users,

@@ -13,14 +13,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError, PlanError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
     Account,
     parse_user_items,
     plan_record,
     plan_users,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import (
     create_user,
     delete_user,
     find_users_by_email,

@@ -20,7 +20,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, activity, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user import sorted_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import get_user, list_users, user_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import get_user, list_users, user_record
 
 
 def validate_info_options(params):

@@ -19,7 +19,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     OptionsError,
     PartialWriteError,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
     Account,
     SeatChange,
     drift_entries,
@@ -40,7 +40,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
     seat_entry,
     send_seat_changes,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import (
     create_user,
     delete_user,
     list_users,

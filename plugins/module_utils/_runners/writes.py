@@ -14,9 +14,9 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import CloudflareError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError, PlanError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import patch_seats
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import patch_seats
 
 # How many entries of each list a failure message names (the result holds them all).
 NAMED_IN_MESSAGE = 10

@@ -21,7 +21,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactiv
     parse_policy,
     parse_timestamp,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
     INACTIVE,
     Account,
     Inactivity,

@@ -18,8 +18,8 @@ import json
 import pytest
 import requests
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _api
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _client
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import (
     CloudflareAPIError,
     CloudflareClient,
     CloudflareNotFoundError,
@@ -397,13 +397,13 @@ def test_user_agent_names_the_collection_and_version():
 
 def test_version_matches_galaxy_yml():
     import os
-    galaxy = os.path.join(os.path.dirname(_api.__file__), '..', '..', 'galaxy.yml')
+    galaxy = os.path.join(os.path.dirname(_client.__file__), '..', '..', 'galaxy.yml')
     with open(galaxy) as handle:
         versions = [line.split(':', 1)[1].strip() for line in handle if line.startswith('version:')]
     assert versions == [COLLECTION_VERSION]
 
 
-# --- hardening (issue 7): each test pins a fix in _api.py or _module.py -------------------------
+# --- hardening (issue 7): each test pins a fix in _client.py or _module.py -------------------------
 
 def test_a_credential_echoed_in_the_error_objects_is_redacted_in_the_structured_failure_too():
     response = failure(403, 10000, 'Authentication error for ' + TOKEN,
@@ -622,7 +622,7 @@ def redirect(status, location):
 @pytest.mark.parametrize('status', [301, 302, 303, 307, 308])
 def test_a_redirect_is_not_followed_and_fails_naming_status_and_location(status):
     client, session, _sleeps = make_client([redirect(status, 'https://elsewhere.test/client/v4/x')])
-    with pytest.raises(_api.CloudflareRedirectError) as info:
+    with pytest.raises(_client.CloudflareRedirectError) as info:
         client.request('DELETE', '/x')
     message = str(info.value)
     assert 'HTTP %d' % status in message and 'https://elsewhere.test/client/v4/x' in message
@@ -633,7 +633,7 @@ def test_a_redirect_is_not_followed_and_fails_naming_status_and_location(status)
 
 def test_a_redirect_location_that_quotes_the_credential_is_redacted():
     client, _session, _sleeps = make_client([redirect(302, 'https://elsewhere.test/?t=' + TOKEN)])
-    with pytest.raises(_api.CloudflareRedirectError) as info:
+    with pytest.raises(_client.CloudflareRedirectError) as info:
         client.get('/x')
     assert TOKEN not in str(info.value) and 't=********' in str(info.value)
 
@@ -692,12 +692,12 @@ def test_the_ca_bundle_variables_still_apply(monkeypatch, environ, validate_cert
 
 
 def test_an_answer_announcing_more_than_the_cap_is_not_read():
-    endless = FakeResponse(200, headers={'Content-Length': str(_api.MAX_ANSWER_BYTES + 1)}, chunks=iter(()))
+    endless = FakeResponse(200, headers={'Content-Length': str(_client.MAX_ANSWER_BYTES + 1)}, chunks=iter(()))
     endless.iter_content = None  # reading would fail the test
     client, _session, _sleeps = make_client([endless])
-    with pytest.raises(_api.CloudflareLimitError) as info:
+    with pytest.raises(_client.CloudflareLimitError) as info:
         client.get('/x')
-    assert 'announces %d bytes' % (_api.MAX_ANSWER_BYTES + 1) in str(info.value) and '32 MiB' in str(info.value)
+    assert 'announces %d bytes' % (_client.MAX_ANSWER_BYTES + 1) in str(info.value) and '32 MiB' in str(info.value)
 
 
 def test_an_endless_answer_is_read_no_further_than_the_cap():
@@ -709,10 +709,10 @@ def test_an_endless_answer_is_read_no_further_than_the_cap():
             consumed.append(1)
             yield chunk
     client, _session, _sleeps = make_client([FakeResponse(200, chunks=endless())])
-    with pytest.raises(_api.CloudflareLimitError) as info:
+    with pytest.raises(_client.CloudflareLimitError) as info:
         client.get('/x')
-    assert 'goes on past %d bytes' % _api.MAX_ANSWER_BYTES in str(info.value)
-    assert len(consumed) == _api.MAX_ANSWER_BYTES // len(chunk) + 1
+    assert 'goes on past %d bytes' % _client.MAX_ANSWER_BYTES in str(info.value)
+    assert len(consumed) == _client.MAX_ANSWER_BYTES // len(chunk) + 1
 
 
 def test_an_answer_of_a_1000_user_page_is_far_below_the_cap():
@@ -721,12 +721,12 @@ def test_an_answer_of_a_1000_user_page_is_far_below_the_cap():
         'email': 'first.last.%04d@a-long-company-domain.example.com' % n, 'name': 'First Last %d' % n,
         'access_seat': True, 'gateway_seat': True, 'active_device_count': 2, 'created_at': '2026-01-01T00:00:00Z',
         'updated_at': '2026-01-01T00:00:00Z', 'last_successful_login': '2026-01-01T00:00:00Z'} for n in range(1000)]})
-    assert len(page_of_users) * 20 < _api.MAX_ANSWER_BYTES
+    assert len(page_of_users) * 20 < _client.MAX_ANSWER_BYTES
 
 
 def test_a_body_that_outlasts_the_deadline_fails_as_a_timeout(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(_api.time, 'monotonic', lambda: now[0])
+    monkeypatch.setattr(_client.time, 'monotonic', lambda: now[0])
 
     def slow():
         for dummy in range(100):
@@ -743,7 +743,7 @@ def test_a_body_that_outlasts_the_deadline_fails_as_a_timeout(monkeypatch):
 
 def test_a_body_that_outlasts_the_deadline_is_retried_for_get_when_the_budget_allows(monkeypatch):
     now = [0.0]
-    monkeypatch.setattr(_api.time, 'monotonic', lambda: now[0])
+    monkeypatch.setattr(_client.time, 'monotonic', lambda: now[0])
 
     def slow():
         for dummy in range(100):
@@ -757,10 +757,10 @@ def test_a_body_that_outlasts_the_deadline_is_retried_for_get_when_the_budget_al
 def test_the_deadline_socket_refuses_to_wait_past_the_deadline():
     import socket
     import time
-    clock = _api._Deadline()
+    clock = _client._Deadline()
     ours, theirs = socket.socketpair()
     try:
-        wrapped = _api._DeadlineSocket(ours, clock)
+        wrapped = _client._DeadlineSocket(ours, clock)
         wrapped.settimeout(30)
         theirs.sendall(b'ab')
         assert wrapped.makefile('rb').read(1) == b'a'  # no deadline: the socket's own timeout
@@ -796,7 +796,7 @@ def test_a_connection_never_made_has_a_short_budget_of_its_own(error):
     client, session, sleeps = make_client([error() for dummy in range(50)], max_retry_wait=330)
     with pytest.raises(CloudflareTransportError) as info:
         client.get('/x')
-    assert 0 < sum(sleeps) <= _api.CONNECT_RETRY_WAIT == 10.0
+    assert 0 < sum(sleeps) <= _client.CONNECT_RETRY_WAIT == 10.0
     assert 'retried for at most 10 s' in str(info.value)
     assert len(session.calls) == len(sleeps) + 1
 
@@ -817,7 +817,7 @@ def test_a_connect_timeout_keeps_the_long_budget():
                                           max_retry_wait=60)
     with pytest.raises(CloudflareTransportError) as info:
         client.get('/x')
-    assert _api.CONNECT_RETRY_WAIT < sum(sleeps) <= 60
+    assert _client.CONNECT_RETRY_WAIT < sum(sleeps) <= 60
     assert 'at most 10 s' not in str(info.value)
 
 
@@ -881,25 +881,25 @@ def test_pagination_that_never_ends_is_left_at_the_page_bound():
     # bounds the listing at 5 pages plus the slack of 2.
     script = [counted([{'id': 'u%d' % n}], n, 4 + n, 1000000000) for n in range(1, 50)]
     client, session, _sleeps = make_client(script)
-    with pytest.raises(_api.CloudflareLimitError) as info:
+    with pytest.raises(_client.CloudflareLimitError) as info:
         client.paginate('/users')
     assert len(session.calls) == 7
     assert 'did not end after 7 pages' in str(info.value) and 'page 1 held 1 of total_count=5' in str(info.value)
 
 
 def test_pagination_without_total_count_has_a_fixed_page_bound():
-    script = [ok([{'id': 'u%d' % n}]) for n in range(_api.MAX_PAGES_UNBOUNDED + 5)]
+    script = [ok([{'id': 'u%d' % n}]) for n in range(_client.MAX_PAGES_UNBOUNDED + 5)]
     client, session, _sleeps = make_client(script)
-    with pytest.raises(_api.CloudflareLimitError):
+    with pytest.raises(_client.CloudflareLimitError):
         client.paginate('/users')
-    assert len(session.calls) == _api.MAX_PAGES_UNBOUNDED
+    assert len(session.calls) == _client.MAX_PAGES_UNBOUNDED
 
 
 def test_the_page_bound_leaves_room_for_a_growing_account():
-    assert _api._page_bound(50000, 1000) == 55
-    assert _api._page_bound(5, 2) == 5
-    assert _api._page_bound(0, 1) == 3
-    assert _api._page_bound(None, 1000) == _api.MAX_PAGES_UNBOUNDED
+    assert _client._page_bound(50000, 1000) == 55
+    assert _client._page_bound(5, 2) == 5
+    assert _client._page_bound(0, 1) == 3
+    assert _client._page_bound(None, 1000) == _client.MAX_PAGES_UNBOUNDED
 
 
 def test_a_record_on_two_pages_is_one_item_the_later_copy_at_the_first_place():

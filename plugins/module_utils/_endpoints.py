@@ -5,7 +5,7 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# The Zero Trust Access users and seats endpoints, on top of the client in _api.py. Each answer is
+# The Zero Trust Access users and seats endpoints, on top of the client in _client.py. Each answer is
 # checked against the question before anything acts on it: the id of a fetched user, the fields a
 # write set, the seats a PATCH returned.
 
@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import (
     CloudflareNotFoundError,
     CloudflareResponseError,
 )

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# The one planner (_planner.py) of cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users: pure, no HTTP.
+# The one planner (_plan.py) of cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users: pure, no HTTP.
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,7 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
     Account,
     drift_entries,
     parse_seat_items,
@@ -531,7 +531,7 @@ def test_property_validation_names_every_bad_user_item_and_only_those(picks):
 # --- the drift table of the reconcile role ------------------------------------------------------
 
 def test_the_drift_table_has_one_row_per_entry_with_cells_escaped_and_evidence():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import drift_table
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import drift_table
     rows = drift_table([
         {'email': 'a@example.com', 'action': 'create', 'field': 'name', 'before': None, 'after': 'A | B\nC \\ D'},
         {'email': None, 'action': 'release', 'field': 'access_seat', 'before': True, 'after': False},
