@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     CloudflareNotFoundError,
     CloudflareResponseError,
 )
@@ -26,11 +26,16 @@ USER_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat',
 SEAT_BATCH_SIZE = 1000
 
 
+def account_path(client, *parts):
+    """The path of an account-scoped operation: /accounts/<account_id>/<parts>."""
+    return '/'.join(['/accounts', client.account_id] + [p.strip('/') for p in parts])
+
+
 def users_path(client, user_id=None):
     if user_id is None:
-        return client.account_path('access', 'users')
+        return account_path(client, 'access', 'users')
     # Cloudflare writes its UUIDs in lower case; an id typed in upper case names the same user.
-    return client.account_path('access', 'users', user_id.lower())
+    return account_path(client, 'access', 'users', user_id.lower())
 
 
 def list_users(client, email=None, name=None, search=None, keep=None):
@@ -113,7 +118,7 @@ def patch_seats(client, items):
     """
     body = [{'seat_uid': s['seat_uid'], 'access_seat': bool(s['access_seat']), 'gateway_seat': bool(s['gateway_seat'])}
             for s in items]
-    answer = client.result('PATCH', client.account_path('access', 'seats'), body=body, expect=(list,))
+    answer = client.result('PATCH', account_path(client, 'access', 'seats'), body=body, expect=(list,))
     flags = {}
     for seat in answer:
         if isinstance(seat, dict) and isinstance(seat.get('access_seat'), bool) and isinstance(seat.get('gateway_seat'), bool):

@@ -21,19 +21,15 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import (
-    DEFAULT_BASE_URL,
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    CloudflareClient,
-    CloudflareError,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL, CloudflareClient
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+    CloudflareError,
     OptionsError,
     PartialWriteError,
     PlanError,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import SEAT_BATCH_SIZE
 

@@ -14,8 +14,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError, PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, PartialWriteError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import patch_seats
 
 # How many entries of each list a failure message names (the result holds them all).

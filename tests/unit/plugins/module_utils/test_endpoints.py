@@ -13,7 +13,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _endpoints as zt
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareResponseError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareResponseError
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
     ACCOUNT,
     TOKEN,

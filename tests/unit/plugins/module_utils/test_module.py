@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareAPIError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+    CloudflareAPIError,
     OptionsError,
     PartialWriteError,
     PlanError,
