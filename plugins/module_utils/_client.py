@@ -30,12 +30,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     format_api_errors,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import Redactor
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import (
-    IDEMPOTENT_METHODS,
-    Transport,
-    refused_or_unresolved,
-    requests,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import IDEMPOTENT_METHODS, Transport, refused_or_unresolved, requests
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 
 DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4'

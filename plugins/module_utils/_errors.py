@@ -19,7 +19,11 @@ NOTHING_WRITTEN = 'nothing was written'
 
 
 class OptionsError(Exception):
-    """Options that cannot work; raised before any request is sent."""
+    """Options that cannot work; raised before any request is sent. ``errors`` lists every problem, if several."""
+
+    def __init__(self, message, errors=None):
+        super(OptionsError, self).__init__(message)
+        self.errors = list(errors or [])
 
 
 class PlanError(Exception):

@@ -29,10 +29,7 @@ except ImportError as exc:  # pragma: no cover - depends on the target host
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
-    CloudflareLimitError,
-    CloudflareRedirectError,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareLimitError, CloudflareRedirectError
 
 # Methods whose repetition cannot do more than the first attempt: PUT user and PATCH seats set
 # absolute values, DELETE of a deleted user is a 404 at worst. POST creates, so it is repeated

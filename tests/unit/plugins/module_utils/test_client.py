@@ -19,11 +19,7 @@ import pytest
 import requests
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _client, _errors, _transport
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import (
-    CloudflareClient,
-    backoff_delay,
-    parse_retry_after,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient, backoff_delay, parse_retry_after
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     CloudflareAPIError,
     CloudflareNotFoundError,
@@ -32,10 +28,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     CloudflareTransportError,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
-    resolve_credentials,
-    validate_connection,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import resolve_credentials, validate_connection
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
@@ -600,7 +593,7 @@ def test_bad_credentials_from_the_environment_name_the_variable():
     ('jdoe,bob@example.com', False), ('<jdoe@example.com>', False), ('"j doe"@example.com', False),
 ])
 def test_email_pattern_refuses_the_text_of_a_list(text, is_address):
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import EMAIL_RE
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import EMAIL_RE
     assert bool(EMAIL_RE.match(text)) is is_address
 
 
