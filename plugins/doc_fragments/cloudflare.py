@@ -116,6 +116,7 @@ options:
     type: str
     choices: [auto, full, summary]
     default: auto
+    version_added: 1.1.0
 '''
 
     # The release_inactive policy of cloudflare_zt_seat and cloudflare_zt_users (one rule: _inactivity.py).

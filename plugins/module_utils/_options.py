@@ -26,6 +26,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import AUTO, RESULT_DETAILS
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
@@ -67,6 +68,11 @@ def cloudflare_argument_spec():
 def seat_batch_argument_spec():
     """The seat_batch_size option (the cloudflare_ops.zero_trust.cloudflare.seat_batch doc fragment)."""
     return dict(seat_batch_size=dict(type='int', default=SEAT_BATCH_SIZE))
+
+
+def result_detail_argument_spec():
+    """The result_detail option (the cloudflare_ops.zero_trust.cloudflare.result_detail doc fragment)."""
+    return dict(result_detail=dict(type='str', choices=list(RESULT_DETAILS), default=AUTO))
 
 
 def resolve_credentials(params, environ):
@@ -156,23 +162,26 @@ class SeatTask(object):
     """cloudflare_zt_seat's options, checked: the items, whether it is the single form, exclusive_seats, the
     release_inactive Policy (or None) and seat_batch_size."""
 
-    def __init__(self, items, single, exclusive_seats, policy, batch_size):
+    def __init__(self, items, single, exclusive_seats, policy, batch_size, result_detail=AUTO):
         self.items = items
         self.single = single
         self.exclusive_seats = exclusive_seats
         self.policy = policy
         self.batch_size = batch_size
+        self.result_detail = result_detail
 
 
 class UsersTask(object):
-    """cloudflare_zt_users' options, checked (see SeatTask), with write_rate."""
+    """cloudflare_zt_users' options, checked (see SeatTask), with write_rate and report_dir (None: no report files)."""
 
-    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate):
+    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, result_detail=AUTO, report_dir=None):
         self.items = items
         self.exclusive_seats = exclusive_seats
         self.policy = policy
         self.batch_size = batch_size
         self.write_rate = write_rate
+        self.result_detail = result_detail
+        self.report_dir = report_dir
 
 
 def _refuse(option, problems):
@@ -216,7 +225,7 @@ def seat_task(params):
     policy = release_inactive_policy(params)
     alone = policy is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
     if seats is None and alone and not exclusive and not params.get('allow_release_all'):
-        return SeatTask([], False, False, policy, params['seat_batch_size'])     # release_inactive alone
+        return SeatTask([], False, False, policy, params['seat_batch_size'], params.get('result_detail'))   # release_inactive alone
     if seats is None:
         if exclusive:
             raise OptionsError('exclusive_seats needs seats: list the seats to keep (exclusive_seats releases every '
@@ -227,11 +236,11 @@ def seat_task(params):
             raise OptionsError('give access_seat and/or gateway_seat for the seat (both false releases it)')
         items, problems = parse_seat_items([dict((k, params.get(k)) for k in SEAT_IDENTIFIERS + FLAGS)], single=True)
         _refuse('seats', problems)
-        return SeatTask(items, True, False, policy, params['seat_batch_size'])
+        return SeatTask(items, True, False, policy, params['seat_batch_size'], params.get('result_detail'))
     check_release_all('seats', seats, exclusive, params.get('allow_release_all'))
     items, problems = parse_seat_items(seats)
     _refuse('seats', problems)
-    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'])
+    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], params.get('result_detail'))
 
 
 def users_task(params):
@@ -244,7 +253,8 @@ def users_task(params):
     policy = release_inactive_policy(params)
     items, problems = parse_user_items(users)
     _refuse('users', problems)
-    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'])
+    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'],
+                     params.get('result_detail'), params.get('report_dir') or None)
 
 
 def user_item(params):

@@ -34,6 +34,7 @@ extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare
   - cloudflare_ops.zero_trust.cloudflare.actiongroup
   - cloudflare_ops.zero_trust.cloudflare.seat_batch
+  - cloudflare_ops.zero_trust.cloudflare.result_detail
   - cloudflare_ops.zero_trust.cloudflare.release_inactive
   - cloudflare_ops.zero_trust.attributes
 attributes:
@@ -108,6 +109,16 @@ options:
       - Greater than V(0).
     type: float
     default: 2
+  report_dir:
+    description:
+      - A directory on the host that runs the module. When set, the module writes the drift report there,
+        C(drift.json) (RV(report), with every drift entry) and C(drift.md) (the same as Markdown, for people), in check
+        mode too and also when the task fails, then with what was and was not written. It is created if needed.
+      - Each file is written beside its final name and renamed over it, so a reader never sees half a report. Writing
+        the report is never a change. If it cannot be written, the task fails and says so after its own outcome.
+      - The reconcile role sets it from its C(reconcile_report_dir).
+    type: path
+    version_added: 1.1.0
 notes:
   - "Requests: one C(GET) per 1000 users of the account, then one write per user to create, rename or delete, and one
     C(PATCH) per O(seat_batch_size) seats that change. When nothing differs it sends no write."
@@ -178,6 +189,7 @@ users:
   description:
     - The users that change (that would change, in check mode), sorted by email, each with its fields after the task.
     - Users that were already right are not listed; RV(summary) counts them.
+    - Empty when the result is a summary (RV(result_detail=summary), see O(result_detail)).
   returned: success
   type: list
   elements: dict
@@ -264,6 +276,8 @@ drift:
       is the field C(state) from C(present) to C(absent).
     - An entry of the action C(release_inactive) also carries the evidence C(last_successful_login),
       C(days_inactive), C(never_logged_in) and, for a user who never logged in, C(created_at).
+    - Empty when the result is a summary (RV(result_detail=summary)); RV(report) and, with O(report_dir), C(drift.json)
+      still count and hold them.
   returned: success, and with a failure after a write
   type: list
   elements: dict
@@ -288,10 +302,36 @@ drift:
 drift_table:
   description:
     - RV(drift) as the rows of a Markdown table (C(email), C(action), C(field), C(before), C(after), C(evidence)),
-      built by the module in linear time; the reconcile role's C(drift.md) uses it. Empty when there is no drift.
+      built by the module in linear time. Empty when there is no drift, and when the result is a summary.
   returned: success, and with a failure after a write
   type: str
   sample: "| email | action | field | before | after | evidence |\n|---|---|---|---|---|---|\n"
+result_detail:
+  description:
+    - How much the result lists, as O(result_detail) decided it. V(full), RV(users), RV(drift) and RV(drift_table) hold
+      every user that changes; V(summary), they are empty and RV(summary) counts them.
+  returned: always
+  type: str
+  sample: full
+  version_added: 1.1.0
+report:
+  description:
+    - The drift report, as C(drift.json) holds it (O(report_dir)), also when the task failed; the reconcile role keeps
+      it as its fact C(reconcile_drift).
+    - C(generated_at) (UTC, C(YYYY-MM-DDTHH:MM:SSZ)), C(check_mode), C(failed), C(summary) (RV(summary)), C(drift)
+      (RV(drift); left out when the result is a summary), and when the task failed C(msg), C(errors), C(written) and
+      C(not_written) (empty when the failure has none). Keys may be added in later releases.
+  returned: always
+  type: dict
+  sample: {"generated_at": "2026-12-01T21:06:44Z", "check_mode": true, "failed": false,
+           "summary": {"listed": 1, "changed_users": 0}, "drift": []}
+  version_added: 1.1.0
+report_files:
+  description: Where O(report_dir) holds the report, C(json) (C(drift.json)) and C(markdown) (C(drift.md)).
+  returned: when O(report_dir) is set and the report was written
+  type: dict
+  sample: {"json": "/runner/reports/drift.json", "markdown": "/runner/reports/drift.md"}
+  version_added: 1.1.0
 check_mode:
   description: Whether the task ran in check mode (whatever made it so), so that a report can say whether it wrote.
   returned: always
@@ -352,8 +392,12 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._python 
 
 try:
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import run_module
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import cloudflare_argument_spec, seat_batch_argument_spec
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import run_users
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
+        cloudflare_argument_spec,
+        result_detail_argument_spec,
+        seat_batch_argument_spec,
+    )
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import finish_users, run_users
 except (ImportError, SyntaxError):
     # The collection's module_utils need Python 3.9+: on an older Python, say so instead of a raw MODULE FAILURE.
     if not fail_on_old_python():
@@ -363,6 +407,7 @@ except (ImportError, SyntaxError):
 def main():
     argument_spec = cloudflare_argument_spec()
     argument_spec.update(seat_batch_argument_spec())
+    argument_spec.update(result_detail_argument_spec())
     argument_spec.update(
         # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
         # thousands of items instead of two.
@@ -372,9 +417,10 @@ def main():
         write_rate=dict(type='float', default=2),
         # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),
+        report_dir=dict(type='path'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, run_users, report_check_mode=True)
+    run_module(module, run_users, report_check_mode=True, finish=finish_users)
 
 
 if __name__ == '__main__':

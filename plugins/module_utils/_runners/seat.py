@@ -18,7 +18,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, Inactivity, plan_seats
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import seat_diff, seat_view
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import FULL, applied_detail, seat_diff, seat_view
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, accept, send_seat_changes
 
 # Up to this many distinct users named by email or user_id (and no seat_uid, no exclusive_seats), the module looks
@@ -66,7 +66,7 @@ def run_seat(module, client):
     inactivity = Inactivity(task.policy, utc_now()) if task.policy is not None else None
     result = {'changed': False, 'seats': [], 'summary': {
         'addressed': 0, 'seats_changed': 0, 'seats_released': 0, 'released_by_exclusive': 0, 'released_inactive': 0,
-        'changed': 0, 'released': 0}}
+        'changed': 0, 'released': 0}, 'result_detail': applied_detail(task.result_detail, 0)}
     changes = []
     if task.items or task.exclusive_seats or inactivity:
         records = read_records(client, task.items, task.exclusive_seats or inactivity is not None)
@@ -87,10 +87,13 @@ def run_seat(module, client):
                 seat['inactivity'] = dict(change.evidence)
             return seat
 
+        # The single form reports its one seat whatever it asks; a list, as result_detail says (see applied_detail).
+        detail = FULL if plan.single is not None else applied_detail(task.result_detail, len(plan.changes))
         if plan.single is not None:
             result['seats'] = [after(*plan.single)]
-        else:
+        elif detail == FULL:
             result['seats'] = [reported(c) for c in plan.changes]
+        result['result_detail'] = detail
         result['changed'] = bool(plan.changes)
         result['summary'] = plan.summary()
         changes = plan.changes
