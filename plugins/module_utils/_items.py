@@ -22,7 +22,8 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 class Item(object):
     """One entry of the task: its identifiers and what it wants (None = not managed)."""
 
-    __slots__ = ('index', 'list_name', 'email', 'user_id', 'seat_uid', 'name', 'state', 'access_seat', 'gateway_seat')
+    __slots__ = ('index', 'list_name', 'email', 'user_id', 'seat_uid', 'name', 'state', 'access_seat', 'gateway_seat',
+                 'identifiers')
 
     def __init__(self, index=None, list_name='users', email=None, user_id=None, seat_uid=None, name=None,
                  state='present', access_seat=None, gateway_seat=None):
@@ -35,10 +36,8 @@ class Item(object):
         self.state = state
         self.access_seat = access_seat
         self.gateway_seat = gateway_seat
-
-    @property
-    def identifiers(self):
-        return [(kind, getattr(self, kind)) for kind in SEAT_IDENTIFIERS if getattr(self, kind) is not None]
+        # (kind, value) of each identifier given, in SEAT_IDENTIFIERS' order; made once, read several times per item.
+        self.identifiers = [(kind, getattr(self, kind)) for kind in SEAT_IDENTIFIERS if getattr(self, kind) is not None]
 
     @property
     def label(self):
@@ -198,9 +197,10 @@ def parse_user_items(raw_items, single=False):
     for item in items:
         for kind, value in item.identifiers:
             seen.setdefault((kind, match_key(value)), []).append(item)
-    for (kind, _key), group in sorted(seen.items(), key=lambda kv: kv[1][0].index or 0):
-        if len(group) > 1:
-            problems.append('%s name the same %s: list each user once' % (', '.join(i.label for i in group), kind))
+    # Only the repeated identifiers are sorted (into the order of the list), not the tens of thousands of others.
+    repeated = [(kind, group) for (kind, _key), group in seen.items() if len(group) > 1]
+    for kind, group in sorted(repeated, key=lambda kind_group: kind_group[1][0].index or 0):
+        problems.append('%s name the same %s: list each user once' % (', '.join(i.label for i in group), kind))
     return items, problems
 
 
