@@ -22,8 +22,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 class Item(object):
     """One entry of the task: its identifiers and what it wants (None = not managed)."""
 
-    __slots__ = ('index', 'list_name', 'email', 'user_id', 'seat_uid', 'name', 'state', 'access_seat', 'gateway_seat',
-                 'identifiers')
+    __slots__ = ('index', 'list_name', 'email', 'user_id', 'seat_uid', 'name', 'state', 'access_seat', 'gateway_seat')
 
     def __init__(self, index=None, list_name='users', email=None, user_id=None, seat_uid=None, name=None,
                  state='present', access_seat=None, gateway_seat=None):
@@ -36,8 +35,10 @@ class Item(object):
         self.state = state
         self.access_seat = access_seat
         self.gateway_seat = gateway_seat
-        # (kind, value) of each identifier given, in SEAT_IDENTIFIERS' order; made once, read several times per item.
-        self.identifiers = [(kind, getattr(self, kind)) for kind in SEAT_IDENTIFIERS if getattr(self, kind) is not None]
+
+    @property
+    def identifiers(self):
+        return [(kind, getattr(self, kind)) for kind in SEAT_IDENTIFIERS if getattr(self, kind) is not None]
 
     @property
     def label(self):

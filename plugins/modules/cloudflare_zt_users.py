@@ -182,6 +182,18 @@ EXAMPLES = r'''
       cloudflare_ops.zero_trust.cloudflare_zt_users:
         users: "{{ renamed_users }}"
         write_rate: 3
+
+    - name: The drift of 10,000 people as files (drift.json, drift.md), the result holding only the counts
+      cloudflare_ops.zero_trust.cloudflare_zt_users:
+        users: "{{ lookup('ansible.builtin.file', 'people.json') | from_json }}"
+        report_dir: /var/lib/zero-trust/drift
+        result_detail: summary
+      check_mode: true
+      register: drift
+
+    - name: Say how many users drift and where the report is
+      ansible.builtin.debug:
+        msg: "{{ drift.summary.changed_users }} users drift; see {{ drift.report_files.markdown }}"
 '''
 
 RETURN = r'''
