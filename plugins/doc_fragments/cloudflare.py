@@ -110,7 +110,7 @@ options:
         so thousands of entries can cost more than the task's own work.
       - V(full) lists every item that changes (the per-item lists of release 1.0.0).
       - V(summary) returns those lists empty and keeps the counts of RV(summary), which say what changed and how much;
-        RV(changed), the diff (with C(--diff)) and, on a failure, RV(written) and RV(not_written) are never shortened.
+        C(changed), the diff (with C(--diff)) and, on a failure, C(written) and C(not_written) are never shortened.
       - V(auto) is V(full) up to 1000 items that change and V(summary) above; RV(result_detail) says which one the task
         applied.
     type: str

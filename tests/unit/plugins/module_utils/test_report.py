@@ -38,8 +38,8 @@ def test_a_report_that_succeeded_has_its_keys_in_order_and_no_failure_keys():
     assert list(report) == ['generated_at', 'check_mode', 'failed', 'summary', 'drift']
     assert report['check_mode'] is True and report['failed'] is False and report['drift'] == [RENAME]
     assert json.loads(json.dumps(report)) == report
-    assert drift_report(AT, False, None, None) == {'generated_at': AT, 'check_mode': False, 'failed': False,
-                                                    'summary': {}, 'drift': []}
+    empty = {'generated_at': AT, 'check_mode': False, 'failed': False, 'summary': {}, 'drift': []}
+    assert drift_report(AT, False, None, None) == empty
 
 
 def test_a_failed_report_says_why_and_what_was_and_was_not_written_even_when_the_failure_did_not():
