@@ -202,7 +202,7 @@ EXAMPLES = r'''
       loop_control:
         label: "{{ item.email }}"
 
-    - name: Release the Gateway seats unused for 180 days, keeping those who never logged in
+    - name: Release both seats of the Gateway seat holders inactive for 180 days, keeping those who never logged in
       cloudflare_ops.zero_trust.cloudflare_zt_seat:
         release_inactive:
           days: 180
