@@ -127,7 +127,8 @@ notes:
   - "Two tasks that change the seats of one account at the same time do not see each other's writes: the last
     writer wins, and two overlapping O(exclusive=true) runs can leave neither wanted state. Run one such job at a time
     per account (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
-  - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Zero Trust: Seats Write) for the PATCH."
+  - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
+    read the users, C(Zero Trust: Seats Write) for the C(PATCH)."
   - Releasing a seat also removes the user's device registrations (Cloudflare's behaviour). The user takes a seat
     again the next time they authenticate.
 seealso:

@@ -63,8 +63,9 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - "Token permissions: C(Access: Audit Logs Read) to read users; C(Zero Trust: Seats Write) to rename a user.
-    Cloudflare documents no token permission group for creating and deleting users."
+  - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
+    read users, C(Zero Trust: Seats Write) to rename a user. Cloudflare lists no permission for creating and deleting
+    users."
   - The email of an existing user cannot be changed; the API does not allow it.
 seealso:
   - module: cloudflare_ops.zero_trust.cloudflare_zt_user_info

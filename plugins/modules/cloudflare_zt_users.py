@@ -111,8 +111,9 @@ options:
 notes:
   - "Requests: one C(GET) per 1000 users of the account, then one write per user to create, rename or delete, and one
     C(PATCH) per O(seat_batch_size) seats that change. When nothing differs it sends no write."
-  - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Access: Users Write) (or the account's
-    Zero Trust write permission) to create, rename and delete them, C(Zero Trust: Seats Write) for the seats."
+  - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
+    read the users, C(Zero Trust: Seats Write) to rename them and for the seats. Cloudflare lists no permission for
+    creating and deleting users."
   - "Two tasks that change one account at the same time do not see each other's writes: the last writer wins, and two
     overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time per account
     (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
