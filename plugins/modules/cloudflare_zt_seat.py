@@ -330,8 +330,11 @@ not_written:
   type: list
   elements: dict
 errors:
-  description: When the account does not allow the plan, every problem found, one per offending item. Nothing was written.
-  returned: failure of the plan
+  description:
+    - When the task is refused, every problem found; nothing was written. Refused items of O(seats) (and
+      O(release_inactive)) all at once in item order, before any request; or, after the read, every item the account
+      does not allow.
+  returned: failure of the items or of the plan
   type: list
   elements: str
   sample: ["seats[2] (email 'nobody@example.com'): no user has this email"]
