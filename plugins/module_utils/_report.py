@@ -237,7 +237,7 @@ def applied_detail(asked, changing):
 # named here follows under its own key, so that a count added to the summary shows without a change here.
 SUMMARY_COLUMNS = (
     ('listed', 'users listed'), ('changed_users', 'users changing'), ('created', 'to create'), ('renamed', 'to rename'),
-    ('deleted', 'to delete'), ('seats_changed', 'seats changing'), ('seats_released', 'seats released'),
+    ('deleted', 'to delete'), ('seats_changed', 'users whose seats change'), ('seats_released', 'seats released'),
     ('released_by_exclusive', 'released by exclusive'), ('released_inactive', 'released for inactivity'),
 )
 # The lists a failed task adds to the report, after its message.

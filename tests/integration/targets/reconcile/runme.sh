@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The reconcile role against the emulator. reconcile.yml: check mode set on the play and on the role's
-# tasks, real runs, idempotence and refusals; cli_check.yml: --check, with credentials from the environment.
+# tasks, real runs, idempotence and refusals; cli_check.yml: --check, with credentials from the environment;
+# demo_sample.yml: the drift.md samples of the docs are what the demo writes.
 set -eux
 export ANSIBLE_ROLES_PATH=..
 args=(-i "${INVENTORY_PATH}" -e @../../integration_config.yml -e "reconcile_test_dir=${OUTPUT_DIR}" "$@")
@@ -16,3 +17,4 @@ assert report["check_mode"] is True and report["failed"] is False and report["su
 assert report["files"]["json"].endswith("/cli-check/drift.json"), report["files"]
 assert report["files"]["markdown"].endswith("/cli-check/drift.md"), report["files"]
 ' "${OUTPUT_DIR}/cli_check.log"
+ansible-playbook "${args[@]}" demo_sample.yml
