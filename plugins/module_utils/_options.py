@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import math
+import os
 import re
 
 from urllib.parse import urlsplit
@@ -199,6 +200,13 @@ def check_batch_size(value):
         raise OptionsError('seat_batch_size must be at least 1, got %s; %s' % (value, NOTHING_WRITTEN))
 
 
+def check_report_dir(path):
+    """Refuse, before any request, a report_dir that exists and is not a directory (the report could not be written)."""
+    if path and os.path.exists(path) and not os.path.isdir(path):
+        raise OptionsError('report_dir %s is not a directory, so the drift report cannot be written there; %s' % (
+            path, NOTHING_WRITTEN))
+
+
 def check_write_rate(value):
     if value is None or not (math.isfinite(value) and MIN_WRITE_RATE <= value <= MAX_WRITE_RATE):
         raise OptionsError('write_rate must be a number of writes per second from %s to %s, got %s; %s' % (
@@ -250,6 +258,7 @@ def users_task(params):
     check_release_all('users', users, exclusive, params.get('allow_release_all'))
     check_batch_size(params.get('seat_batch_size'))
     check_write_rate(params.get('write_rate'))
+    check_report_dir(params.get('report_dir'))
     policy, policy_problems = parse_policy(params.get('release_inactive'))
     items, problems = parse_user_items(users)
     _refuse(('users', problems), ('release_inactive', policy_problems))

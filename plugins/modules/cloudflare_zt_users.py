@@ -118,7 +118,8 @@ options:
         C(drift.json) (RV(report), with every drift entry) and C(drift.md) (the same as Markdown, for people), in check
         mode too and also when the task fails, then with what was and was not written. It is created if needed.
       - Each file is written beside its final name and renamed over it, so a reader never sees half a report. Writing
-        the report is never a change. If it cannot be written, the task fails and says so after its own outcome.
+        the report is never a change. A path that exists and is not a directory is refused before any request; if the
+        report cannot be written otherwise, the task fails and says so after its own outcome.
       - The reconcile role sets it from its C(reconcile_report_dir).
     type: path
     version_added: 1.1.0

@@ -68,9 +68,9 @@ OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
     'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive_seats',
-                           'allow_release_all', 'seat_batch_size', 'release_inactive'),
+                           'allow_release_all', 'seat_batch_size', 'release_inactive', 'result_detail'),
     'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size',
-                            'release_inactive'),
+                            'release_inactive', 'result_detail', 'report_dir'),
 }
 
 
@@ -269,6 +269,9 @@ TABLE = [
     ('cloudflare_zt_users', 'write_rate', 'fast', 'write_rate', None),
     ('cloudflare_zt_users', 'seat_batch_size', 0, 'seat_batch_size', None),
     ('cloudflare_zt_users', 'seat_batch_size', 'lots', 'seat_batch_size', None),
+    ('cloudflare_zt_users', 'result_detail', 'everything', 'result_detail', None),
+    ('cloudflare_zt_seat', 'result_detail', 'compact', 'result_detail', None),
+    ('cloudflare_zt_users', 'report_dir', '/dev/null', 'report_dir /dev/null is not a directory', None),
     # release_inactive (both modules) and the inactivity filter of cloudflare_zt_user_info
     ('cloudflare_zt_seat', 'release_inactive', {'days': 0}, 'release_inactive.days', {}),
     ('cloudflare_zt_seat', 'release_inactive', {'days': 3651}, 'release_inactive.days', {}),
@@ -482,6 +485,10 @@ OWN_STRATEGIES = {
     ('cloudflare_zt_users', 'seat_batch_size'): (not_batch_size, None, 'seat_batch_size'),
     ('cloudflare_zt_seat', 'release_inactive'): (not_policy, {}, 'release_inactive'),
     ('cloudflare_zt_users', 'release_inactive'): (not_policy, None, 'release_inactive'),
+    ('cloudflare_zt_seat', 'result_detail'): (not_choice(('auto', 'full', 'summary')), None, 'result_detail'),
+    ('cloudflare_zt_users', 'result_detail'): (not_choice(('auto', 'full', 'summary')), None, 'result_detail'),
+    # A path that exists and is not a directory: the report could not be written there.
+    ('cloudflare_zt_users', 'report_dir'): (st.sampled_from(['/dev/null', __file__]), None, 'report_dir'),
     ('cloudflare_zt_user_info', 'inactive_days'): (st.one_of(
         st.integers(max_value=0), st.integers(min_value=3651),
         st.text().filter(lambda s: not s.strip().lstrip('+-').isdigit() and not _is_float(s))), None, 'inactive_days'),

@@ -387,7 +387,16 @@ def test_a_failed_write_is_reported_with_what_was_and_was_not_written(api, tmp_p
 def test_a_report_that_cannot_be_written_fails_the_task_after_its_outcome(api, tmp_path):
     api.users[:] = [make_user(0)]
     (tmp_path / 'file').write_text('not a directory')
-    result = run({'users': [{'email': 'user0000@example.com', 'name': 'Renamed'}], 'report_dir': str(tmp_path / 'file')})
+    below_a_file = str(tmp_path / 'file' / 'reports')
+    result = run({'users': [{'email': 'user0000@example.com', 'name': 'Renamed'}], 'report_dir': below_a_file})
     assert result['failed'] is True and result['changed'] is True and api.users[0]['name'] == 'Renamed'
-    assert result['msg'].startswith('The drift report could not be written to %s' % (tmp_path / 'file'))
+    assert result['msg'].startswith('The drift report could not be written to %s' % below_a_file)
     assert 'report_files' not in result and result['report']['failed'] is False
+
+
+def test_a_report_dir_that_is_a_file_is_refused_before_any_request(api, tmp_path):
+    (tmp_path / 'file').write_text('not a directory')
+    result = run({'users': [{'email': 'user0000@example.com', 'name': 'Renamed'}], 'report_dir': str(tmp_path / 'file')})
+    assert result['failed'] is True and api.log == []
+    assert result['msg'].startswith('report_dir %s is not a directory' % (tmp_path / 'file'))
+    assert (tmp_path / 'file').read_text() == 'not a directory'
