@@ -18,6 +18,7 @@ __metaclass__ = type
 from urllib.parse import quote
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, UUID_RE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 
 # name -> (method, path template). A request that is not one of these is not sent.
 OPERATIONS = {
@@ -35,9 +36,6 @@ SEGMENTS = {
     'user_id': (UUID_RE, 'a UUID'),
 }
 
-# The longest value a refusal quotes (a 10 KB id is not echoed whole).
-QUOTED_MAX = 60
-
 
 class SegmentError(ValueError):
     """A value that cannot be a segment of a request path. ``segment`` names it, ``value`` is what was given."""
@@ -48,14 +46,6 @@ class SegmentError(ValueError):
         self.value = value
         super(SegmentError, self).__init__('%s %s is not %s, so it cannot be put in the path of %s %s' % (
             segment, quoted(value), SEGMENTS[segment][1], OPERATIONS[operation][0], OPERATIONS[operation][1]))
-
-
-def quoted(value, limit=QUOTED_MAX):
-    """``repr(value)`` for a message, shortened past ``limit`` characters with the length said."""
-    text = repr(value)
-    if len(text) <= limit:
-        return text
-    return '%s... (%d characters)' % (text[:limit], len(value) if isinstance(value, str) else len(text))
 
 
 def operation_path(operation, **segments):
@@ -76,3 +66,17 @@ def operation_path(operation, **segments):
 
 def _segment_names(template):
     return [part[1:-1] for part in template.split('/') if part.startswith('{') and part.endswith('}')]
+
+
+def documented_operation(method, path, operations=None):
+    """The name of the operation that ``method`` and ``path`` are, every segment meeting its rule; None when they
+    are none of ``operations`` (default: OPERATIONS). The client's last check before anything is sent."""
+    got = path.split('/')
+    for name, (wanted_method, template) in (operations or OPERATIONS).items():
+        parts = template.split('/')
+        if wanted_method != method or len(parts) != len(got):
+            continue
+        if all(SEGMENTS[part[1:-1]][0].match(value) if part.startswith('{') else part == value
+               for part, value in zip(parts, got)):
+            return name
+    return None

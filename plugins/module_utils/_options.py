@@ -18,7 +18,7 @@ import re
 
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import _load_params, env_fallback
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL
@@ -99,6 +99,27 @@ def resolve_credentials(params, environ):
     if not (PRINTABLE_RE.match(email) and EMAIL_RE.match(email)):
         raise OptionsError('api_email (or %s) must be an e-mail address of printable ASCII characters' % ENV_EMAIL)
     return {'X-Auth-Email': email, 'X-Auth-Key': key}, (key,)
+
+
+def refuse_structured_strings(module):
+    """Refuse a list or a dict given to a string option (``api_token: [tok]``, ``name: [Ada]``), which ansible-core
+    would turn into the text ``['tok']`` and the module would send. The value is never quoted: it may be a secret.
+
+    The module's arguments as they were given are read again with ansible-core's _load_params (documented for "very
+    dynamic custom modules"): after validation, module.params holds the text only.
+    """
+    spec_of = getattr(module, 'argument_spec', None)
+    if not spec_of:
+        return      # not an AnsibleModule (a stand-in of the unit tests): nothing was converted
+    given = _load_params()
+    for name, spec in spec_of.items():
+        if spec.get('type', 'str') != 'str':
+            continue
+        for key in [name] + list(spec.get('aliases') or []):
+            value = given.get(key)
+            if isinstance(value, (list, tuple, dict)):
+                raise OptionsError('%s must be a string, got a %s; the value is not shown, and %s and no request was '
+                                   'sent' % (key, 'dict' if isinstance(value, dict) else 'list', NOTHING_WRITTEN))
 
 
 def _check_secret(option, variable, value):
@@ -188,7 +209,7 @@ def check_batch_size(value):
 
 def check_write_rate(value):
     if value is None or not (math.isfinite(value) and MIN_WRITE_RATE <= value <= MAX_WRITE_RATE):
-        raise OptionsError('write_rate must be a number of writes per second from %s to %s, got %s; %s' % (
+        raise OptionsError('write_rate must be a number of writes per second from %g to %g, got %g; %s' % (
             MIN_WRITE_RATE, MAX_WRITE_RATE, value, NOTHING_WRITTEN))
 
 
