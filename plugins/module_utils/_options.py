@@ -26,6 +26,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
@@ -118,7 +119,7 @@ def refuse_structured_strings(module):
         for key in [name] + list(spec.get('aliases') or []):
             value = given.get(key)
             if isinstance(value, (list, tuple, dict)):
-                raise OptionsError('%s must be a string, got a %s; the value is not shown, and %s and no request was '
+                raise OptionsError('%s must be a string, got a %s (the value is not shown); %s and no request was '
                                    'sent' % (key, 'dict' if isinstance(value, dict) else 'list', NOTHING_WRITTEN))
 
 
@@ -135,12 +136,12 @@ def validate_connection(params):
     if not account_id:
         raise OptionsError('account_id is required: set it, or the environment variable CLOUDFLARE_ACCOUNT_ID')
     if not ACCOUNT_ID_RE.match(account_id):
-        raise OptionsError('account_id must be a Cloudflare account identifier of 32 hexadecimal characters, got %r' % account_id)
+        raise OptionsError('account_id must be a Cloudflare account identifier of 32 hexadecimal characters, got %s' % quoted(account_id))
     base_url = params.get('api_base_url') or ''
     problem = _base_url_problem(base_url)
     if problem:
         # A URL with an @ may carry a password: it is not quoted.
-        shown = '' if '@' in base_url else ', got %r' % base_url
+        shown = '' if '@' in base_url else ', got %s' % quoted(base_url)
         raise OptionsError('api_base_url must be an http:// or https:// URL %s%s' % (problem, shown))
     timeout = params.get('timeout')
     if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_SECONDS):

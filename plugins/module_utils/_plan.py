@@ -19,9 +19,9 @@ __metaclass__ = type
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS, Contradiction, NotFound, describe, email_order, record_key
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import UUID_RE, same_email, seat_uid_problem
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import exempt_kind, inactive
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import flag_conflicts
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 
 
 def resolve(account, item):
@@ -202,7 +202,7 @@ def unsendable(record):
     if seat_uid is None:
         return 'the user has no seat_uid'
     if seat_uid_problem(seat_uid):
-        return 'its seat_uid %r is not one the API accepts in a seat change' % seat_uid
+        return 'its seat_uid %s is not one the API accepts in a seat change' % quoted(seat_uid)
     return None
 
 
