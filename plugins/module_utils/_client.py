@@ -343,8 +343,7 @@ class CloudflareClient(object):
                     method='GET', path=path)
             info, problems = result_info_numbers(envelope.get('result_info'))
             if not result:
-                items.problems.extend('page %d: %s' % (page, p) for p in problems + page_problems(
-                    page, 0, info, len(items), stated))
+                items.found(page, problems + page_problems(page, 0, info, len(items), stated))
                 break
             if max_pages is None:
                 first_total, first_size = info.get('total_count'), len(result)
@@ -368,8 +367,7 @@ class CloudflareClient(object):
                 if identity is not None:
                     position[identity] = len(items)
                 items.append(item)
-            items.problems.extend('page %d: %s' % (page, p) for p in problems + page_problems(
-                page, len(result), info, len(items), stated))
+            items.found(page, problems + page_problems(page, len(result), info, len(items), stated))
             stated.update((k, info[k]) for k in ('total_count', 'total_pages') if k in info)
             if last_page(page, len(result), info, len(items), stated):
                 break
@@ -388,7 +386,7 @@ class CloudflareClient(object):
             raise self._error(
                 CloudflareListingError, 'The Cloudflare API listing GET %s contradicts itself, so the task does not act '
                 'on it (%s): %s. Its pages may hold more or fewer users than it says; run the task again, and if the '
-                'listing still contradicts itself, tell Cloudflare' % (path, NOTHING_WRITTEN, self.redactor.short(shown)),
+                'listing still contradicts itself, tell Cloudflare' % (path, NOTHING_WRITTEN, self.redactor.short(shown, 1000)),
                 method='GET', path=path, status=200, problems=self.redactor.data(items.problems))
         return items
 
@@ -401,12 +399,22 @@ class CloudflareClient(object):
 
 
 class Listing(list):
-    """The items of a listing (paginate), with ``problems``: what its pages contradict (empty for a sound one)."""
+    """The items of a listing (paginate), with ``problems``: what its pages contradict (empty for a sound one), each
+    phrase once with the pages it was found on ("pages 1, 2: ...")."""
 
     def __init__(self, path):
         super(Listing, self).__init__()
         self.path = path
-        self.problems = []
+        self._pages = {}
+
+    def found(self, page, problems):
+        for problem in problems:
+            self._pages.setdefault(problem, []).append(page)
+
+    @property
+    def problems(self):
+        return ['page%s %s: %s' % ('s' if len(pages) > 1 else '', ', '.join(str(p) for p in pages), problem)
+                for problem, pages in self._pages.items()]
 
 
 # The numbers of result_info (all optional in the API).

@@ -72,9 +72,9 @@ class Redactor(object):
             return self.text(data)
         return data
 
-    def short(self, text):
+    def short(self, text, limit=SHORT_TEXT):
         """Redacted first, then shortened: a credential cut in two by the limit would escape redaction."""
-        return shorten(self.text(text))
+        return shorten(self.text(text), limit)
 
     def error(self, exc):
         """A CloudflareError with its message and structured parts redacted (returned for ``raise``)."""
