@@ -506,8 +506,3 @@ def _page_bound(total_count, first_page_size):
 
 def _is_envelope(data):
     return isinstance(data, dict) and isinstance(data.get('success'), bool)
-
-
-
-
-

@@ -210,10 +210,6 @@ def _raw_chunks(response):
 
 
 
-
-
-
-
 def _int_or_none(value):
     try:
         return int(value)
@@ -221,12 +217,11 @@ def _int_or_none(value):
         return None
 
 
-
-
 def _origin(url):
     """scheme://host[:port] of a URL, as the browser's same-origin rule sees it."""
     parts = url.split('/', 3)
     return '/'.join(parts[:3])
+
 
 class _Answer(object):
     """What the client keeps of a response: status, headers, the text read within the limits, its JSON (None when

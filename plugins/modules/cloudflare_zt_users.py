@@ -113,8 +113,7 @@ options:
         the budget is refused every call for five minutes, dashboard included), and leaves the rest to other automation.
         1,000 renames then take about eight minutes.
       - An HTTP 429 is still waited out after its C(Retry-After), within O(max_retry_wait).
-      - From V(0.01) (one write every 100 seconds) to V(100); a value outside that range is refused before any
-        request.
+      - From V(0.01) to V(1000); other values fail before any request.
     type: float
     default: 2
 notes:
