@@ -201,11 +201,23 @@ def _proxy_passwords(proxies):
 
 def _raw_chunks(response):
     """The bytes of the body as they came over the wire, content codings left for BoundedDecoder; a stand-in of the
-    unit tests without a urllib3 response gives its content as it is."""
+    unit tests without a urllib3 response gives its content as it is. urllib3's failures are raised as requests
+    raises them from iter_content, so that describe() tells them apart the same way."""
     raw = getattr(response, 'raw', None)
-    if raw is not None and hasattr(raw, 'stream'):
-        return raw.stream(READ_CHUNK, decode_content=False)
-    return response.iter_content(READ_CHUNK)
+    if raw is None or not hasattr(raw, 'stream'):
+        for chunk in response.iter_content(READ_CHUNK):
+            yield chunk
+        return
+    from urllib3.exceptions import ProtocolError, ReadTimeoutError, SSLError
+    try:
+        for chunk in raw.stream(READ_CHUNK, decode_content=False):
+            yield chunk
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc)
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc)
+    except SSLError as exc:
+        raise requests.exceptions.SSLError(exc)
 
 
 
