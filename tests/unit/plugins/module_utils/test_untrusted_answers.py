@@ -207,6 +207,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):  # pylint: disable=invalid-name
+        if self.path.endswith('/stall'):
+            # Half a body, then nothing: the read of the raw body must end at the deadline, as a timeout.
+            self.send_response(200)
+            self.send_header('Content-Length', '100')
+            self.end_headers()
+            self.wfile.write(b'{"success": true')
+            self.wfile.flush()
+            self.server.stalled.wait(5)
+            return
         encoding, data = self.bodies[self.path.split('?')[0].rsplit('/', 1)[-1]]
         self.server.seen_accept_encoding = self.headers.get('Accept-Encoding')
         self.send_response(200)
@@ -230,17 +239,25 @@ def fixture_server():
         'brotli': ('br', b'\x00'),
     }
     httpd = HTTPServer(('127.0.0.1', 0), _Handler)
+    httpd.stalled = threading.Event()
     thread = threading.Thread(target=httpd.serve_forever, kwargs={'poll_interval': 0.05})
     thread.daemon = True
     thread.start()
     yield httpd
+    httpd.stalled.set()
     httpd.shutdown()
     httpd.server_close()
 
 
-def real_client(server):
+def real_client(server, timeout=30):
     return CloudflareClient(ACCOUNT, {'Authorization': 'Bearer ' + TOKEN}, base_url='http://127.0.0.1:%d' % server.server_port,
-                            max_retry_wait=0, operations=None)
+                            max_retry_wait=0, operations=None, timeout=timeout)
+
+
+def test_a_body_that_stalls_over_a_real_socket_is_a_timeout(server):
+    with pytest.raises(CloudflareTransportError) as info:
+        real_client(server, timeout=0.5).request('GET', '/stall')
+    assert str(info.value) == 'No answer within timeout=0.5 s on GET /stall'
 
 
 def test_a_page_encoded_twice_is_decoded_over_a_real_socket(server):
