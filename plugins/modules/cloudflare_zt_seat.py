@@ -22,8 +22,8 @@ description:
   - The module reads the current state, plans, checks the whole plan, then sends the seats whose flags change in
     C(PATCH) requests of at most O(seat_batch_size) seats (one request for up to 1000 changes by default). When nothing
     changes it sends no write.
-  - "A PATCH is sent again only within O(max_retry_wait), when the API answers HTTP 429, 500, 502, 503 or 504 or does
-    not answer in time; it sets absolute values, so a repeat changes nothing more. If one fails, the task stops and
+  - "A PATCH is sent again only within O(max_retry_wait), when the API answers HTTP 429, 500, 502, 503, 504 or 520 to
+    524, or does not answer in time; it sets absolute values, so a repeat changes nothing more. If one fails, the task stops and
     fails with Cloudflare's error codes and messages (in RV(failure)), and lists the seats that were written by the
     PATCHes before it (RV(written)), those that were not (RV(not_written)) and those whose outcome is not known
     (RV(unknown)). Cloudflare does not document whether a failed PATCH can have applied part of its array: run the
@@ -33,7 +33,7 @@ description:
     as applied with a warning that says it is unconfirmed. RV(seats) holds what the API confirmed.
   - The seat_uid of a seat is sent exactly as the API listed it.
   - The task does not act on a listing that contradicts itself (C(result_info) whose counts, pages and page sizes
-    disagree with each other or with the pages): it fails before writing.
+    disagree with each other or with the pages), and fails before writing.
   - To manage users and their seats together, as one list, use M(cloudflare_ops.zero_trust.cloudflare_zt_users); it
     plans seats with the same code.
 extends_documentation_fragment:

@@ -34,7 +34,7 @@ description:
     which the API allows, is taken as applied with a warning that says it is unconfirmed. RV(users) holds what the
     API confirmed.
   - The task does not act on a listing that contradicts itself (C(result_info) whose counts, pages and page sizes
-    disagree with each other or with the pages): it fails before writing.
+    disagree with each other or with the pages), and fails before writing.
   - This module and M(cloudflare_ops.zero_trust.cloudflare_zt_user) and M(cloudflare_ops.zero_trust.cloudflare_zt_seat)
     share one planner, so they decide alike. The role C(cloudflare_ops.zero_trust.reconcile) is built on this module.
 extends_documentation_fragment:

@@ -275,3 +275,16 @@ def test_a_coding_the_client_does_not_decode_is_refused(server):
     with pytest.raises(CloudflareResponseError) as info:
         real_client(server).request('GET', '/brotli')
     assert 'a body in a content coding the client does not decode (br)' in str(info.value)
+
+
+# --- text from the API in the Markdown report ---------------------------------------------------------------
+
+
+def test_control_characters_from_the_api_are_escaped_in_the_drift_table():
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_table
+    table = drift_table([{'email': 'ada@example.com\x07', 'action': 'update', 'field': 'name',
+                          'before': '\x1b[31mAda|\\u001b', 'after': 'Ada'}])
+    row = table.splitlines()[2]
+    assert '\x1b' not in table and '\x07' not in table
+    # the control character is \u001b; a text that was "\u001b" keeps its backslash escaped, so the two differ
+    assert row == '| ada@example.com\\u0007 | update | name | \\u001b[31mAda\\|\\\\u001b | Ada |  |'
