@@ -220,8 +220,6 @@ def _raw_chunks(response):
         raise requests.exceptions.SSLError(exc)
 
 
-
-
 def _int_or_none(value):
     try:
         return int(value)
