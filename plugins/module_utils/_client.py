@@ -33,7 +33,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     CloudflareTransportError,
     format_api_errors,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import OPERATIONS, documented_operation
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import documented_operation
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import Redactor
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import (
     IDEMPOTENT_METHODS,
@@ -104,10 +104,10 @@ class CloudflareClient(object):
     """
 
     def __init__(self, account_id, auth_headers, base_url=DEFAULT_BASE_URL, timeout=30, validate_certs=True,
-                 max_retry_wait=330, user_agent=None, session=None, sleep=time.sleep, secrets=(), operations=OPERATIONS):
+                 max_retry_wait=330, user_agent=None, session=None, sleep=time.sleep, secrets=(), documented_only=True):
         self.account_id = account_id
-        # The requests the client sends (_operations.py); None only in the unit tests of the client's mechanics.
-        self.operations = operations
+        # Only the documented operations (_operations.py) are sent; off only in the unit tests of the client's mechanics.
+        self.documented_only = documented_only
         self.base_url = base_url.rstrip('/')
         self.max_retry_wait = max_retry_wait
         self._sleep = sleep
@@ -150,7 +150,7 @@ class CloudflareClient(object):
         A failure of a write whose outcome cannot be known is ``unconfirmed`` (see CloudflareError).
         """
         method = method.upper()
-        if self.operations is not None and documented_operation(method, path, self.operations) is None:
+        if self.documented_only and documented_operation(method, path) is None:
             raise self._error(
                 CloudflareRequestRefused, 'Refusing to send %s %s: it is not one of the documented operations this '
                 'collection uses; nothing was sent' % (method, self.redactor.short(path)), method=method)

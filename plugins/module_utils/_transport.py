@@ -205,13 +205,11 @@ def _raw_chunks(response):
     raises them from iter_content, so that describe() tells them apart the same way."""
     raw = getattr(response, 'raw', None)
     if raw is None or not hasattr(raw, 'stream'):
-        for chunk in response.iter_content(READ_CHUNK):
-            yield chunk
+        yield from response.iter_content(READ_CHUNK)
         return
     from urllib3.exceptions import ProtocolError, ReadTimeoutError, SSLError
     try:
-        for chunk in raw.stream(READ_CHUNK, decode_content=False):
-            yield chunk
+        yield from raw.stream(READ_CHUNK, decode_content=False)
     except ProtocolError as exc:
         raise requests.exceptions.ChunkedEncodingError(exc)
     except ReadTimeoutError as exc:

@@ -86,14 +86,14 @@ class ScriptedSession(object):
         return answer
 
 
-def make_client(script, max_retry_wait=330, sleeps=None, operations=None):
+def make_client(script, max_retry_wait=330, sleeps=None, documented_only=False):
     sleeps = [] if sleeps is None else sleeps
     session = ScriptedSession(script)
-    # operations=None: these tests exercise the client's mechanics on any path (test_operations.py and
+    # documented_only=False: these tests exercise the client's mechanics on any path (test_operations.py and
     # test_a_request_outside_the_documented_operations_is_not_sent cover the gate).
     client = CloudflareClient(ACCOUNT, {'Authorization': 'Bearer ' + TOKEN}, base_url='http://cf.test/client/v4',
                               max_retry_wait=max_retry_wait, session=session, sleep=sleeps.append, secrets=(TOKEN,),
-                              operations=operations)
+                              documented_only=documented_only)
     return client, session, sleeps
 
 

@@ -21,7 +21,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 import requests
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _operations
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     CloudflareAPIError,
@@ -48,7 +47,7 @@ SEATS = '/accounts/%s/access/seats' % ACCOUNT
 
 
 def gated(script, max_retry_wait=330):
-    return make_client(script, max_retry_wait=max_retry_wait, operations=_operations.OPERATIONS)
+    return make_client(script, max_retry_wait=max_retry_wait, documented_only=True)
 
 
 # --- only the documented operations --------------------------------------------------------------------
@@ -251,7 +250,7 @@ def fixture_server():
 
 def real_client(server, timeout=30):
     return CloudflareClient(ACCOUNT, {'Authorization': 'Bearer ' + TOKEN}, base_url='http://127.0.0.1:%d' % server.server_port,
-                            max_retry_wait=0, operations=None, timeout=timeout)
+                            max_retry_wait=0, documented_only=False, timeout=timeout)
 
 
 def test_a_body_that_stalls_over_a_real_socket_is_a_timeout(server):
