@@ -19,13 +19,15 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, OptionsError, PartialWriteError, PlanError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import resolve_credentials, validate_connection
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import refuse_structured_strings, resolve_credentials, validate_connection
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 
 
-def client_for(params, environ):
+def client_for(module, environ):
     """A client for the module's options; OptionsError, before any request, when they cannot work."""
+    params = module.params
+    refuse_structured_strings(module)
     validate_connection(params)
     headers, secrets = resolve_credentials(params, environ)
     user_agent = 'cloudflare_ops.zero_trust/%s (ansible-core %s)' % (COLLECTION_VERSION, _ansible_version())
@@ -53,10 +55,11 @@ def run_module(module, runner, report_check_mode=False, finish=None):
     """Build the client, run ``runner(module, client)`` (which returns the result dict), exit.
 
     The one place where a failure becomes ``fail_json``: the message says what failed and how much was written,
-    the other keys carry the details (``failure``, ``errors``, ``written``/``not_written``), and none ever holds a
-    credential. ``report_check_mode`` adds ``check_mode`` to every result, failures included. ``finish(module,
-    result)``, when given, receives every result, a failed one with ``failed`` true, and returns it with what it adds:
-    cloudflare_zt_users writes its drift report there, also when the task fails.
+    the other keys carry the details (``failure``, ``errors``, ``written``/``not_written``/``unknown``), and none
+    ever holds a credential, nor does the result of a success. ``report_check_mode`` adds ``check_mode`` to every
+    result, failures included. ``finish(module, result)``, when given, receives every result, a failed one with
+    ``failed`` true, and returns it with what it adds: cloudflare_zt_users writes its drift report there, also when
+    the task fails.
     """
     result = _outcome(module, runner, {'check_mode': module.check_mode} if report_check_mode else {})
     if finish is not None:
@@ -71,7 +74,7 @@ def _outcome(module, runner, extra):
     if not HAS_REQUESTS:
         return dict(extra, failed=True, msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
     try:
-        client = client_for(module.params, os.environ)
+        client = client_for(module, os.environ)
     except OptionsError as exc:
         return dict(extra, failed=True, msg=str(exc))
     try:
@@ -85,8 +88,10 @@ def _outcome(module, runner, extra):
     except PlanError as exc:
         return dict(extra, failed=True, msg=client.redact(exc), errors=client.redact_data(exc.errors))
     except PartialWriteError as exc:
-        # Something may have been written before the failure: the task changed the account then.
-        details = dict(exc.extra, written=exc.written, not_written=exc.not_written, changed=bool(exc.written), **extra)
+        # Something may have been written before the failure, or by a write whose outcome is unknown: the task may have
+        # changed the account then.
+        details = dict(exc.extra, written=exc.written, not_written=exc.not_written, unknown=exc.unknown,
+                       changed=bool(exc.written or exc.unknown), **extra)
         if exc.cause is not None:
             details['failure'] = exc.cause.as_dict()
         return dict(client.redact_data(details), failed=True, msg=client.redact(exc.message))
@@ -95,4 +100,5 @@ def _outcome(module, runner, extra):
         return dict(extra, failed=True, msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),
                     exception=client.redact(traceback.format_exc()))
     result.update(extra)
-    return result
+    # A server may echo a credential in a record (a name); one from the environment is no no_log value of Ansible's.
+    return client.redact_data(result)

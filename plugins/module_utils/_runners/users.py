@@ -71,6 +71,8 @@ def run_users(module, client):
             # What the plan was and what the creates answered goes with the failure, and into the drift report.
             exc.extra.update(users_report(plan, log.answers, task.result_detail)[1])
             raise
+        for warning in log.warnings():
+            module.warn(warning)
     views, report = users_report(plan, log.answers, task.result_detail)
     result = dict(report, changed=plan.changed)
     if module._diff:
