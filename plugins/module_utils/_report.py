@@ -245,8 +245,8 @@ SUMMARY_COLUMNS = (
     ('deleted', 'to delete'), ('seats_changed', 'users whose seats change'), ('seats_released', 'seats released'),
     ('released_by_exclusive', 'released by exclusive'), ('released_inactive', 'released for inactivity'),
 )
-# The lists a failed task adds to the report, after its message.
-FAILURE_LISTS = ('errors', 'written', 'not_written')
+# The lists a failed task adds to the report, after its message (unknown: writes whose outcome is not known).
+FAILURE_LISTS = ('errors', 'written', 'not_written', 'unknown')
 
 
 def drift_report(generated_at, check_mode, summary, drift, failure=None):
@@ -274,9 +274,10 @@ def drift_markdown(report):
         if report['errors']:
             lines += ['Refused, nothing was written:', '']
             lines += ['- %s' % ' '.join(str(error).split()) for error in report['errors']] + ['']
-        if report['written'] or report['not_written']:
-            lines += ['Written before the failure: %d; not written: %d.' % (
-                len(report['written']), len(report['not_written'])), '']
+        if report['written'] or report['not_written'] or report['unknown']:
+            unknown = '; outcome unknown: %d' % len(report['unknown']) if report['unknown'] else ''
+            lines += ['Written before the failure: %d; not written: %d%s.' % (
+                len(report['written']), len(report['not_written']), unknown), '']
     lines.append('Check mode: what a real run would change. Nothing was changed.' if report['check_mode']
                  else 'Real run: the drift found before this run changed it.')
     lines += ['Generated at %s.' % report['generated_at'], '']

@@ -45,7 +45,7 @@ def test_a_report_that_succeeded_has_its_keys_in_order_and_no_failure_keys():
 def test_a_failed_report_says_why_and_what_was_and_was_not_written_even_when_the_failure_did_not():
     written = [{'action': 'create', 'email': 'a@example.com', 'user_id': 'x'}]
     report = drift_report(AT, False, SUMMARY, [RENAME], failure={'msg': 'PUT refused', 'written': written, 'other': 1})
-    assert list(report)[5:] == ['msg', 'errors', 'written', 'not_written']
+    assert list(report)[5:] == ['msg', 'errors', 'written', 'not_written', 'unknown']
     assert report['failed'] is True and report['msg'] == 'PUT refused'
     assert report['written'] == written and report['errors'] == [] and report['not_written'] == []
     assert 'other' not in report
@@ -78,3 +78,5 @@ def test_the_markdown_of_a_failure_names_the_problems_and_the_writes_on_one_line
     assert '**The run failed**: Refused: see errors\n\nRefused, nothing was written:\n\n- users[0]: bad email\n' \
            '- users[1]: twice\n\nWritten before the failure: 1; not written: 2.\n' in text
     assert '| users listed' not in text and 'No drift' not in text
+    report['unknown'] = [{'action': 'update'}]
+    assert 'Written before the failure: 1; not written: 2; outcome unknown: 1.\n' in drift_markdown(report)
