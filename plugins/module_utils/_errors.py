@@ -106,6 +106,10 @@ class CloudflareLimitError(CloudflareResponseError):
     """An answer or a listing beyond the client's bounds: size of one answer, number of pages."""
 
 
+class CloudflareBudgetError(CloudflareLimitError):
+    """Requests that Cloudflare's rate limit cannot carry within max_retry_wait; raised before they are sent."""
+
+
 def format_api_errors(errors):
     """Render ``[{code, message}, ...]`` as ``"7003: Could not route ...; 1000: ..."``.
 

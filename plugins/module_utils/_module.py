@@ -43,6 +43,7 @@ def build_client(module, environ=None, fail_extra=None):
         timeout=params['timeout'],
         validate_certs=params['validate_certs'],
         max_retry_wait=params['max_retry_wait'],
+        reserve=params.get('rate_limit_reserve', 10.0) / 100.0,
         user_agent=user_agent,
         secrets=secrets,
     )
@@ -61,21 +62,27 @@ def run_module(module, runner, report_check_mode=False):
 
     The one place where a failure becomes ``fail_json``: the message says what failed and how much was written,
     the other keys carry the details (``failure``, ``errors``, ``written``/``not_written``), and none ever holds a
-    credential. ``report_check_mode`` adds ``check_mode`` to every result, failures included.
+    credential. ``report_check_mode`` adds ``check_mode`` to every result, failures included. Every result once a
+    client exists, failures included, says what the task spent of the rate limit (``api_requests``,
+    ``rate_limit_wait``).
     """
     extra = {'check_mode': module.check_mode} if report_check_mode else {}
     client = build_client(module, fail_extra=extra)
     try:
         result = runner(module, client)
     except CloudflareError as exc:
+        extra.update(client.spending())
         module.fail_json(msg=client.redact(exc.message), failure=client.redact_data(exc.as_dict()), **extra)
     except OptionsError as exc:
+        extra.update(client.spending())
         if exc.errors:
             extra = dict(extra, errors=client.redact_data(exc.errors))
         module.fail_json(msg=client.redact(exc), **extra)
     except PlanError as exc:
+        extra.update(client.spending())
         module.fail_json(msg=client.redact(exc), errors=client.redact_data(exc.errors), **extra)
     except PartialWriteError as exc:
+        extra.update(client.spending())
         # Something may have been written before the failure: the task changed the account then.
         details = dict(exc.extra, written=exc.written, not_written=exc.not_written, changed=bool(exc.written), **extra)
         if exc.cause is not None:
@@ -83,7 +90,9 @@ def run_module(module, runner, report_check_mode=False):
         module.fail_json(msg=client.redact(exc.message), **client.redact_data(details))
     except Exception as exc:  # pylint: disable=broad-except
         # An unexpected bug still gets a message, not a bare traceback, and never a credential.
+        extra.update(client.spending())
         module.fail_json(msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),
                          exception=client.redact(traceback.format_exc()), **extra)
     result.update(extra)
+    result.update(client.spending())
     module.exit_json(**result)

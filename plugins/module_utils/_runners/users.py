@@ -20,7 +20,15 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactiv
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import users_task
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_entries, drift_table, prepared_diff, user_views
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import Pacer, WriteLog, accept, ordered_writes, send_users_plan
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
+    Pacer,
+    WriteLog,
+    accept,
+    afford,
+    ordered_writes,
+    send_users_plan,
+    write_requests,
+)
 
 
 def users_report(plan, answers):
@@ -43,6 +51,9 @@ def run_users(module, client):
                                 exclusive_seats=task.exclusive_seats, inactivity=inactivity)
     accept(module, 'Cannot reconcile the users of account %s' % client.account_id, plan, problems)
     log = WriteLog(ordered_writes(plan), Pacer(task.write_rate))
+    if plan.changed:
+        afford(module, client, write_requests(plan, task.batch_size), 'The plan for account %s' % client.account_id,
+               own_interval=1.0 / task.write_rate)
     if plan.changed and not module.check_mode:
         try:
             send_users_plan(client, plan, log, task.batch_size)
