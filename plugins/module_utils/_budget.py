@@ -39,8 +39,8 @@ DOCUMENTED_WINDOW = 300.0
 DOCUMENTED_NAME = 'documented'
 # The share of the quota left to people and to other clients, by default.
 DEFAULT_RESERVE = 0.1
-# The share of the quota that may go at once at the start of a window; the rest is spread along the line. Half:
-# a small task never waits, and a large one leaves room for others through the window.
+# The share of the quota above the reserve that may go at once when a window opens; the rest is spread along the
+# line. Half: a small task never waits, and a large one leaves room for others through the window.
 BURST_SHARE = 0.5
 # Two answers whose resets differ by less than this are in the same window (t is in whole seconds).
 SAME_WINDOW_SLACK = 1.5
@@ -164,8 +164,9 @@ class Limit(object):
         self.measured = measured
         self.mine = 0
         self.rtt = 0.0
-        self.others_rate = None   # None until two answers of one window measured it
-        self.others_span = 0.0    # the seconds between those two answers
+        self.others_rate = None   # None until an answer gave a measure of it
+        self.others_span = 0.0    # the seconds that measure spans
+        self.measures = 0         # how many measures between two answers of one window went into others_rate
         self.largest_left = left
         self.largest_reset = max(reset_at - seen_at, 0.0)
 
@@ -184,8 +185,12 @@ class Limit(object):
             others = (self.left - left) - self.mine
             if others >= 0:
                 rate = others / elapsed
-                self.others_rate = rate if self.others_rate is None else self.others_rate + OTHERS_WEIGHT * (rate - self.others_rate)
+                if self.measures == 0:
+                    self.others_rate = rate    # the first answer's estimate (others_since_opened) gives way
+                else:
+                    self.others_rate += OTHERS_WEIGHT * (rate - self.others_rate)
                 self.others_span = elapsed
+                self.measures += 1
         self.quota = quota or self.quota
         self.window = window or self.window
         self.left, self.reset_at, self.seen_at, self.rtt, self.mine = left, reset_at, now, max(rtt, 0.0), 0
@@ -221,7 +226,7 @@ class Pace(object):
         quota, window = limit.q(), limit.w()
         self.reserve = int(math.ceil(reserve_share * quota))
         self.usable = max(quota - self.reserve, 1)
-        self.burst = int(math.ceil(BURST_SHARE * quota))
+        self.burst = BURST_SHARE * self.usable
         self.fall = self.usable / window       # requests per second the line gives
         self.window = window
         self.to_reset = limit.reset_at - now
