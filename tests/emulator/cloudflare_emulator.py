@@ -1232,9 +1232,10 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._send_json(200, {"users": state.all_users()})
             elif sub == "/reset" and method == "POST":
                 body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-                self._send_json(200, {"users": state.reset(body)})
+                count = state.reset(body)
                 self.server.accounts.restore(body)
                 self.server.rate_limit.restore()
+                self._send_json(200, {"users": count})
             elif sub == "/faults" and method == "GET":
                 self._send_json(200, {"faults": state.list_faults()})
             elif sub == "/faults" and method == "POST":
