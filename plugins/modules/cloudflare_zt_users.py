@@ -106,7 +106,7 @@ options:
         API says is left (see O(rate_limit_reserve)), so several tasks, forks or jobs on one credential share it without
         a block. Alone on the budget, the default V(2) is the pace: 1,000 renames take about eight minutes.
       - An HTTP 429 is still waited out after its C(Retry-After), within O(max_retry_wait).
-      - Greater than V(0).
+      - From V(0.01) to V(1000); other values fail before any request.
     type: float
     default: 2
 notes:

@@ -342,3 +342,10 @@ def _checked_spending(result, fake, sent_before):
             received[request.method] = received.get(request.method, 0) + 1
         assert spent == received, 'api_requests %r, the fake API received %r' % (spent, received)
     return result
+
+
+def seat_summary(addressed, changed, released, released_inactive, released_by_exclusive=0):
+    """cloudflare_zt_seat's summary: the counts in the words of cloudflare_zt_users, and 1.0.0's deprecated names."""
+    return {'addressed': addressed, 'seats_changed': changed, 'seats_released': released,
+            'released_by_exclusive': released_by_exclusive, 'released_inactive': released_inactive,
+            'changed': changed, 'released': released}
