@@ -102,9 +102,9 @@ options:
   write_rate:
     description:
       - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second, an upper bound.
-      - It is no longer what keeps the task under Cloudflare's rate limit: every request also waits for the budget the
+      - It is no longer what keeps the task under Cloudflare's rate limit. Every request also waits for the budget the
         API says is left (see O(rate_limit_reserve)), so several tasks, forks or jobs on one credential share it without
-        a block. Alone on the budget, the default V(2) is the pace: 1,000 renames take about eight minutes.
+        a block. Alone on the budget, the default V(2) is the pace, and 1,000 renames take about eight minutes.
       - An HTTP 429 is still waited out after its C(Retry-After), within O(max_retry_wait).
       - From V(0.01) to V(1000); other values fail before any request.
     type: float
