@@ -78,7 +78,10 @@ def run_seat(module, client):
             afford(module, client, batches(len(plan.changes), task.batch_size),
                    'The seat changes of account %s' % client.account_id)
         if plan.changes and not module.check_mode:
-            applied = send_seat_changes(client, WriteLog(plan.changes), plan.changes, task.batch_size)
+            log = WriteLog(plan.changes)
+            applied = send_seat_changes(client, log, plan.changes, task.batch_size)
+            for warning in log.warnings():
+                module.warn(warning)
 
         def after(record, access, gateway):
             # Where the PATCH answer says something else than the plan, the answer wins: it is what Cloudflare holds.
