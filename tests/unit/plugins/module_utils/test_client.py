@@ -298,10 +298,7 @@ def test_retry_after_as_seconds_and_as_http_date():
 
 # --- pagination -----------------------------------------------------------------------------
 
-def page(items, page_number, total_pages, per_page=None):
-    # A page holds as many items as the server says a page holds, unless told (fewer, with more pages announced,
-    # contradicts itself).
-    per_page = max(len(items), 1) if per_page is None else per_page
+def page(items, page_number, total_pages, per_page=1000):
     return ok(items, result_info={'page': page_number, 'per_page': per_page, 'count': len(items), 'total_pages': total_pages})
 
 

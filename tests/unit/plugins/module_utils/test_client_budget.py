@@ -24,6 +24,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 TOKEN = 'secret-token-abcdefghijklmnopqrstuvwxyz'
 PATH = '/accounts/%s/access/users' % ACCOUNT
+USER_ID = '00000000-0000-4000-8000-000000000001'
 
 
 class Clock(object):
@@ -96,7 +97,7 @@ def test_every_attempt_is_counted_by_method_retries_included():
     client, session, clock = make_client([limited, page([user(1)]), Answer(200, {'success': True, 'errors': [],
                                                                                  'messages': [], 'result': None})])
     assert client.paginate(PATH) == [user(1)]
-    client.request('PUT', PATH + '/x', body={'name': 'n'})
+    client.request('PUT', PATH + '/' + USER_ID, body={'name': 'n'})
     assert client.spending() == {'api_requests': {'GET': 2, 'PUT': 1}, 'rate_limit_wait': 0.0}
     assert clock.sleeps == [3.0] and len(session.calls) == 3   # the 429's Retry-After, not a budget wait
 
@@ -116,10 +117,10 @@ def test_a_budget_wait_beyond_max_retry_wait_fails_before_the_request():
                                          max_retry_wait=30)
     client.request('GET', PATH)
     with pytest.raises(CloudflareBudgetError) as info:
-        client.request('PUT', PATH + '/x', body={'name': 'n'})
+        client.request('PUT', PATH + '/' + USER_ID, body={'name': 'n'})
     message = str(info.value)
-    assert message.startswith("Cloudflare's rate limit would make PUT %s/x wait 301.0 s, more than max_retry_wait=30 s "
-                              "leaves" % PATH)
+    assert message.startswith("Cloudflare's rate limit would make PUT %s/%s wait 301.0 s, more than max_retry_wait=30 s "
+                              "leaves" % (PATH, USER_ID))
     assert '1200 requests per 300 s (0 left, reset in 300 s, 120 kept in reserve)' in message
     assert len(session.calls) == 1 and clock.sleeps == []
     assert client.spending()['api_requests'] == {'GET': 1}
