@@ -26,6 +26,8 @@ its own ``ansible-playbook`` process against the installed collection:
     in check mode with report files (f's users), ``cloudflare_zt_seat`` with two thirds of the seats changing (i's
     seats) and ``cloudflare_zt_users`` listing every user as the account holds them; ``--only-scale`` runs these
     rows and the memory rows at 50,000 alone.
+(p), (q), (r): several accounts under one credential against the emulator's rate limit, forks 8 (bench/parallel.py;
+    --only-parallel runs these alone, --no-parallel skips them).
 
 Measured per run: the HTTP requests by method (from the emulator's request log), the wall time
 of the whole ``ansible-playbook`` process, the time of the task itself (a callback), the peak
@@ -65,6 +67,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -122,6 +126,7 @@ SCENARIOS = {
     "m_users": "(m) cloudflare_zt_users, all users, nothing changes",
     "n_reclaim": "(n) cloudflare_zt_seat release_inactive (90 days), whole account",
 }
+SCENARIOS.update(parallel.SCENARIOS)
 # The task of a playbook whose time is the row's task time (the others: the sum of its tasks).
 ROLE_TASK = "Bring the users and their seats to reconcile_users"
 
@@ -1244,6 +1249,9 @@ def parse_args(argv):
     parser.add_argument("--keep", action="store_true", help="keep the work directory (playbook logs, seats files)")
     parser.add_argument("--only-scale", action="store_true",
                         help="only the rows of issue 20: (s) at --speed-size, the memory rows at --memory-size")
+    parser.add_argument("--no-parallel", dest="parallel", action="store_false",
+                        help="skip (p)-(r), several accounts under one credential's rate limit")
+    parser.add_argument("--only-parallel", action="store_true", help="run (p)-(r) only")
     args = parser.parse_args(argv)
     args.with_diff = not args.no_diff
     args.speed_repeats = max(1, args.speed_repeats)
@@ -1260,20 +1268,28 @@ def main(argv=None):
     emulator = Emulator(workdir, python)
     runner = Runner(workdir, python, coll, emulator)
     results = []
+    found = []
     try:
-        for users in sizes:
+        for users in [] if args.only_parallel else sizes:
             repeats = args.repeat if args.repeat is not None else DEFAULT_REPEATS.get(users, 1)
             if args.only_scale:
                 results += bench_scale_only(users, runner, emulator, workdir, args)
                 continue
             results += bench_size(users, runner, emulator, workdir, max(1, repeats), args)
+        if args.parallel or args.only_parallel:
+            log("several accounts, one credential")
+            emulator.start(0)
+            try:
+                found += parallel.bench_parallel(sys.modules[__name__], runner, emulator, workdir, results)
+            finally:
+                emulator.stop()
     finally:
         emulator.stop()
         if args.keep:
             log("work directory kept: %s" % workdir)
         else:
             shutil.rmtree(str(workdir), ignore_errors=True)
-    found = goals(results)
+    found = goals(results) + found
     meta = {
         "date": datetime.date.today().isoformat(),
         "machine": "%s %s" % (platform.system(), platform.machine()),

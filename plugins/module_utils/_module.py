@@ -38,6 +38,7 @@ def client_for(module, environ):
         timeout=params['timeout'],
         validate_certs=params['validate_certs'],
         max_retry_wait=params['max_retry_wait'],
+        reserve=params.get('rate_limit_reserve', 10.0) / 100.0,
         user_agent=user_agent,
         secrets=secrets,
     )
@@ -57,9 +58,10 @@ def run_module(module, runner, report_check_mode=False, finish=None):
     The one place where a failure becomes ``fail_json``: the message says what failed and how much was written,
     the other keys carry the details (``failure``, ``errors``, ``written``/``not_written``/``unknown``), and none
     ever holds a credential, nor does the result of a success. ``report_check_mode`` adds ``check_mode`` to every
-    result, failures included. ``finish(module, result)``, when given, receives every result, a failed one with
-    ``failed`` true, and returns it with what it adds: cloudflare_zt_users writes its drift report there, also when
-    the task fails.
+    result, failures included. Every result once a client exists, failures included, says what the task spent of the
+    rate limit (``api_requests``, ``rate_limit_wait``). ``finish(module, result)``, when given, receives every result,
+    a failed one with ``failed`` true, and returns it with what it adds: cloudflare_zt_users writes its drift report
+    there, also when the task fails.
     """
     result = _outcome(module, runner, {'check_mode': module.check_mode} if report_check_mode else {})
     if finish is not None:
@@ -80,14 +82,18 @@ def _outcome(module, runner, extra):
     try:
         result = runner(module, client)
     except CloudflareError as exc:
+        extra.update(client.spending())
         return dict(extra, failed=True, msg=client.redact(exc.message), failure=client.redact_data(exc.as_dict()))
     except OptionsError as exc:
+        extra.update(client.spending())
         if exc.errors:
             extra = dict(extra, errors=client.redact_data(exc.errors))
         return dict(extra, failed=True, msg=client.redact(exc))
     except PlanError as exc:
+        extra.update(client.spending())
         return dict(extra, failed=True, msg=client.redact(exc), errors=client.redact_data(exc.errors))
     except PartialWriteError as exc:
+        extra.update(client.spending())
         # Something may have been written before the failure, or by a write whose outcome is unknown: the task may have
         # changed the account then.
         details = dict(exc.extra, written=exc.written, not_written=exc.not_written, unknown=exc.unknown,
@@ -97,8 +103,10 @@ def _outcome(module, runner, extra):
         return dict(client.redact_data(details), failed=True, msg=client.redact(exc.message))
     except Exception as exc:  # pylint: disable=broad-except
         # An unexpected bug still gets a message, not a bare traceback, and never a credential.
+        extra.update(client.spending())
         return dict(extra, failed=True, msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),
                     exception=client.redact(traceback.format_exc()))
     result.update(extra)
+    result.update(client.spending())
     # A server may echo a credential in a record (a name); one from the environment is no no_log value of Ansible's.
     return client.redact_data(result)

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import _load_params, env_fallback
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import DEFAULT_RESERVE
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
@@ -41,6 +42,8 @@ MIN_WRITE_RATE, MAX_WRITE_RATE = 0.01, 1000.0
 PRINTABLE_RE = re.compile(r'^[!-~]+\Z')
 # The largest timeout and max_retry_wait accepted: one day (larger values overflow the socket and sleep calls).
 MAX_SECONDS = 86400
+# The largest rate_limit_reserve, in percent of the quota: the collection keeps at least half of the budget usable.
+MAX_RESERVE_PERCENT = 50
 
 ENV_TOKEN = 'CLOUDFLARE_API_TOKEN'
 ENV_EMAIL = 'CLOUDFLARE_EMAIL'
@@ -64,6 +67,7 @@ def cloudflare_argument_spec():
         validate_certs=dict(type='bool', default=True),
         timeout=dict(type='float', default=30),
         max_retry_wait=dict(type='float', default=330),
+        rate_limit_reserve=dict(type='float', default=DEFAULT_RESERVE * 100),
     )
 
 
@@ -156,6 +160,10 @@ def validate_connection(params):
     wait = params.get('max_retry_wait')
     if wait is not None and not (math.isfinite(wait) and 0 <= wait <= MAX_SECONDS):
         raise OptionsError('max_retry_wait must be a number of seconds from 0 to %d, got %s' % (MAX_SECONDS, wait))
+    reserve = params.get('rate_limit_reserve')
+    if reserve is not None and not (math.isfinite(reserve) and 0 <= reserve <= MAX_RESERVE_PERCENT):
+        raise OptionsError('rate_limit_reserve must be a percentage of the rate limit from 0 to %d, got %s' % (
+            MAX_RESERVE_PERCENT, reserve))
 
 
 def _base_url_problem(base_url):

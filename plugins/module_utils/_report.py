@@ -249,15 +249,17 @@ SUMMARY_COLUMNS = (
 FAILURE_LISTS = ('errors', 'written', 'not_written', 'unknown')
 
 
-def drift_report(generated_at, check_mode, summary, drift, failure=None):
+def drift_report(generated_at, check_mode, summary, drift, failure=None, api_requests=None, rate_limit_wait=0.0):
     """The document of drift.json: when, whether in check mode, whether the task failed, its counts and drift entries,
-    and for a failed task its message, the problems of a refused plan and what was and was not written.
+    what it spent of the rate limit, and for a failed task its message, the problems of a refused plan and what was
+    and was not written.
 
     ``failure`` holds the failed result (msg, errors, written, not_written; what it lacks is empty); None for a task
     that succeeded. Keys are added at the end, so that a reader that knows some of them keeps working.
     """
     report = {'generated_at': generated_at, 'check_mode': bool(check_mode), 'failed': failure is not None,
-              'summary': summary or {}, 'drift': drift or []}
+              'summary': summary or {}, 'drift': drift or [], 'api_requests': dict(api_requests or {}),
+              'rate_limit_wait': rate_limit_wait or 0.0}
     if failure is not None:
         report['msg'] = failure.get('msg') or ''
         for key in FAILURE_LISTS:
@@ -280,7 +282,10 @@ def drift_markdown(report):
                 len(report['written']), len(report['not_written']), unknown), '']
     lines.append('Check mode: what a real run would change. Nothing was changed.' if report['check_mode']
                  else 'Real run: the drift found before this run changed it.')
-    lines += ['Generated at %s.' % report['generated_at'], '']
+    lines.append('Generated at %s.' % report['generated_at'])
+    requests = ', '.join('%s %s' % (method, count) for method, count in sorted(report['api_requests'].items()))
+    lines += ['Requests sent to the API: %s; waited %s s for the rate limit.' % (requests or 'none', report['rate_limit_wait']),
+              '']
     summary = report['summary']
     if summary:
         titles = dict(SUMMARY_COLUMNS)

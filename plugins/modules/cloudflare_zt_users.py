@@ -27,8 +27,9 @@ description:
     name with O(users[].state=absent)) and problems of O(release_inactive) are all reported in one refusal, in item
     order, before any request; the problems that need the account are all reported in the refusal of the plan."
   - "It then writes in a fixed order: creates (their answers give the new users' ids and seats), renames, the seat
-    changes of all users in C(PATCH) requests of O(seat_batch_size) seats, deletes. Writes are paced at
-    O(write_rate) per second, so a large task stays under Cloudflare's rate limit of 1200 requests per five minutes."
+    changes of all users in C(PATCH) requests of O(seat_batch_size) seats, deletes. Every request waits for Cloudflare's
+    rate limit, shared with every other user of the credential (see O(rate_limit_reserve)); writes go at most
+    O(write_rate) per second."
   - If a write fails, the task stops there and fails with a message that says what was written, what was not, and
     what was sent without a usable answer (RV(written), RV(not_written), RV(unknown)). Run it again; it reads the
     account afresh and sends only what is still different.
@@ -112,10 +113,10 @@ options:
     default: false
   write_rate:
     description:
-      - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second.
-      - The default, V(2), uses at most half of Cloudflare's budget of 1200 requests per five minutes (a user over
-        the budget is refused every call for five minutes, dashboard included), and leaves the rest to other automation.
-        1,000 renames then take about eight minutes.
+      - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second, an upper bound.
+      - It is no longer what keeps the task under Cloudflare's rate limit. Every request also waits for the budget the
+        API says is left (see O(rate_limit_reserve)), so several tasks, forks or jobs on one credential share it without
+        a block. Alone on the budget, the default V(2) is the pace, and 1,000 renames take about eight minutes.
       - An HTTP 429 is still waited out after its C(Retry-After), within O(max_retry_wait).
       - From V(0.01) to V(1000); other values fail before any request.
     type: float
@@ -210,6 +211,19 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+api_requests:
+  description:
+    - The requests the task sent, by HTTP method, every attempt of a retried request included.
+  returned: always, once the options are valid
+  type: dict
+  sample: {"GET": 3, "PUT": 15}
+rate_limit_wait:
+  description:
+    - The seconds the task waited for Cloudflare's rate limit before its requests (see O(rate_limit_reserve)), not
+      counting the waits after an HTTP 429.
+  returned: always, once the options are valid
+  type: float
+  sample: 4.2
 users:
   description:
     - The users that change (that would change, in check mode), sorted by email, each with its fields after the task.

@@ -19,7 +19,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactiv
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, Inactivity, plan_seats
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import FULL, applied_detail, seat_diff, seat_view
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, accept, send_seat_changes
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, accept, afford, batches, send_seat_changes
 
 # Up to this many distinct users named by email or user_id (and no seat_uid, no exclusive_seats), the module looks
 # them up one by one (GET by id: 1 read; list filtered by email: 1 read) instead of listing the account (1 read per
@@ -74,6 +74,9 @@ def run_seat(module, client):
                                     inactivity=inactivity)
         accept(module, 'Cannot change the seats of account %s' % client.account_id, plan, problems)
         applied = {}
+        if plan.changes:
+            afford(module, client, batches(len(plan.changes), task.batch_size),
+                   'The seat changes of account %s' % client.account_id)
         if plan.changes and not module.check_mode:
             log = WriteLog(plan.changes)
             applied = send_seat_changes(client, log, plan.changes, task.batch_size)

@@ -34,7 +34,15 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report 
     prepared_diff,
     user_views,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import Pacer, WriteLog, accept, ordered_writes, send_users_plan
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
+    Pacer,
+    WriteLog,
+    accept,
+    afford,
+    ordered_writes,
+    send_users_plan,
+    write_requests,
+)
 
 # The files of the drift report in report_dir, by the key of report_files.
 REPORT_FILES = (('json', 'drift.json'), ('markdown', 'drift.md'))
@@ -64,6 +72,9 @@ def run_users(module, client):
                                 exclusive_seats=task.exclusive_seats, inactivity=inactivity)
     accept(module, 'Cannot reconcile the users of account %s' % client.account_id, plan, problems)
     log = WriteLog(ordered_writes(plan), Pacer(task.write_rate))
+    if plan.changed:
+        afford(module, client, write_requests(plan, task.batch_size), 'The plan for account %s' % client.account_id,
+               own_interval=1.0 / task.write_rate)
     if plan.changed and not module.check_mode:
         try:
             send_users_plan(client, plan, log, task.batch_size)
@@ -85,7 +96,8 @@ def finish_users(module, result):
     report_dir when it is set; then the drift entries leave a result that is a summary (they stay in the files)."""
     failed = bool(result.get('failed'))
     report = drift_report(utc_now().strftime('%Y-%m-%dT%H:%M:%SZ'), module.check_mode, result.get('summary'),
-                          result.get('drift'), failure=result if failed else None)
+                          result.get('drift'), failure=result if failed else None,
+                          api_requests=result.get('api_requests'), rate_limit_wait=result.get('rate_limit_wait'))
     result.setdefault('result_detail', applied_detail(module.params.get('result_detail'), 0))
     directory = module.params.get('report_dir')
     if directory:

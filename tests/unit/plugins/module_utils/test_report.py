@@ -35,37 +35,41 @@ def test_auto_lists_every_item_up_to_the_limit_and_counts_above_it():
 
 def test_a_report_that_succeeded_has_its_keys_in_order_and_no_failure_keys():
     report = drift_report(AT, 1, SUMMARY, [RENAME])
-    assert list(report) == ['generated_at', 'check_mode', 'failed', 'summary', 'drift']
+    assert list(report) == ['generated_at', 'check_mode', 'failed', 'summary', 'drift', 'api_requests', 'rate_limit_wait']
     assert report['check_mode'] is True and report['failed'] is False and report['drift'] == [RENAME]
     assert json.loads(json.dumps(report)) == report
-    empty = {'generated_at': AT, 'check_mode': False, 'failed': False, 'summary': {}, 'drift': []}
+    empty = {'generated_at': AT, 'check_mode': False, 'failed': False, 'summary': {}, 'drift': [], 'api_requests': {},
+             'rate_limit_wait': 0.0}
     assert drift_report(AT, False, None, None) == empty
 
 
 def test_a_failed_report_says_why_and_what_was_and_was_not_written_even_when_the_failure_did_not():
     written = [{'action': 'create', 'email': 'a@example.com', 'user_id': 'x'}]
     report = drift_report(AT, False, SUMMARY, [RENAME], failure={'msg': 'PUT refused', 'written': written, 'other': 1})
-    assert list(report)[5:] == ['msg', 'errors', 'written', 'not_written', 'unknown']
+    assert list(report)[7:] == ['msg', 'errors', 'written', 'not_written', 'unknown']
     assert report['failed'] is True and report['msg'] == 'PUT refused'
     assert report['written'] == written and report['errors'] == [] and report['not_written'] == []
     assert 'other' not in report
 
 
 def test_the_markdown_of_a_check_mode_report_has_the_counts_and_one_row_per_entry():
-    lines = drift_markdown(drift_report(AT, True, SUMMARY, [RENAME])).splitlines()
-    assert lines[:5] == ['# Cloudflare Zero Trust drift', '', 'Check mode: what a real run would change. Nothing was '
-                         'changed.', 'Generated at %s.' % AT, '']
-    assert lines[5].startswith('| users listed | users changing | to create | to rename |')
-    assert lines[6] == '|' + '|'.join(['---:'] * 9) + '|'
-    assert lines[7] == '| 2 | 1 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |'
+    lines = drift_markdown(drift_report(AT, True, SUMMARY, [RENAME], api_requests={'GET': 10, 'PATCH': 1},
+                                        rate_limit_wait=1.5)).splitlines()
+    assert lines[:6] == ['# Cloudflare Zero Trust drift', '', 'Check mode: what a real run would change. Nothing was '
+                         'changed.', 'Generated at %s.' % AT,
+                         'Requests sent to the API: GET 10, PATCH 1; waited 1.5 s for the rate limit.', '']
+    assert lines[6].startswith('| users listed | users changing | to create | to rename |')
+    assert lines[7] == '|' + '|'.join(['---:'] * 9) + '|'
+    assert lines[8] == '| 2 | 1 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |'
     assert '| grace@example.com | update | name | Grace \\| Hoper | Grace |  |' in lines
     assert 'No drift' not in '\n'.join(lines)
 
 
 def test_a_count_the_table_does_not_name_follows_under_its_own_key():
-    lines = drift_markdown(drift_report(AT, False, dict(SUMMARY, api_requests=11), [])).splitlines()
-    assert lines[5].endswith('| released for inactivity | api_requests |')
-    assert lines[7].endswith('| 0 | 11 |')
+    lines = drift_markdown(drift_report(AT, False, dict(SUMMARY, new_count=11), [])).splitlines()
+    assert lines[4] == 'Requests sent to the API: none; waited 0.0 s for the rate limit.'
+    assert lines[6].endswith('| released for inactivity | new_count |')
+    assert lines[8].endswith('| 0 | 11 |')
     assert lines[2] == 'Real run: the drift found before this run changed it.'
     assert lines[-1] == 'No drift: the account matches the wanted users.'
 

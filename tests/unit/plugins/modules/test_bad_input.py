@@ -63,7 +63,7 @@ VALID = {
 }
 CONNECTION = {'api_token': TOKEN, 'account_id': ACCOUNT, 'api_base_url': BASE}
 CONNECTION_OPTIONS = ('api_token', 'api_email', 'api_key', 'account_id', 'api_base_url', 'validate_certs', 'timeout',
-                      'max_retry_wait')
+                      'max_retry_wait', 'rate_limit_reserve')
 OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
@@ -186,6 +186,9 @@ TABLE = [
     ('cloudflare_zt_user_info', 'max_retry_wait', -1, 'max_retry_wait', None),
     ('cloudflare_zt_user', 'max_retry_wait', 'inf', 'max_retry_wait', None),
     ('cloudflare_zt_seat', 'max_retry_wait', [330], 'max_retry_wait', None),
+    ('cloudflare_zt_users', 'rate_limit_reserve', -1, 'rate_limit_reserve', None),
+    ('cloudflare_zt_user', 'rate_limit_reserve', 50.5, 'rate_limit_reserve', None),
+    ('cloudflare_zt_seat', 'rate_limit_reserve', 'nan', 'rate_limit_reserve', None),
     # cloudflare_zt_user_info
     ('cloudflare_zt_user_info', 'user_id', 'not-a-uuid', 'user_id', None),
     ('cloudflare_zt_user_info', 'user_id', JANE_ID + '\n', 'user_id', None),
@@ -384,6 +387,17 @@ def not_seconds(low_ok):
     )
 
 
+def not_percentage(highest):
+    """Wrong values of a percentage option from 0 to ``highest``."""
+    out_of_range = st.floats(max_value=-1e-6) | st.floats(min_value=highest, exclude_min=True)
+    return st.one_of(
+        st.text().filter(lambda s: not _is_float(s)),
+        st.just('nan'), st.just('inf'), st.just('-inf'),
+        out_of_range.filter(lambda f: not math.isnan(f)),
+        st.lists(st.floats(), max_size=2),
+    )
+
+
 def _is_float(text):
     try:
         float(text)
@@ -441,6 +455,7 @@ CONNECTION_STRATEGIES = {
     'validate_certs': (not_bool, None, 'validate_certs'),
     'timeout': (not_seconds(low_ok=False), None, 'timeout'),
     'max_retry_wait': (not_seconds(low_ok=True), None, 'max_retry_wait'),
+    'rate_limit_reserve': (not_percentage(50), None, 'rate_limit_reserve'),
 }
 OWN_STRATEGIES = {
     ('cloudflare_zt_user_info', 'user_id'): (not_uuid, None, 'user_id'),

@@ -347,7 +347,9 @@ def test_report_dir_holds_the_whole_drift_written_whole_also_in_check_mode(api, 
     assert result['report_files'] == {'json': str(tmp_path / 'reports' / 'drift.json'),
                                       'markdown': str(tmp_path / 'reports' / 'drift.md')}
     written = json.loads((tmp_path / 'reports' / 'drift.json').read_text())
-    assert written == dict(result['report'], drift=written['drift'])
+    assert written['api_requests'] == {'GET': 1} and written['rate_limit_wait'] >= 0
+    assert written == dict(result['report'], drift=written['drift'], api_requests=written['api_requests'],
+                           rate_limit_wait=written['rate_limit_wait'])
     assert [(e['email'], e['action'], e['field']) for e in written['drift']] == [
         ('user0000@example.com', 'update', 'name'), ('user0001@example.com', 'release', 'access_seat')]
     assert written['check_mode'] is True and written['failed'] is False
