@@ -30,6 +30,8 @@ CORE_MAX = $(lastword $(CORE_VERSIONS))
 # conflicts with .venv's); .ci/with-emulator validates every emulator-backed run with it.
 VENV_CONTRACT ?= .venv-contract
 export CONTRACT_PYTHON := $(abspath $(VENV_CONTRACT))/bin/python
+# uv compiles the bytecode as pip does: PYTHONDONTWRITEBYTECODE is set on these machines.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: help nox venv venv-contract copy build install-tarball demo bench test sanity sanity-min units \
         integration integration-min matrix secrets emulator-tests contract-tests molecule ee-create lint \
