@@ -19,6 +19,9 @@ NEED_PYTHON = @test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=
 
 # nox, antsibull-nox and uv, pinned in requirements-nox.txt: pip installs uv, uv the rest.
 NOX_VENV ?= .venv-nox
+UV_PIN = $(shell grep '^uv==' requirements-nox.txt)
+BOOTSTRAP_WHEELS ?= $(HOME)/.cache/cloudflare_ops-bootstrap
+PIP_INTO_NOX_VENV = $(PYTHON) -m pip --python $(NOX_VENV)/bin/python install --quiet
 UV := $(abspath $(NOX_VENV))/bin/uv
 # --reuse-venv=yes: a session's venv is made once and its pins re-applied (quickly, by uv) on each run.
 NOX := $(abspath $(NOX_VENV))/bin/nox --reuse-venv=yes --no-color
@@ -47,8 +50,12 @@ nox: $(NOX_VENV)/.installed
 $(NOX_VENV)/.installed: requirements-nox.txt
 	$(NEED_PYTHON)
 	rm -rf $(NOX_VENV)
-	$(PYTHON) -m venv $(NOX_VENV)
-	$(NOX_VENV)/bin/python -m pip install --quiet $$(grep '^uv==' requirements-nox.txt)
+	$(PYTHON) -m venv --without-pip $(NOX_VENV)
+	@# The interpreter's pip installs the uv wheel into the venv from a wheel kept in $(BOOTSTRAP_WHEELS) (pip
+	@# keeps no cache here, and uv's wheel is 18 MB), downloading it the first time; uv installs the rest.
+	$(PIP_INTO_NOX_VENV) --no-index --find-links $(BOOTSTRAP_WHEELS) $(UV_PIN) 2>/dev/null || { \
+	  $(PYTHON) -m pip download --quiet --no-deps --only-binary :all: -d $(BOOTSTRAP_WHEELS) $(UV_PIN) && \
+	  $(PIP_INTO_NOX_VENV) --no-index --find-links $(BOOTSTRAP_WHEELS) $(UV_PIN); }
 	$(UV) pip install --quiet --python $(NOX_VENV)/bin/python -r requirements-nox.txt
 	touch $@
 
