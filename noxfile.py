@@ -49,7 +49,7 @@ CORE_VERSIONS = [
     if (ROOT / f"requirements-core-{version}.txt").exists()
 ]
 if not CORE_VERSIONS or CORE_VERSIONS[0] != str(get_supported_core_versions()[0]):
-    raise SystemExit(f"noxfile: no requirements-core-X.Y.txt for the oldest ansible-core that requires_ansible admits")
+    raise SystemExit("noxfile: no requirements-core-X.Y.txt for the oldest ansible-core that requires_ansible admits")
 CORE_MIN, CORE_MAX = CORE_VERSIONS[0], CORE_VERSIONS[-1]
 # Python versions ansible-test checks the modules with (compile, import), among those this machine has:
 # every supported one with the newest ansible-core, the lowest and the controller's with the oldest.
@@ -70,20 +70,30 @@ def _collection_copy(session: nox.Session) -> Path:
     return prepared.current_path
 
 
-def _python_path(session: nox.Session, versions: list[str]) -> str:
-    """PATH for ansible-test: a directory with the real interpreters of `versions` that this machine has, the
-    session's bin, then PATH without pyenv shims (a shim of a version that is not selected fails when run)."""
-    pybin = Path(session.create_tmp()).resolve() / "pybin"
-    shutil.rmtree(pybin, ignore_errors=True)
-    pybin.mkdir(parents=True)
+def _find_python(version: str) -> str | None:
+    """The path of a real interpreter of `version` on this machine, or None."""
+    found = subprocess.run([str(CI / "find-python"), version], capture_output=True, text=True, check=False)
+    return found.stdout.strip() if found.returncode == 0 else None
+
+
+def _sanity_hosts(session: nox.Session, versions: list[str]) -> list[str]:
+    """ansible-test's host options: the controller in a venv made from this session's Python, and each of
+    `versions` that this machine has as a target Python, named by its path (PATH can hold interpreters that
+    cannot run, such as pyenv shims of versions that are not selected, or a system Python without venv)."""
+    args = ["--controller", "origin:python=3.12"]
     for version in versions:
-        found = subprocess.run([str(CI / "find-python"), version], capture_output=True, text=True, check=False)
-        if found.returncode == 0:
-            (pybin / f"python{version}").symlink_to(found.stdout.strip())
+        path = str(Path(session.bin) / "python") if version == "3.12" else _find_python(version)
+        if path:
+            args += ["--target-python", f"{version}@{path}"]
         else:
-            session.warn(f"Python {version} is not on this machine: ansible-test skips it")
+            session.warn(f"Python {version} is not on this machine: ansible-test sanity skips it")
+    return args
+
+
+def _path_without_shims(session: nox.Session) -> str:
+    """PATH with the session's bin first and no pyenv shims (a shim of a version that is not selected fails)."""
     rest = [entry for entry in os.environ.get("PATH", "").split(os.pathsep) if entry and "/shims" not in entry]
-    return os.pathsep.join([str(pybin), session.bin, *rest])
+    return os.pathsep.join([session.bin, *rest])
 
 
 def _seed_ansible_test_cache(session: nox.Session) -> None:
@@ -107,12 +117,11 @@ def _ansible_test_sanity(core: str):
         session.install("-r", f"requirements-core-{core}.txt")
         _seed_ansible_test_cache(session)
         coll = _collection_copy(session)
-        env = {"PATH": _python_path(session, TARGET_PYTHONS[core])}
         tests = [] if core == CORE_MAX else [arg for test in SANITY_CORE_DEPENDENT for arg in ("--test", test)]
         with session.chdir(coll):
-            # No --python: every test on the controller's Python (this venv's), and compile and import on
-            # every target Python on PATH, in one run.
-            session.run("ansible-test", "sanity", "--venv", "--color", "no", *tests, *session.posargs, env=env)
+            # One run: every test on the controller's Python, compile and import on each target Python too.
+            session.run("ansible-test", "sanity", "--color", "no", *_sanity_hosts(session, TARGET_PYTHONS[core]),
+                        *tests, *session.posargs, env={"PATH": _path_without_shims(session)})
 
     which = "every test" if core == CORE_MAX else "the tests that depend on ansible-core"
     session_func.__doc__ = (f"ansible-test sanity with ansible-core {core}: {which}, compile and import on"
@@ -152,7 +161,7 @@ def ansible_test_units(session: nox.Session) -> None:
     coll = _collection_copy(session)
     with session.chdir(coll):
         session.run("ansible-test", "units", "--python", "3.12", "--color", "no", *session.posargs,
-                    env={"PATH": _python_path(session, [])})
+                    env={"PATH": _path_without_shims(session)})
 
 
 @nox.session(name="emulator-tests", default=False)
