@@ -283,11 +283,11 @@ def session_class(fake):
 
 def install(monkeypatch, fake):
     """Put ``fake`` behind requests.Session, and its clock behind the client's sleep and the writers' pacing."""
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _api, _module
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _module, _transport
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes
 
-    monkeypatch.setattr(_api.requests, 'Session', session_class(fake))
+    monkeypatch.setattr(_transport.requests, 'Session', session_class(fake))
     real_client = _module.CloudflareClient
 
     def client(*args, **kwargs):
@@ -318,3 +318,10 @@ def run_module(module, args, check_mode=False, diff=False, secrets=(TOKEN,)):
     for secret in secrets:
         assert secret not in out.getvalue() and secret not in err.getvalue(), 'a credential reached the output'
     return json.loads(out.getvalue())
+
+
+def seat_summary(addressed, changed, released, released_inactive, released_by_exclusive=0):
+    """cloudflare_zt_seat's summary: the counts in the words of cloudflare_zt_users, and 1.0.0's deprecated names."""
+    return {'addressed': addressed, 'seats_changed': changed, 'seats_released': released,
+            'released_by_exclusive': released_by_exclusive, 'released_inactive': released_inactive,
+            'changed': changed, 'released': released}

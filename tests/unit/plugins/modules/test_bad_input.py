@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _api
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _transport
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import (
     cloudflare_zt_seat,
     cloudflare_zt_user,
@@ -67,7 +67,7 @@ CONNECTION_OPTIONS = ('api_token', 'api_email', 'api_key', 'account_id', 'api_ba
 OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
-    'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive',
+    'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive_seats',
                            'allow_release_all', 'seat_batch_size', 'release_inactive'),
     'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size',
                             'release_inactive'),
@@ -105,7 +105,7 @@ def run_module(module_name, args, check_mode=False):
     RefusingSession.calls = []
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as patcher:
-        patcher.setattr(_api.requests, 'Session', RefusingSession)
+        patcher.setattr(_transport.requests, 'Session', RefusingSession)
         patcher.setattr(socket.socket, 'connect', refuse_connect)
         with patch_module_args(full):
             with contextlib.redirect_stdout(out):
@@ -218,7 +218,8 @@ TABLE = [
     ('cloudflare_zt_seat', 'access_seat', 'perhaps', 'access_seat', None),
     ('cloudflare_zt_seat', 'access_seat', None, 'access_seat', {'email': 'jdoe@example.com'}),
     ('cloudflare_zt_seat', 'gateway_seat', [True], 'gateway_seat', None),
-    ('cloudflare_zt_seat', 'exclusive', True, 'exclusive needs seats', None),
+    ('cloudflare_zt_seat', 'exclusive_seats', True, 'exclusive_seats needs seats', None),
+    ('cloudflare_zt_seat', 'exclusive', True, 'exclusive_seats needs seats', None),
     ('cloudflare_zt_seat', 'exclusive', 'always', 'exclusive', None),
     ('cloudflare_zt_seat', 'allow_release_all', True, 'allow_release_all', None),
     ('cloudflare_zt_seat', 'allow_release_all', 'sure', 'allow_release_all', None),
@@ -454,7 +455,7 @@ OWN_STRATEGIES = {
     ('cloudflare_zt_seat', 'user_id'): (not_uuid, {'access_seat': True}, 'user_id'),
     ('cloudflare_zt_seat', 'access_seat'): (not_bool, None, 'access_seat'),
     ('cloudflare_zt_seat', 'gateway_seat'): (not_bool, None, 'gateway_seat'),
-    ('cloudflare_zt_seat', 'exclusive'): (not_bool, None, 'exclusive'),
+    ('cloudflare_zt_seat', 'exclusive_seats'): (not_bool, None, 'exclusive_seats'),
     ('cloudflare_zt_seat', 'allow_release_all'): (not_bool, None, 'allow_release_all'),
     ('cloudflare_zt_seat', 'seats'): (st.one_of(
         st.lists(st.one_of(st.integers(), st.booleans(), st.lists(st.integers(), max_size=2)), min_size=1, max_size=3),
