@@ -6,7 +6,7 @@
 
 antsibull-nox.toml configures the Ansible ecosystem's sessions (lint, ansible-lint, docs-check,
 license-check, extra-checks). This file adds what those cannot do offline or do not cover: the
-ansible-test matrix over the ansible-core minors that meta/runtime.yml's requires_antsible admits,
+ansible-test matrix over the ansible-core minors that meta/runtime.yml's requires_ansible admits,
 pinned and installed from the package index (antsibull-nox's own ansible-test sessions fetch
 ansible-core from git and run in containers), the emulator-backed tests, the strict Galaxy import,
 the execution environment's build context, the docs site and the AWX playbook.
@@ -77,9 +77,10 @@ def _find_python(version: str) -> str | None:
 
 
 def _sanity_hosts(session: nox.Session, versions: list[str]) -> list[str]:
-    """ansible-test's host options: the controller in a venv made from this session's Python, and each of
-    `versions` that this machine has as a target Python, named by its path (PATH can hold interpreters that
-    cannot run, such as pyenv shims of versions that are not selected, or a system Python without venv)."""
+    """ansible-test's host options: the controller is this session's Python (its venv holds only the pinned
+    ansible-core and requests; each sanity test brings its own cached venv), and each of `versions` that this
+    machine has is a target Python, named by its path (PATH can hold interpreters that cannot run, such as
+    pyenv shims of versions that are not selected, or a system Python without venv)."""
     args = ["--controller", "origin:python=3.12"]
     for version in versions:
         path = str(Path(session.bin) / "python") if version == "3.12" else _find_python(version)
