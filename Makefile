@@ -103,25 +103,30 @@ bench: install-tarball
 
 # --- make test: every session, two at a time (2 CPUs), each one's output printed whole when it ends. ---
 # The longest first, so that the short ones fill the other slot. A failing session fails make test after
-# the others ran (-k), and each step's time is printed with its result.
+# the others ran (-k); each step's result is printed with its wall time and the CPU time its processes used
+# (which, unlike the wall time, does not depend on what else the machine runs).
 TEST_STEPS := sanity integration sanity-min integration-min matrix molecule units lint galaxy-importer docsite \
               emulator-tests contract-tests ee-create bench-smoke awx-lint docs-lint license-check extra-checks \
               changelog-lint
 JOBS ?= 2
 test: nox venv-contract
-	@start=$$(date +%s); \
+	@start=$$(date +%s); mkdir -p "$(BUILD)"; \
 	if $(MAKE) --no-print-directory -k -j$(JOBS) -O $(addprefix step-,$(TEST_STEPS)); then \
-	  echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"; \
-	else echo "make test: failed (see the step above marked FAILED)"; exit 1; fi
+	  times >"$(BUILD)/.cpu-test"; \
+	  echo "make test: all checks passed in $$(( $$(date +%s) - start )) s (CPU user, system: $$(tail -n 1 "$(BUILD)/.cpu-test"))"; \
+	else echo "make test: failed (see the steps above marked FAILED)"; exit 1; fi
 
 # Steps that run no playbook against the emulator run at a lower priority: cloudflare_faults asserts that a
 # retried write finished within 10 s of wall time, which a CPU shared with sanity's pylint can stretch.
 BACKGROUND_STEPS := sanity sanity-min units lint galaxy-importer docsite ee-create awx-lint docs-lint license-check \
                     extra-checks changelog-lint emulator-tests
 step-%: nox venv-contract
-	@start=$$(date +%s); echo "=== $*: started $$(date +%T)"; \
-	if $(if $(filter $*,$(BACKGROUND_STEPS)),nice -n 10) $(MAKE) --no-print-directory $*; then echo "=== $*: passed in $$(( $$(date +%s) - start )) s"; \
-	else echo "=== $*: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; fi
+	@start=$$(date +%s); echo "=== $*: started $$(date +%T)"; mkdir -p "$(BUILD)"; \
+	if $(if $(filter $*,$(BACKGROUND_STEPS)),nice -n 10) $(MAKE) --no-print-directory $*; then result=passed; \
+	else result=FAILED; fi; \
+	times >"$(BUILD)/.cpu-$*"; \
+	echo "=== $*: $$result in $$(( $$(date +%s) - start )) s (CPU user, system: $$(tail -n 1 "$(BUILD)/.cpu-$*"))"; \
+	[ "$$result" = passed ]
 
 # ansible-test sanity with the newest ansible-core: every test, compile and import on Python 3.9 to 3.13
 # (those this machine has), in one ansible-test run; with the oldest, on 3.9 and 3.12.
