@@ -163,7 +163,8 @@ contract-tests: nox
 molecule: nox venv-contract
 	$(NOX) -e molecule
 
-# ansible-builder create only: no container engine here (antsibull-nox's ee-check builds an image and runs it).
+# ansible-builder create only, on docs/execution-environment.yml (the built tarball) and docs/ee-galaxy/ (from
+# Galaxy): no container engine here (antsibull-nox's ee-check builds an image and runs it).
 ee-create: nox
 	$(NOX) -e ee-check
 

@@ -223,10 +223,14 @@ def build_import_check(session: nox.Session) -> None:
 
 @nox.session(name="ee-check", default=False)
 def ee_check(session: nox.Session) -> None:
-    """ansible-builder create on docs/execution-environment.yml with the built tarball (no container engine
-    here, so no image: antsibull-nox's ee-check builds and runs one)."""
+    """ansible-builder create on the execution environment definitions (docs/execution-environment.yml with
+    the built tarball, docs/ee-galaxy/ from Galaxy); no container engine here, so no image: antsibull-nox's
+    ee-check builds and runs one."""
     session.install(*DEV)
-    session.run(str(CI / "ansible-builder-create"), str(_build(session)), external=True)
+    tarball = str(_build(session))
+    session.run(str(CI / "ansible-builder-create"), tarball, external=True)
+    # docs/ee-galaxy/ installs the collection from Galaxy at the version that tarball is.
+    session.run(str(CI / "ansible-builder-create-galaxy"), tarball, external=True)
 
 
 @nox.session(name="bench-smoke", default=False)
