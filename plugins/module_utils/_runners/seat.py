@@ -75,7 +75,10 @@ def run_seat(module, client):
         accept(module, 'Cannot change the seats of account %s' % client.account_id, plan, problems)
         applied = {}
         if plan.changes and not module.check_mode:
-            applied = send_seat_changes(client, WriteLog(plan.changes), plan.changes, task.batch_size)
+            log = WriteLog(plan.changes)
+            applied = send_seat_changes(client, log, plan.changes, task.batch_size)
+            for warning in log.warnings():
+                module.warn(warning)
 
         def after(record, access, gateway):
             # Where the PATCH answer says something else than the plan, the answer wins: it is what Cloudflare holds.
