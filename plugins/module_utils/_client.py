@@ -395,9 +395,10 @@ class CloudflareClient(object):
 
         Each page is checked against its result_info (page_problems). A listing that contradicts itself may be
         incomplete: with ``complete`` (for tasks that act on the listing) it fails with CloudflareListingError once
-        read; else the items come back as a Listing whose ``problems`` say what contradicts itself. A listing that announces more pages than the rate limit lets the task
-        read within max_retry_wait, or whose page holds fewer items than the page size it states while it announces
-        more pages, fails at once, before the next page (see _check_listing).
+        read; else the items come back as a Listing whose ``problems`` say what contradicts itself. A listing that
+        announces more pages than the rate limit lets the task read within max_retry_wait, or whose page holds fewer
+        items than the page size it states while it announces more pages, fails at once, before the next page (see
+        _check_listing).
 
         ``key(raw_item)`` names an item (default: its ``id`` when that is a non-empty string). Items
         seen twice (a record that moved from the end of one page to the start of the next while the
