@@ -60,7 +60,8 @@ def bench(tmp_path_factory):
 def test_every_scenario_ran_and_passed_its_checks(bench):
     rows, _markdown = bench
     assert sorted(rows) == ["a", "a_diff", "a_vars", "b", "c", "d", "e_loop", "e_sdk", "f", "f_report", "g", "g_loop",
-                            "h_seat", "h_seat_diff", "h_users", "h_users_diff", "i", "m_users", "n_reclaim"]
+                            "h_seat", "h_seat_diff", "h_users", "h_users_diff", "i", "m_users", "n_reclaim",
+                            "s_floor", "s_one", "s_role", "s_seat", "s_users"]
     assert dict((key, row["problems"]) for key, row in rows.items()) == dict((key, []) for key in rows)
 
 
@@ -171,5 +172,5 @@ def test_module_memory_was_measured_for_every_module_run(bench):
 def test_results_table_is_written(bench):
     _rows, markdown = bench
     assert "| U | approach | requests (by method) | budget used (1200 / 5 min) |" in markdown
-    assert markdown.count("| 200 |") == 19
+    assert markdown.count("| 200 |") == 24
     assert "## Task by task" in markdown
