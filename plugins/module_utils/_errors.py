@@ -5,7 +5,7 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# The failures of the collection's own decisions (the API's failures are in _api.py). Each one is
+# The failures of the collection's own decisions (the API's failures are in _client.py). Each one is
 # raised in one situation, so that its message can say how much was done:
 #   OptionsError      the task's options cannot work; raised before any request is sent;
 #   PlanError         the account, as read, does not allow the plan; nothing was written;
@@ -19,7 +19,11 @@ NOTHING_WRITTEN = 'nothing was written'
 
 
 class OptionsError(Exception):
-    """Options that cannot work; raised before any request is sent."""
+    """Options that cannot work; raised before any request is sent. ``errors`` lists every problem, if several."""
+
+    def __init__(self, message, errors=None):
+        super(OptionsError, self).__init__(message)
+        self.errors = list(errors or [])
 
 
 class PlanError(Exception):
@@ -44,3 +48,78 @@ class PartialWriteError(Exception):
         self.not_written = not_written
         self.cause = cause
         self.extra = extra or {}
+
+
+# --- the API's failures ----------------------------------------------------------------
+
+
+class CloudflareError(Exception):
+    """Any failure to get a good answer from the API. ``str()`` is the message for the user."""
+
+    def __init__(self, message, method=None, path=None, status=None, errors=None, error_chain=None, waited=None):
+        super(CloudflareError, self).__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+        self.status = status
+        self.errors = errors or []
+        self.error_chain = error_chain or []
+        self.waited = waited
+
+    def as_dict(self):
+        """A structured form of the failure for the task result (no credentials are ever in it)."""
+        return {
+            'method': self.method,
+            'path': self.path,
+            'status': self.status,
+            'errors': self.errors,
+            'error_chain': self.error_chain,
+            'waited_seconds': self.waited,
+        }
+
+
+class CloudflareAPIError(CloudflareError):
+    """The API answered, and the answer is a failure (HTTP status or ``success: false``)."""
+
+
+class CloudflareRateLimitError(CloudflareAPIError):
+    """HTTP 429 until the retry budget ran out."""
+
+
+class CloudflareTransportError(CloudflareError):
+    """No usable HTTP answer: connection, timeout, TLS."""
+
+
+class CloudflareResponseError(CloudflareError):
+    """An answer that is not the Cloudflare envelope (not JSON, or JSON of the wrong shape)."""
+
+
+class CloudflareNotFoundError(CloudflareAPIError):
+    """HTTP 404: the object in the path does not exist."""
+
+
+class CloudflareRedirectError(CloudflareResponseError):
+    """A 3xx answer: redirects are never followed, so that no credential goes anywhere else."""
+
+
+class CloudflareLimitError(CloudflareResponseError):
+    """An answer or a listing beyond the client's bounds: size of one answer, number of pages."""
+
+
+def format_api_errors(errors):
+    """Render ``[{code, message}, ...]`` as ``"7003: Could not route ...; 1000: ..."``.
+
+    An error's own ``error_chain`` (where Cloudflare puts it, e.g. 6003 with 6111) follows it in parentheses.
+    """
+    parts = []
+    for err in errors or []:
+        if isinstance(err, dict):
+            code = err.get('code')
+            text = err.get('message') or ''
+            part = '%s: %s' % (code, text) if code is not None else text
+            if isinstance(err.get('error_chain'), list) and err['error_chain']:
+                part += ' (%s)' % format_api_errors(err['error_chain'])
+            parts.append(part)
+        else:
+            parts.append(str(err))
+    return '; '.join(parts)

@@ -24,7 +24,6 @@ EMAIL_RE = re.compile(r'^[^@\s()<>\[\]:;\\,"]+@[^@\s()<>\[\]:;\\,"]+\.[^@\s()<>\
 # The PATCH seats schema: seat_uid is a string of at most 36 characters.
 SEAT_UID_MAX_LENGTH = 36
 
-USER_IDENTIFIERS = ('email', 'user_id')
 SEAT_IDENTIFIERS = ('seat_uid', 'email', 'user_id')
 
 
@@ -51,11 +50,12 @@ def seat_uid_problem(value):
     return not isinstance(value, str) or not value or len(value) > SEAT_UID_MAX_LENGTH or any(c.isspace() for c in value)
 
 
-def lower(value):
-    """What an email or a UUID is matched with (both ignore letter case); None for a non-string."""
+def match_key(value):
+    """What an identifier (email, user id, seat_uid) is matched with, the one rule every module uses: letter case
+    is ignored (Cloudflare treats emails so, and writes UUIDs in lower case). None for a non-string."""
     return value.lower() if isinstance(value, str) else None
 
 
 def same_email(left, right):
-    """Emails compare without letter case (the API treats them so)."""
-    return isinstance(left, str) and isinstance(right, str) and left.lower() == right.lower()
+    """Whether two emails name the same user (see match_key)."""
+    return isinstance(left, str) and isinstance(right, str) and match_key(left) == match_key(right)

@@ -15,6 +15,7 @@ __metaclass__ = type
 import re
 from datetime import datetime, timedelta, timezone
 
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import describe
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import UUID_RE, identifier_problem
 
 MIN_DAYS, MAX_DAYS = 1, 3650
@@ -161,17 +162,13 @@ def inactive(record, policy, now):
         return None, None
     act = activity(record, now)
     if act.problem:
-        return None, '%s: %s, so its seat is not released for inactivity' % (_named(record), act.problem)
+        return None, '%s: %s, so its seat is not released for inactivity' % (describe(record), act.problem)
     if act.never and policy.never_logged_in == 'keep':
         return None, None
     if act.elapsed < 0:
         return None, '%s: its %s %s is in the future, so its seat is not released for inactivity' % (
-            _named(record), 'created_at' if act.never else 'last_successful_login',
+            describe(record), 'created_at' if act.never else 'last_successful_login',
             record.get('created_at') if act.never else record.get('last_successful_login'))
     if act.elapsed >= policy.days * DAY:
         return evidence(record, act), None
     return None, None
-
-
-def _named(record):
-    return 'user %s (id %s)' % (record.get('email') or '(no email)', record.get('id') or '(no id)')

@@ -17,7 +17,7 @@ description:
   - Sets the C(access_seat) and C(gateway_seat) flags of Cloudflare Zero Trust seats, the way the dashboard's
     "remove from seat" does. Both flags false releases the seat; the user record stays.
   - The single form addresses one seat by exactly one of O(seat_uid), O(email) or O(user_id).
-  - The bulk form, O(seats), addresses any number of seats in one task. With O(exclusive=true) every seat holder
+  - The bulk form, O(seats), addresses any number of seats in one task. With O(exclusive_seats=true) every seat holder
     not listed in O(seats) is released too, which keeps the seat assignments of an account as code.
   - The module reads the current state, plans, checks the whole plan, then sends the seats whose flags change in
     C(PATCH) requests of at most O(seat_batch_size) seats (one request for up to 1000 changes by default). When nothing
@@ -102,18 +102,21 @@ options:
       gateway_seat:
         description:
           - Whether the user holds a Gateway seat. Left out, it keeps its current value.
-          - An item with neither flag changes nothing; under O(exclusive=true) its seat counts as listed and is kept.
+          - An item with neither flag changes nothing; under O(exclusive_seats=true) its seat counts as listed and is kept.
         type: bool
-  exclusive:
+  exclusive_seats:
     description:
       - With V(true), every user who holds a seat (Access or Gateway) and is not named in O(seats) is released
         (both flags set to false) in the same PATCH.
       - Requires O(seats). Run it in check mode first and read RV(summary) and RV(seats).
+      - The same option as O(cloudflare_ops.zero_trust.cloudflare_zt_users#module:exclusive_seats); its 1.0.0 name
+        O(exclusive_seats) stays an alias.
     type: bool
     default: false
+    aliases: [exclusive]
   allow_release_all:
     description:
-      - Confirms that an empty O(seats) with O(exclusive=true) is meant to release every seat of the account.
+      - Confirms that an empty O(seats) with O(exclusive_seats=true) is meant to release every seat of the account.
       - Without it, that combination fails before any request.
     type: bool
     default: false
@@ -121,11 +124,11 @@ notes:
   - "Requests: a task lists the account's users once (one C(GET) per 1000 users), then sends one C(PATCH) per
     O(seat_batch_size) changed seats (none when nothing changes).
     When the task names users by at most 5 distinct emails and user ids and nothing else (single form, or O(seats)
-    without O(exclusive) and without O(seats[].seat_uid)), it looks them up one by one instead: one C(GET) per user
+    without O(exclusive_seats) and without O(seats[].seat_uid)), it looks them up one by one instead: one C(GET) per user
     id, one C(GET) per email (two if the API leaves out pagination details), whatever the size of the account."
   - Cloudflare allows 1200 requests per five minutes; a task over 10,000 seats costs about 11 requests.
   - "Two tasks that change the seats of one account at the same time do not see each other's writes: the last
-    writer wins, and two overlapping O(exclusive=true) runs can leave neither wanted state. Run one such job at a time
+    writer wins, and two overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time
     per account (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
   - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Zero Trust: Seats Write) for the PATCH."
   - Releasing a seat also removes the user's device registrations (Cloudflare's behaviour). The user takes a seat
@@ -279,25 +282,46 @@ summary:
       description: Distinct seats named by the task (items naming the same seat count once).
       type: int
       sample: 3
-    changed:
+    seats_changed:
       description: Seats whose flags changed (would change, in check mode), the length of the PATCH.
       type: int
       sample: 2
-    released:
-      description: Seats among those changed that end with both flags false, including those released by O(exclusive).
+      version_added: 1.1.0
+    seats_released:
+      description: Seats among those changed that end with both flags false, including those released by O(exclusive_seats).
       type: int
       sample: 1
+      version_added: 1.1.0
+    released_by_exclusive:
+      description: Seats among those released because their users are not in O(seats) (O(exclusive_seats=true)).
+      type: int
+      sample: 1
+      version_added: 1.1.0
     released_inactive:
-      description: Seats among those released that O(release_inactive) released (not counted apart from RV(summary.released)).
+      description: Seats among those released that O(release_inactive) released (not counted apart from RV(summary.seats_released)).
+      type: int
+      sample: 1
+    changed:
+      description:
+        - The same as RV(summary.seats_changed), its 1.0.0 name, kept for compatibility.
+        - Deprecated, will be removed in 2.0.0. Use RV(summary.seats_changed).
+      type: int
+      sample: 2
+    released:
+      description:
+        - The same as RV(summary.seats_released), its 1.0.0 name, kept for compatibility.
+        - Deprecated, will be removed in 2.0.0. Use RV(summary.seats_released).
       type: int
       sample: 1
 written:
   description:
-    - When a PATCH failed, the seats that the PATCHes before it wrote, in the order sent (C(action) is C(seat)).
+    - When a PATCH failed, the seats that the PATCHes before it wrote, in the order sent. C(action) is V(update),
+      V(release) or V(release_inactive) as in the drift report of M(cloudflare_ops.zero_trust.cloudflare_zt_users)
+      (V(seat) in 1.0.0), and C(fields) names the flags the write set.
   returned: failure after a write
   type: list
   elements: dict
-  sample: [{"action": "seat", "email": "alice@example.com", "user_id": "5f1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8",
+  sample: [{"action": "update", "fields": ["access_seat"], "email": "alice@example.com", "user_id": "5f1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8",
             "seat_uid": "f174e90a-fafe-4643-bbbc-4a0ed4fc8415"}]
 not_written:
   description: When a PATCH failed, the seats that it and the PATCHes after it would have written.
@@ -347,11 +371,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._python import fail_on_old_python
 
 try:
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
-        cloudflare_argument_spec,
-        run_module,
-        seat_batch_argument_spec,
-    )
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import run_module
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import cloudflare_argument_spec, seat_batch_argument_spec
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import run_seat
 except (ImportError, SyntaxError):
     # The collection's module_utils need Python 3.9+: on an older Python, say so instead of a raw MODULE FAILURE.
@@ -370,11 +391,12 @@ def main():
         user_id=dict(type='str'),
         access_seat=dict(type='bool'),
         gateway_seat=dict(type='bool'),
-        # The items are checked by the module (_planner.read_item), not by suboption specs: see the sanity ignore file.
+        # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
+        # thousands of items instead of two.
         seats=dict(type='list', elements='dict'),
         # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),
-        exclusive=dict(type='bool', default=False),
+        exclusive_seats=dict(type='bool', default=False, aliases=['exclusive']),
         allow_release_all=dict(type='bool', default=False),
     )
     module = AnsibleModule(

@@ -33,7 +33,9 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff shows the user record before and after, in the vocabulary of RV(user), with V({}) for no user.
+      - The diff is a text, as in M(cloudflare_ops.zero_trust.cloudflare_zt_users): the user's line with its action
+        (V(create), V(update) or V(delete)) and the fields that change, before (C(-)) and after (C(+)).
+      - In 1.0.0 it was the whole record before and after, ids and timestamps included.
 options:
   user_id:
     description:
@@ -212,10 +214,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._python import fail_on_old_python
 
 try:
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
-        cloudflare_argument_spec,
-        run_module,
-    )
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import run_module
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import cloudflare_argument_spec
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user import run_user
 except (ImportError, SyntaxError):
     # The collection's module_utils need Python 3.9+: on an older Python, say so instead of a raw MODULE FAILURE.

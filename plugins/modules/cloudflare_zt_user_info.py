@@ -227,10 +227,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._python import fail_on_old_python
 
 try:
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
-        cloudflare_argument_spec,
-        run_module,
-    )
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import run_module
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import cloudflare_argument_spec
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user_info import run_user_info
 except (ImportError, SyntaxError):
     # The collection's module_utils need Python 3.9+: on an older Python, say so instead of a raw MODULE FAILURE.

@@ -299,8 +299,10 @@ check_mode:
   sample: true
 written:
   description:
-    - When a write failed, the writes that succeeded before it, in the order sent. Each has C(action) (V(create),
-      V(rename), V(seat) or V(delete)), C(email) and C(user_id).
+    - When a write failed, the writes that succeeded before it, in the order sent. Each has C(action), in the words
+      of RV(users[].action) (V(create), V(update), V(release), V(release_inactive) or V(delete); in 1.0.0 a rename
+      was V(rename) and a seat change V(seat)), C(email), C(user_id), C(fields) (the fields the write set) and,
+      for a seat change, C(seat_uid).
   returned: failure after a write
   type: list
   elements: dict
@@ -349,11 +351,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._python import fail_on_old_python
 
 try:
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
-        cloudflare_argument_spec,
-        run_module,
-        seat_batch_argument_spec,
-    )
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import run_module
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import cloudflare_argument_spec, seat_batch_argument_spec
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import run_users
 except (ImportError, SyntaxError):
     # The collection's module_utils need Python 3.9+: on an older Python, say so instead of a raw MODULE FAILURE.
@@ -365,7 +364,8 @@ def main():
     argument_spec = cloudflare_argument_spec()
     argument_spec.update(seat_batch_argument_spec())
     argument_spec.update(
-        # The items are checked by the module (_planner.read_item), not by suboption specs: see the sanity ignore file.
+        # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
+        # thousands of items instead of two.
         users=dict(type='list', elements='dict', required=True),
         exclusive_seats=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),

@@ -12,30 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import (
-    identifier_problem,
-    lower,
-    same_email,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, activity, utc_now
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user import sorted_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import get_user, list_users, user_record
-
-
-def validate_info_options(params):
-    """Refuse filters that cannot work, before any request."""
-    for kind in ('user_id', 'email'):
-        if params.get(kind) is not None:
-            problem = identifier_problem(kind, params[kind])
-            if problem:
-                raise OptionsError(problem)
-    for option in ('name', 'search'):
-        if params.get(option) is not None and not params[option].strip():
-            raise OptionsError('%s must not be empty' % option)
-    days = params.get('inactive_days')
-    if days is not None and not MIN_DAYS <= days <= MAX_DAYS:
-        raise OptionsError('inactive_days must be a whole number of days from %d to %d, got %s' % (MIN_DAYS, MAX_DAYS, days))
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import get_user, list_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key, same_email
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import activity, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import check_info_options
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import user_record
 
 
 def seat_matches(user, seat):
@@ -57,7 +38,7 @@ def info_record(user, now=None):
     act = activity(user, now or utc_now())
     record['days_inactive'] = None if act.problem else act.days
     record['never_logged_in'] = act.never
-    return sorted_record(record)
+    return dict((key, record[key]) for key in sorted(record))
 
 
 def inactive_for(user, days, never_logged_in):
@@ -75,7 +56,7 @@ def filter_users(users, user_id=None, email=None, name=None, seat=None):
     """
     return [user for user in users
             if user is not None
-            and (user_id is None or lower(user.get('id')) == user_id.lower())
+            and (user_id is None or match_key(user.get('id')) == match_key(user_id))
             and (email is None or same_email(user.get('email'), email))
             and (name is None or user.get('name') == name)
             and seat_matches(user, seat)]
@@ -84,7 +65,7 @@ def filter_users(users, user_id=None, email=None, name=None, seat=None):
 def run_user_info(module, client):
     """The runner of cloudflare_zt_user_info."""
     params = module.params
-    validate_info_options(params)
+    check_info_options(params)
     user_id = params.get('user_id')
     now = utc_now()
     if user_id is not None:

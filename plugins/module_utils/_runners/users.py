@@ -6,93 +6,26 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # cloudflare_zt_users: the people of an account as one list. One read of the account, one plan checked
-# whole, then creates, renames, the seat PATCH (batched) and deletes, paced under the rate limit.
+# whole, then the writes in the plan's order (creates, renames, the batched seat PATCH, deletes), paced
+# under the rate limit.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import math
-
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
-    NOTHING_WRITTEN,
-    OptionsError,
-    PartialWriteError,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
-    Account,
-    SeatChange,
-    drift_entries,
-    drift_table,
-    parse_user_items,
-    plan_record,
-    plan_users,
-    prepared_diff,
-    unsendable,
-    user_views,
-    users_options,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import check_batch_size, inactivity_option
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
-    Pacer,
-    WriteLog,
-    accept,
-    seat_entry,
-    send_seat_changes,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import (
-    create_user,
-    delete_user,
-    list_users,
-    update_user_name,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import list_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import users_task
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_entries, drift_table, prepared_diff, user_views
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import Pacer, WriteLog, accept, ordered_writes, send_users_plan
 
 
-def check_write_rate(value):
-    if value is None or not (math.isfinite(value) and value > 0):
-        raise OptionsError('write_rate must be a number of writes per second greater than 0, got %s; %s' % (
-            value, NOTHING_WRITTEN))
-
-
-def plan_entries(plan):
-    """Every write of the plan in the order it is sent, one entry per user or seat (``written``/``not_written``)."""
-    entries = [w.done() for w in plan.creates + plan.renames]
-    entries.extend(seat_entry(c) for c in plan.seats)
-    entries.extend({'action': 'seat', 'email': create.email, 'user_id': None, 'seat_uid': None}
-                   for create, _access, _gateway in plan.new_seats)
-    entries.extend(w.done() for w in plan.deletes)
-    return entries
-
-
-def apply_plan(client, plan, batch_size, pacer, report):
-    """Send the plan; return {id(create): the record the API answered}. ``report(created)`` gives the failure's extras."""
-    log = WriteLog(client, plan_entries(plan), pacer)
-    created = {}
-    try:
-        for write in plan.creates:
-            created[id(write)] = log.send(1, lambda w=write: create_user(client, w.item.email, w.item.name))
-            log.entries[log.done - 1]['user_id'] = created[id(write)]['id']
-        for write in plan.renames:
-            log.send(1, lambda w=write: update_user_name(client, w.record['id'], w.record['email'], w.item.name))
-        changes = list(plan.seats)
-        for create, access, gateway in plan.new_seats:
-            record = plan_record(created[id(create)])
-            problem = unsendable(record)
-            if problem:
-                raise log.failure('The API created %s, but %s, so its seats cannot be set' % (create.email, problem))
-            changes.append(SeatChange(record, access, gateway))
-        send_seat_changes(log, changes, batch_size)
-        for write in plan.deletes:
-            log.send(1, lambda w=write: delete_user(client, w.record['id']))
-    except PartialWriteError as exc:
-        # The report of what the plan was and what the creates answered goes with the failure (the role writes it).
-        exc.extra.update(report(created))
-        raise
-    return created
-
-
-def users_report(plan, created):
-    views = user_views(plan, created)
+def users_report(plan, answers):
+    """The views of the users that change, and the result keys that report them."""
+    views = user_views(plan, answers)
     drift = drift_entries(views)
     return views, {
         'users': [v.after() for v in views],
@@ -104,23 +37,20 @@ def users_report(plan, created):
 
 def run_users(module, client):
     """The runner of cloudflare_zt_users (see _module.run_module)."""
-    params = module.params
-    raw, exclusive = users_options(params)
-    check_batch_size(params.get('seat_batch_size'))
-    check_write_rate(params.get('write_rate'))
-    inactivity = inactivity_option(params)
-    items, problems = parse_user_items(raw)
-    if problems:
-        raise OptionsError('Invalid users, %s and no request was sent: %s' % (NOTHING_WRITTEN, '; '.join(problems)))
-
-    plan, problems = plan_users(Account(list_users(client, keep=plan_record)), items, exclusive_seats=exclusive,
-                                inactivity=inactivity)
+    task = users_task(module.params)
+    inactivity = Inactivity(task.policy, utc_now()) if task.policy is not None else None
+    plan, problems = plan_users(Account(list_users(client, keep=plan_record)), task.items,
+                                exclusive_seats=task.exclusive_seats, inactivity=inactivity)
     accept(module, 'Cannot reconcile the users of account %s' % client.account_id, plan, problems)
-    created = {}
+    log = WriteLog(ordered_writes(plan), Pacer(task.write_rate))
     if plan.changed and not module.check_mode:
-        created = apply_plan(client, plan, params['seat_batch_size'], Pacer(params['write_rate']),
-                             lambda done: users_report(plan, done)[1])
-    views, report = users_report(plan, created)
+        try:
+            send_users_plan(client, plan, log, task.batch_size)
+        except PartialWriteError as exc:
+            # What the plan was and what the creates answered goes with the failure (the role writes it).
+            exc.extra.update(users_report(plan, log.answers)[1])
+            raise
+    views, report = users_report(plan, log.answers)
     result = dict(report, changed=plan.changed)
     if module._diff:
         result['diff'] = {'prepared': prepared_diff(views)}

@@ -5,8 +5,8 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# How the runners send a plan: in a fixed order, paced, and on a failure stopping with the lists of
-# what was written and what was not.
+# How the runners send a plan: in the plan's one order (UsersPlan.steps), paced, and on a failure
+# stopping with the lists of what was written and what was not (the write log).
 
 from __future__ import absolute_import, division, print_function
 
@@ -14,9 +14,11 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import CloudflareError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError, PlanError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._zero_trust import patch_seats
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import create_user, delete_user, patch_seats, update_user_name
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, PartialWriteError, PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import CREATE, DELETE, RENAME, SEAT, NewSeat, SeatChange, unsendable
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import write_entry
 
 # How many entries of each list a failure message names (the result holds them all).
 NAMED_IN_MESSAGE = 10
@@ -55,41 +57,77 @@ def _named(entries):
 
 
 class WriteLog(object):
-    """The writes of a task in order: ``entries`` is the whole plan, ``done`` how many of them succeeded."""
+    """The writes of a task in the order they are sent: ``done`` of them succeeded, ``answers`` maps id(write) to
+    what the API answered for it (a create's record, a PATCH's flags)."""
 
-    def __init__(self, client, entries, pacer=None):
-        self.client = client
-        self.entries = entries
+    def __init__(self, writes, pacer=None):
+        self.writes = writes
         self.done = 0
+        self.answers = {}
         self.pacer = pacer or Pacer()
 
-    def send(self, count, request):
-        """Send ``request()`` for the next ``count`` entries; on failure stop the task with what was and was not written."""
+    def send(self, batch, request):
+        """Send ``request()`` for the next writes, ``batch``; on failure stop the task with what was and was not
+        written."""
         self.pacer.wait()
         try:
             answer = request()
         except CloudflareError as exc:
             raise self.failure(exc.message, cause=exc)
-        self.done += count
+        for write in batch:
+            self.answers[id(write)] = answer
+        self.done += len(batch)
         return answer
 
-    def failure(self, message, cause=None, extra=None):
-        written, not_written = self.entries[:self.done], self.entries[self.done:]
+    def failure(self, message, cause=None):
+        written = [write_entry(w, self.answers) for w in self.writes[:self.done]]
+        not_written = [write_entry(w, self.answers) for w in self.writes[self.done:]]
         text = ('%s. Written before it: %d of %d (%s). Not written: %d (%s). Run the task again: it reads the account '
                 'afresh and sends only what is still different.' % (
-                    message.rstrip('.'), len(written), len(self.entries), _named(written), len(not_written), _named(not_written)))
-        return PartialWriteError(text, written, not_written, cause=cause, extra=extra)
+                    message.rstrip('.'), len(written), len(self.writes), _named(written), len(not_written),
+                    _named(not_written)))
+        return PartialWriteError(text, written, not_written, cause=cause)
 
 
-def seat_entry(change):
-    return {'action': 'seat', 'email': change.email, 'user_id': change.record.get('id'),
-            'seat_uid': change.record.get('seat_uid')}
-
-
-def send_seat_changes(log, changes, batch_size):
-    """PATCH ``changes`` in batches of ``batch_size``; return seat_uid (lower case) -> flags as the API answered."""
+def send_seat_changes(client, log, writes, batch_size):
+    """PATCH the seat ``writes`` (SeatChange, or NewSeat once its create answered) in batches of ``batch_size``;
+    return seat_uid (lower case) -> flags as the API answered."""
+    changes = [_seat_change(log, w) for w in writes]
     applied = {}
-    for start in range(0, len(changes), batch_size):
+    for start in range(0, len(writes), batch_size):
         batch = changes[start:start + batch_size]
-        applied.update(log.send(len(batch), lambda batch=batch: patch_seats(log.client, [c.patch_item() for c in batch])))
+        applied.update(log.send(writes[start:start + batch_size],
+                                lambda batch=batch: patch_seats(client, [c.patch_item() for c in batch])))
     return applied
+
+
+def _seat_change(log, write):
+    if not isinstance(write, NewSeat):
+        return write
+    record = plan_record(log.answers[id(write.create)])
+    problem = unsendable(record)
+    if problem:
+        raise log.failure('The API created %s, but %s, so its seats cannot be set' % (write.email, problem))
+    return SeatChange(record, write.access_seat, write.gateway_seat)
+
+
+_SEND = {
+    CREATE: lambda client, w: create_user(client, w.item.email, w.item.name),
+    RENAME: lambda client, w: update_user_name(client, w.record['id'], w.record['email'], w.item.name),
+    DELETE: lambda client, w: delete_user(client, w.record['id']),
+}
+
+
+def send_users_plan(client, plan, log, batch_size):
+    """Send a UsersPlan through ``log`` (made from ``ordered_writes(plan)``), step by step in the plan's order."""
+    for kind, writes in plan.steps():
+        if kind == SEAT:
+            send_seat_changes(client, log, writes, batch_size)
+            continue
+        for write in writes:
+            log.send([write], lambda w=write, kind=kind: _SEND[kind](client, w))
+
+
+def ordered_writes(plan):
+    """Every write of a UsersPlan in the order send_users_plan sends them."""
+    return [write for _kind, writes in plan.steps() for write in writes]

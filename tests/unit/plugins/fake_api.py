@@ -283,11 +283,11 @@ def session_class(fake):
 
 def install(monkeypatch, fake):
     """Put ``fake`` behind requests.Session, and its clock behind the client's sleep and the writers' pacing."""
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _api, _module
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _module, _transport
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes
 
-    monkeypatch.setattr(_api.requests, 'Session', session_class(fake))
+    monkeypatch.setattr(_transport.requests, 'Session', session_class(fake))
     real_client = _module.CloudflareClient
 
     def client(*args, **kwargs):

@@ -20,8 +20,8 @@ from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api i
 def test_a_created_users_seat_uid_longer_than_36_characters_is_not_sent_in_the_patch(api):
     """_runners/users.py apply_plan checks only ``record['seat_uid'] is None`` for the seats of created users, so a
     create answer whose seat_uid the PATCH schema refuses (> 36 characters) is sent as is (issue 12: "no server-made
-    value sent that the request schema refuses"); existing users get that check in _planner.seat_changes.
-    Fix: in apply_plan use ``_planner._unsendable(record)`` (or ``seat_uid_problem``) instead of the None check,
+    value sent that the request schema refuses"); existing users get that check in _plan.seat_changes.
+    Fix: in apply_plan use ``_plan._unsendable(record)`` (or ``seat_uid_problem``) instead of the None check,
     and fail with log.failure naming the created user before any PATCH."""
     api.new_seat_uid = lambda n: 'x' * 40
     result = run_module(cloudflare_zt_users, {'users': [{'email': 'new@example.com', 'name': 'New', 'access_seat': True}]})
@@ -32,7 +32,7 @@ def test_a_created_users_seat_uid_longer_than_36_characters_is_not_sent_in_the_p
 def test_cloudflare_zt_user_creates_a_user_without_a_name_as_documented(api):
     """cloudflare_zt_user documents O(name): "If not set, the name is not managed; a user that is created then gets
     no name from this module", and RETURN says a predicted create holds name only "when O(name) is set". Since the
-    move to the one planner, _planner.plan_users refuses every create without a name ("has no name, so it cannot be
+    move to the one planner, _plan.plan_users refuses every create without a name ("has no name, so it cannot be
     created"), so ``email: x, state: present`` fails where it used to create the user (issue 11: cloudflare_zt_user
     stays as it is). Fix: plan_users(..., create_needs_name=True) and run_user passes False (or fix the docs)."""
     result = run_module(cloudflare_zt_user, {'email': 'jdoe@example.com'})
@@ -41,7 +41,7 @@ def test_cloudflare_zt_user_creates_a_user_without_a_name_as_documented(api):
 
 
 def test_cloudflare_zt_user_does_not_send_an_empty_email_in_a_rename(api):
-    """_runners/user.py run_user builds Account(records) from the raw records, not from _planner.plan_record as the
+    """_runners/user.py run_user builds Account(records) from the raw records, not from _plan.plan_record as the
     seat and users runners do, so a record whose email is "" (or not a string) passes plan_users' ``is None`` check
     and the PUT sends ``"email": ""`` (issue 12: no null or non-string sent where the schema wants the email).
     cloudflare_zt_users refuses the same record ("the record has no email"). Fix: in run_user reduce the records with
@@ -55,7 +55,7 @@ def test_cloudflare_zt_user_does_not_send_an_empty_email_in_a_rename(api):
 
 
 def test_cloudflare_zt_user_with_a_listed_record_whose_id_is_not_a_string_fails_clearly(api):
-    """Same root cause as above: run_user plans on raw records, and _planner.record_key calls ``record['id'].lower()``,
+    """Same root cause as above: run_user plans on raw records, and _plan.record_key calls ``record['id'].lower()``,
     so a listed record with a numeric id ends in "Unexpected error: AttributeError" with a traceback in the result.
     Fix: plan on plan_record(record) in run_user (the id becomes None and the plan refuses it, naming the item)."""
     user = make_user(0)
@@ -93,7 +93,7 @@ def test_a_failed_write_after_others_succeeded_reports_changed(api):
 
 
 def test_the_prepared_diff_of_a_user_without_an_email_does_not_say_None(api):
-    """_planner.prepared_diff formats ``v.email`` with %s, so a seat holder without an email released by
+    """_plan.prepared_diff formats ``v.email`` with %s, so a seat holder without an email released by
     exclusive_seats shows as "~ None (release)"; seat_diff says "(no email)" for the same record. Fix: in
     prepared_diff use ``v.email or '(no email, id %s)' % v.user_id``."""
     holder = make_user(1, access=True)

@@ -14,22 +14,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import (
-    Policy,
-    activity,
-    inactive,
-    parse_policy,
-    parse_timestamp,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
-    INACTIVE,
-    Account,
-    Inactivity,
-    parse_seat_items,
-    parse_user_items,
-    plan_seats,
-    plan_users,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import Policy, activity, inactive, parse_policy, parse_timestamp
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, Inactivity, plan_seats, plan_users
 
 NOW = datetime(2026, 12, 1, 12, 0, 0, tzinfo=timezone.utc)
 

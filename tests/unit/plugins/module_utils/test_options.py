@@ -14,10 +14,7 @@ import pytest
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
-    cloudflare_argument_spec,
-    seat_batch_argument_spec,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import cloudflare_argument_spec, seat_batch_argument_spec
 
 
 def test_the_connection_argument_spec_is_the_documented_one():

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _api
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _transport
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import (
     cloudflare_zt_seat,
     cloudflare_zt_user,
@@ -105,7 +105,7 @@ def run_module(module_name, args, check_mode=False):
     RefusingSession.calls = []
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as patcher:
-        patcher.setattr(_api.requests, 'Session', RefusingSession)
+        patcher.setattr(_transport.requests, 'Session', RefusingSession)
         patcher.setattr(socket.socket, 'connect', refuse_connect)
         with patch_module_args(full):
             with contextlib.redirect_stdout(out):

@@ -12,11 +12,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user_info import (
-    filter_users,
-    info_record,
-    seat_matches,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user_info import filter_users, info_record, seat_matches
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_user_info
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import (
     USERS_PATH,

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# The one planner (_planner.py) of cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users: pure, no HTTP.
+# The one planner (_plan.py) of cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users: pure, no HTTP.
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,25 +16,12 @@ from hypothesis import given, settings, strategies as st
 
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import (
-    Account,
-    drift_entries,
-    parse_seat_items,
-    parse_user_items,
-    plan_record,
-    plan_seats,
-    plan_users,
-    prepared_diff,
-    resolve,
-    seat_diff,
-    seat_options,
-    user_views,
-    users_options,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import (
-    LOOKUP_THRESHOLD,
-    lookup_one_by_one,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task, users_task
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_seats, plan_users, resolve
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_entries, prepared_diff, seat_diff, user_views
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import LOOKUP_THRESHOLD, lookup_one_by_one
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user
 
 FAST = settings(max_examples=examples(200), deadline=None)
@@ -105,17 +92,22 @@ def test_single_form_messages_do_not_mention_an_index():
     assert problems == ["email 'nope' is not an e-mail address such as jdoe@example.com"]
 
 
+SEAT_DEFAULTS = {'seat_batch_size': 1000}
+USERS_DEFAULTS = {'seat_batch_size': 1000, 'write_rate': 2}
+
+
 def test_exclusive_with_empty_seats_needs_allow_release_all():
     with pytest.raises(OptionsError, match='allow_release_all'):
-        seat_options({'seats': [], 'exclusive': True, 'allow_release_all': False})
-    assert seat_options({'seats': [], 'exclusive': True, 'allow_release_all': True}) == ([], False, True)
+        seat_task(dict(SEAT_DEFAULTS, seats=[], exclusive_seats=True, allow_release_all=False))
+    task = seat_task(dict(SEAT_DEFAULTS, seats=[], exclusive_seats=True, allow_release_all=True))
+    assert (task.items, task.single, task.exclusive_seats) == ([], False, True)
 
 
 def test_exclusive_needs_the_bulk_form_and_the_single_form_needs_a_flag():
-    with pytest.raises(OptionsError, match='exclusive needs seats'):
-        seat_options({'email': 'a@example.com', 'access_seat': True, 'exclusive': True})
+    with pytest.raises(OptionsError, match='exclusive_seats needs seats'):
+        seat_task(dict(SEAT_DEFAULTS, email='a@example.com', access_seat=True, exclusive_seats=True))
     with pytest.raises(OptionsError, match='access_seat and/or gateway_seat'):
-        seat_options({'email': 'a@example.com', 'exclusive': False})
+        seat_task(dict(SEAT_DEFAULTS, email='a@example.com', exclusive_seats=False))
 
 
 # --- lookup or list ---------------------------------------------------------------------------
@@ -245,10 +237,11 @@ def test_state_absent_takes_no_name_or_seat_and_an_item_needs_an_identifier():
 
 def test_users_options_guard_an_empty_exclusive_list():
     with pytest.raises(OptionsError, match='users is empty and exclusive_seats is true'):
-        users_options({'users': [], 'exclusive_seats': True})
+        users_task(dict(USERS_DEFAULTS, users=[], exclusive_seats=True))
     with pytest.raises(OptionsError, match='allow_release_all only applies with exclusive_seats=true'):
-        users_options({'users': [], 'allow_release_all': True})
-    assert users_options({'users': [], 'exclusive_seats': True, 'allow_release_all': True}) == ([], True)
+        users_task(dict(USERS_DEFAULTS, users=[], allow_release_all=True))
+    task = users_task(dict(USERS_DEFAULTS, users=[], exclusive_seats=True, allow_release_all=True))
+    assert (task.items, task.exclusive_seats) == ([], True)
 
 
 # --- user plans -------------------------------------------------------------------------------
@@ -278,7 +271,7 @@ def test_creates_with_flags_produce_new_seats_only_for_flags_set_true():
     plan, _p = users_plan([], [{'email': 'b@example.com', 'name': 'B', 'gateway_seat': True},
                                {'email': 'a@example.com', 'name': 'A', 'access_seat': False}])
     assert [w.email for w in plan.creates] == ['a@example.com', 'b@example.com']
-    assert [(c.email, a, g) for c, a, g in plan.new_seats] == [('b@example.com', False, True)]
+    assert [(n.create.email, n.access_seat, n.gateway_seat) for n in plan.new_seats] == [('b@example.com', False, True)]
 
 
 def test_users_to_create_without_a_name_or_by_an_unknown_user_id_are_refused():
@@ -411,9 +404,9 @@ def apply_users_plan(users, plan):
     for n, write in enumerate(plan.creates):
         new = make_user(1000 + n, email=write.item.email, name=write.item.name)
         after[new['id']] = new
-        for change, access, gateway in plan.new_seats:
-            if change is write:
-                new['access_seat'], new['gateway_seat'] = access, gateway
+        for seats in plan.new_seats:
+            if seats.create is write:
+                new['access_seat'], new['gateway_seat'] = seats.access_seat, seats.gateway_seat
     for write in plan.renames:
         after[write.record['id']]['name'] = write.item.name
     for change in plan.seats:
@@ -531,7 +524,7 @@ def test_property_validation_names_every_bad_user_item_and_only_those(picks):
 # --- the drift table of the reconcile role ------------------------------------------------------
 
 def test_the_drift_table_has_one_row_per_entry_with_cells_escaped_and_evidence():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._planner import drift_table
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_table
     rows = drift_table([
         {'email': 'a@example.com', 'action': 'create', 'field': 'name', 'before': None, 'after': 'A | B\nC \\ D'},
         {'email': None, 'action': 'release', 'field': 'access_seat', 'before': True, 'after': False},

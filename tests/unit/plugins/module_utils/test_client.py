@@ -18,22 +18,17 @@ import json
 import pytest
 import requests
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _api
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _client, _errors, _transport
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient, backoff_delay, parse_retry_after
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     CloudflareAPIError,
-    CloudflareClient,
     CloudflareNotFoundError,
     CloudflareRateLimitError,
     CloudflareResponseError,
     CloudflareTransportError,
-    backoff_delay,
-    parse_retry_after,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import (
-    resolve_credentials,
-    validate_connection,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import resolve_credentials, validate_connection
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
@@ -114,7 +109,7 @@ def test_success_envelope_returns_it():
 def test_http_200_with_success_false_is_a_failure_with_codes():
     client, _session, _sleeps = make_client([failure(200, 1001, 'something went wrong')])
     with pytest.raises(CloudflareAPIError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert 'HTTP 200' in str(info.value)
     assert '1001: something went wrong' in str(info.value)
     assert info.value.errors == [{'code': 1001, 'message': 'something went wrong'}]
@@ -124,7 +119,7 @@ def test_error_message_names_status_method_path_codes_and_error_chain():
     response = failure(400, 6003, 'Invalid request headers', error_chain=[{'code': 6111, 'message': 'Invalid format for Authorization header'}])
     client, _session, _sleeps = make_client([response])
     with pytest.raises(CloudflareAPIError) as info:
-        client.get('/accounts/%s/access/users' % ACCOUNT)
+        client.request('GET', '/accounts/%s/access/users' % ACCOUNT)
     message = str(info.value)
     assert message.startswith('Cloudflare API error on GET /accounts/%s/access/users: HTTP 400' % ACCOUNT)
     assert '6003: Invalid request headers' in message
@@ -134,20 +129,20 @@ def test_error_message_names_status_method_path_codes_and_error_chain():
 def test_404_is_a_not_found_error():
     client, _session, _sleeps = make_client([failure(404, 7003, 'Could not route')])
     with pytest.raises(CloudflareNotFoundError):
-        client.get('/x')
+        client.request('GET', '/x')
 
 
 def test_body_that_is_not_json_fails_clearly():
     client, _session, _sleeps = make_client([FakeResponse(200, text='<html>oops</html>', headers={'Content-Type': 'text/html'})])
     with pytest.raises(CloudflareResponseError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert 'not JSON' in str(info.value) and 'text/html' in str(info.value) and '<html>oops</html>' in str(info.value)
 
 
 def test_json_without_envelope_fails_clearly():
     client, _session, _sleeps = make_client([FakeResponse(200, [1, 2, 3])])
     with pytest.raises(CloudflareResponseError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert 'not the Cloudflare envelope' in str(info.value)
 
 
@@ -161,7 +156,7 @@ def test_result_of_unexpected_type_fails_clearly():
 def test_a_credential_echoed_by_the_server_is_redacted():
     client, _session, _sleeps = make_client([failure(403, 10000, 'Authentication error for ' + TOKEN)])
     with pytest.raises(CloudflareAPIError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert TOKEN not in str(info.value)
     assert '********' in str(info.value)
 
@@ -171,7 +166,7 @@ def test_a_credential_echoed_by_the_server_is_redacted():
 def test_429_waits_for_retry_after_then_succeeds():
     client, session, sleeps = make_client([failure(429, 971, 'Please wait', headers=None), ok([])])
     session.script[0].headers = {'Retry-After': '7'}
-    client.get('/x')
+    client.request('GET', '/x')
     assert sleeps == [7.0]
     assert len(session.calls) == 2
 
@@ -185,7 +180,7 @@ def test_429_with_a_zero_or_past_retry_after_still_spends_the_budget(retry_after
         responses.append(response)
     client, session, sleeps = make_client(responses, max_retry_wait=3)
     with pytest.raises(CloudflareRateLimitError):
-        client.get('/x')
+        client.request('GET', '/x')
     assert sleeps == [1.0, 1.0, 1.0]
     assert len(session.calls) == 4
 
@@ -206,7 +201,7 @@ def test_429_beyond_the_budget_fails_and_says_how_long_it_waited():
         responses.append(response)
     client, session, sleeps = make_client(responses, max_retry_wait=5)
     with pytest.raises(CloudflareRateLimitError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     message = str(info.value)
     assert sleeps == [2.0, 2.0]
     assert 'Rate limited' in message and 'HTTP 429' in message and '971' in message
@@ -218,7 +213,7 @@ def test_429_beyond_the_budget_fails_and_says_how_long_it_waited():
 @pytest.mark.parametrize('status', [500, 502, 503, 504])
 def test_transient_status_is_retried_for_get(status):
     client, session, sleeps = make_client([failure(status, 1000, 'bad gateway'), ok([])])
-    client.get('/x')
+    client.request('GET', '/x')
     assert len(session.calls) == 2
     assert len(sleeps) == 1
 
@@ -234,7 +229,7 @@ def test_transient_status_is_not_retried_for_post():
 def test_persistent_500_fails_within_the_budget_with_the_status():
     client, session, sleeps = make_client([failure(500, 1000, 'internal')] * 50, max_retry_wait=10)
     with pytest.raises(CloudflareAPIError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert sum(sleeps) <= 10
     assert 'HTTP 500' in str(info.value)
     assert 'gave up after' in str(info.value)
@@ -264,7 +259,7 @@ def test_read_timeout_is_retried_for_patch():
 def test_unreachable_server_fails_after_budget_naming_the_url():
     client, session, _sleeps = make_client([connection_refused()] * 20, max_retry_wait=3)
     with pytest.raises(CloudflareTransportError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert 'Cannot connect to http://cf.test/client/v4' in str(info.value)
     assert len(session.calls) >= 2
 
@@ -272,7 +267,7 @@ def test_unreachable_server_fails_after_budget_naming_the_url():
 def test_tls_failure_is_not_retried_and_explains_what_to_do():
     client, session, _sleeps = make_client([requests.exceptions.SSLError('certificate verify failed')])
     with pytest.raises(CloudflareTransportError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert len(session.calls) == 1
     assert 'validate_certs' in str(info.value) and 'REQUESTS_CA_BUNDLE' in str(info.value)
 
@@ -280,7 +275,7 @@ def test_tls_failure_is_not_retried_and_explains_what_to_do():
 def test_zero_budget_disables_retries():
     client, session, _sleeps = make_client([failure(503, 1000, 'unavailable')], max_retry_wait=0)
     with pytest.raises(CloudflareAPIError):
-        client.get('/x')
+        client.request('GET', '/x')
     assert len(session.calls) == 1
 
 
@@ -392,25 +387,25 @@ def test_bad_base_url_is_refused(url):
 
 def test_user_agent_names_the_collection_and_version():
     client, _session, _sleeps = make_client([])
-    assert client.session.headers['User-Agent'] == 'cloudflare_ops.zero_trust/%s' % COLLECTION_VERSION
+    assert client.transport.session.headers['User-Agent'] == 'cloudflare_ops.zero_trust/%s' % COLLECTION_VERSION
 
 
 def test_version_matches_galaxy_yml():
     import os
-    galaxy = os.path.join(os.path.dirname(_api.__file__), '..', '..', 'galaxy.yml')
+    galaxy = os.path.join(os.path.dirname(_client.__file__), '..', '..', 'galaxy.yml')
     with open(galaxy) as handle:
         versions = [line.split(':', 1)[1].strip() for line in handle if line.startswith('version:')]
     assert versions == [COLLECTION_VERSION]
 
 
-# --- hardening (issue 7): each test pins a fix in _api.py or _module.py -------------------------
+# --- hardening (issue 7): each test pins a fix in _client.py or _module.py -------------------------
 
 def test_a_credential_echoed_in_the_error_objects_is_redacted_in_the_structured_failure_too():
     response = failure(403, 10000, 'Authentication error for ' + TOKEN,
                        error_chain=[{'code': 6111, 'message': 'header was Bearer ' + TOKEN}])
     client, _session, _sleeps = make_client([response])
     with pytest.raises(CloudflareAPIError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert TOKEN not in json.dumps(info.value.as_dict())
     assert info.value.errors == [{'code': 10000, 'message': 'Authentication error for ********'}]
     assert info.value.error_chain == [{'code': 6111, 'message': 'header was Bearer ********'}]
@@ -421,7 +416,7 @@ def test_a_credential_cut_in_two_by_the_length_limit_is_still_redacted():
     body = 'x' * 190 + TOKEN
     client, _session, _sleeps = make_client([FakeResponse(200, text=body, headers={'Content-Type': 'text/plain'})])
     with pytest.raises(CloudflareResponseError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert TOKEN[:10] not in str(info.value)
 
 
@@ -429,7 +424,7 @@ def test_a_credential_in_a_requests_exception_is_redacted_before_shortening():
     error = requests.exceptions.InvalidHeader('y' * 185 + ' ' + TOKEN)
     client, _session, _sleeps = make_client([error])
     with pytest.raises(CloudflareTransportError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert TOKEN[:8] not in str(info.value)
 
 
@@ -449,7 +444,7 @@ def real_connection_refused():
 def test_connection_refused_names_the_reason_which_the_length_limit_used_to_cut():
     client, _session, _sleeps = make_client([real_connection_refused()], max_retry_wait=0)
     with pytest.raises(CloudflareTransportError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert str(info.value) == 'Cannot connect to http://cf.test/client/v4 ([Errno 111] Connection refused) on GET /x'
 
 
@@ -466,7 +461,7 @@ def test_tls_certificate_verification_failure_says_so_with_the_reason():
                       '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1000)')
     client, session, _sleeps = make_client([error])
     with pytest.raises(CloudflareTransportError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     message = str(info.value)
     assert message.startswith('TLS certificate verification failed for http://cf.test/client/v4 (')
     assert 'self-signed certificate' in message and 'REQUESTS_CA_BUNDLE' in message
@@ -478,7 +473,7 @@ def test_tls_failure_that_is_not_about_the_certificate_is_not_called_a_verificat
     error = tls_error(ssl.SSLError, '[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000)')
     client, session, _sleeps = make_client([error])
     with pytest.raises(CloudflareTransportError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert str(info.value).startswith('TLS connection to http://cf.test/client/v4 failed ([SSL: WRONG_VERSION_NUMBER]')
     assert 'verification' not in str(info.value)
     assert len(session.calls) == 1
@@ -598,7 +593,7 @@ def test_bad_credentials_from_the_environment_name_the_variable():
     ('jdoe,bob@example.com', False), ('<jdoe@example.com>', False), ('"j doe"@example.com', False),
 ])
 def test_email_pattern_refuses_the_text_of_a_list(text, is_address):
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import EMAIL_RE
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import EMAIL_RE
     assert bool(EMAIL_RE.match(text)) is is_address
 
 
@@ -609,7 +604,7 @@ def test_error_chain_inside_an_error_object_is_in_the_message():
          'error_chain': [{'code': 6111, 'message': 'Invalid format for Authorization header'}]}]}
     client, _session, _sleeps = make_client([FakeResponse(400, body)])
     with pytest.raises(CloudflareAPIError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert 'HTTP 400, 6003: Invalid request headers (6111: Invalid format for Authorization header)' in str(info.value)
 
 
@@ -622,7 +617,7 @@ def redirect(status, location):
 @pytest.mark.parametrize('status', [301, 302, 303, 307, 308])
 def test_a_redirect_is_not_followed_and_fails_naming_status_and_location(status):
     client, session, _sleeps = make_client([redirect(status, 'https://elsewhere.test/client/v4/x')])
-    with pytest.raises(_api.CloudflareRedirectError) as info:
+    with pytest.raises(_errors.CloudflareRedirectError) as info:
         client.request('DELETE', '/x')
     message = str(info.value)
     assert 'HTTP %d' % status in message and 'https://elsewhere.test/client/v4/x' in message
@@ -633,15 +628,15 @@ def test_a_redirect_is_not_followed_and_fails_naming_status_and_location(status)
 
 def test_a_redirect_location_that_quotes_the_credential_is_redacted():
     client, _session, _sleeps = make_client([redirect(302, 'https://elsewhere.test/?t=' + TOKEN)])
-    with pytest.raises(_api.CloudflareRedirectError) as info:
-        client.get('/x')
+    with pytest.raises(_errors.CloudflareRedirectError) as info:
+        client.request('GET', '/x')
     assert TOKEN not in str(info.value) and 't=********' in str(info.value)
 
 
 def test_every_request_is_streamed_without_redirects_through_the_computed_proxies():
     client, session, _sleeps = make_client([ok([])])
-    client.proxies = {'https': 'http://proxy.test:3128'}
-    client.get('/x')
+    client.transport.proxies = {'https': 'http://proxy.test:3128'}
+    client.request('GET', '/x')
     call = session.calls[0]
     assert call['allow_redirects'] is False and call['stream'] is True
     assert call['proxies'] == {'https': 'http://proxy.test:3128'}
@@ -651,8 +646,8 @@ def test_every_request_is_streamed_without_redirects_through_the_computed_proxie
 def test_the_session_does_not_read_netrc():
     # trust_env is what makes requests replace the Authorization header with a netrc entry.
     client = CloudflareClient(ACCOUNT, {'Authorization': 'Bearer ' + TOKEN})
-    assert client.session.trust_env is False
-    assert client.session.headers['Authorization'] == 'Bearer ' + TOKEN
+    assert client.transport.session.trust_env is False
+    assert client.transport.session.headers['Authorization'] == 'Bearer ' + TOKEN
 
 
 def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(monkeypatch):
@@ -660,9 +655,9 @@ def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(monkeypatch)
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.test:3128')
     client = CloudflareClient(ACCOUNT, {}, base_url='https://api.example.test/client/v4')
-    assert client.proxies.get('https') == 'http://proxy.test:3128'
+    assert client.transport.proxies.get('https') == 'http://proxy.test:3128'
     monkeypatch.setenv('NO_PROXY', 'example.test')
-    assert CloudflareClient(ACCOUNT, {}, base_url='https://api.example.test/client/v4').proxies == {}
+    assert CloudflareClient(ACCOUNT, {}, base_url='https://api.example.test/client/v4').transport.proxies == {}
 
 
 def test_a_proxy_password_is_redacted(monkeypatch):
@@ -686,18 +681,18 @@ def test_the_ca_bundle_variables_still_apply(monkeypatch, environ, validate_cert
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     client, session, _sleeps = make_client([ok([])])
-    client.validate_certs = validate_certs
-    client.get('/x')
+    client.transport.validate_certs = validate_certs
+    client.request('GET', '/x')
     assert session.calls[0]['verify'] == expected
 
 
 def test_an_answer_announcing_more_than_the_cap_is_not_read():
-    endless = FakeResponse(200, headers={'Content-Length': str(_api.MAX_ANSWER_BYTES + 1)}, chunks=iter(()))
+    endless = FakeResponse(200, headers={'Content-Length': str(_transport.MAX_ANSWER_BYTES + 1)}, chunks=iter(()))
     endless.iter_content = None  # reading would fail the test
     client, _session, _sleeps = make_client([endless])
-    with pytest.raises(_api.CloudflareLimitError) as info:
-        client.get('/x')
-    assert 'announces %d bytes' % (_api.MAX_ANSWER_BYTES + 1) in str(info.value) and '32 MiB' in str(info.value)
+    with pytest.raises(_errors.CloudflareLimitError) as info:
+        client.request('GET', '/x')
+    assert 'announces %d bytes' % (_transport.MAX_ANSWER_BYTES + 1) in str(info.value) and '32 MiB' in str(info.value)
 
 
 def test_an_endless_answer_is_read_no_further_than_the_cap():
@@ -709,10 +704,10 @@ def test_an_endless_answer_is_read_no_further_than_the_cap():
             consumed.append(1)
             yield chunk
     client, _session, _sleeps = make_client([FakeResponse(200, chunks=endless())])
-    with pytest.raises(_api.CloudflareLimitError) as info:
-        client.get('/x')
-    assert 'goes on past %d bytes' % _api.MAX_ANSWER_BYTES in str(info.value)
-    assert len(consumed) == _api.MAX_ANSWER_BYTES // len(chunk) + 1
+    with pytest.raises(_errors.CloudflareLimitError) as info:
+        client.request('GET', '/x')
+    assert 'goes on past %d bytes' % _transport.MAX_ANSWER_BYTES in str(info.value)
+    assert len(consumed) == _transport.MAX_ANSWER_BYTES // len(chunk) + 1
 
 
 def test_an_answer_of_a_1000_user_page_is_far_below_the_cap():
@@ -721,21 +716,21 @@ def test_an_answer_of_a_1000_user_page_is_far_below_the_cap():
         'email': 'first.last.%04d@a-long-company-domain.example.com' % n, 'name': 'First Last %d' % n,
         'access_seat': True, 'gateway_seat': True, 'active_device_count': 2, 'created_at': '2026-01-01T00:00:00Z',
         'updated_at': '2026-01-01T00:00:00Z', 'last_successful_login': '2026-01-01T00:00:00Z'} for n in range(1000)]})
-    assert len(page_of_users) * 20 < _api.MAX_ANSWER_BYTES
+    assert len(page_of_users) * 20 < _transport.MAX_ANSWER_BYTES
 
 
 def test_a_body_that_outlasts_the_deadline_fails_as_a_timeout(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(_api.time, 'monotonic', lambda: now[0])
+    monkeypatch.setattr(_transport.time, 'monotonic', lambda: now[0])
 
     def slow():
         for dummy in range(100):
             now[0] += 1.0  # each chunk arrives a second later: within any read timeout, not the deadline
             yield b' '
     client, session, _sleeps = make_client([FakeResponse(200, chunks=slow())], max_retry_wait=0)
-    client.timeout = 3
+    client.transport.timeout = 3
     with pytest.raises(CloudflareTransportError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert str(info.value) == 'No answer within timeout=3 s on GET /x'
     assert now[0] == 1003.0
     assert len(session.calls) == 1
@@ -743,24 +738,24 @@ def test_a_body_that_outlasts_the_deadline_fails_as_a_timeout(monkeypatch):
 
 def test_a_body_that_outlasts_the_deadline_is_retried_for_get_when_the_budget_allows(monkeypatch):
     now = [0.0]
-    monkeypatch.setattr(_api.time, 'monotonic', lambda: now[0])
+    monkeypatch.setattr(_transport.time, 'monotonic', lambda: now[0])
 
     def slow():
         for dummy in range(100):
             now[0] += 10.0
             yield b' '
     client, session, _sleeps = make_client([FakeResponse(200, chunks=slow()), ok([])])
-    client.get('/x')
+    client.request('GET', '/x')
     assert len(session.calls) == 2
 
 
 def test_the_deadline_socket_refuses_to_wait_past_the_deadline():
     import socket
     import time
-    clock = _api._Deadline()
+    clock = _transport._Deadline()
     ours, theirs = socket.socketpair()
     try:
-        wrapped = _api._DeadlineSocket(ours, clock)
+        wrapped = _transport._DeadlineSocket(ours, clock)
         wrapped.settimeout(30)
         theirs.sendall(b'ab')
         assert wrapped.makefile('rb').read(1) == b'a'  # no deadline: the socket's own timeout
@@ -780,7 +775,7 @@ def test_the_deadline_socket_refuses_to_wait_past_the_deadline():
 
 def test_the_default_session_reads_through_deadline_sockets():
     client = CloudflareClient(ACCOUNT, {}, base_url='https://api.example.test/client/v4')
-    adapter = client.session.get_adapter('https://api.example.test/client/v4')
+    adapter = client.transport.session.get_adapter('https://api.example.test/client/v4')
     pool = adapter.poolmanager.pool_classes_by_scheme['https']
     assert pool.ConnectionCls.__name__ == 'DeadlineConnection'
     assert adapter.poolmanager.pool_classes_by_scheme['http'].ConnectionCls.__name__ == 'DeadlineConnection'
@@ -795,8 +790,8 @@ def name_not_resolved():
 def test_a_connection_never_made_has_a_short_budget_of_its_own(error):
     client, session, sleeps = make_client([error() for dummy in range(50)], max_retry_wait=330)
     with pytest.raises(CloudflareTransportError) as info:
-        client.get('/x')
-    assert 0 < sum(sleeps) <= _api.CONNECT_RETRY_WAIT == 10.0
+        client.request('GET', '/x')
+    assert 0 < sum(sleeps) <= _client.CONNECT_RETRY_WAIT == 10.0
     assert 'retried for at most 10 s' in str(info.value)
     assert len(session.calls) == len(sleeps) + 1
 
@@ -808,7 +803,7 @@ def test_429_keeps_the_long_budget_after_a_refused_connection():
         response.headers = {'Retry-After': '5'}
         limited.append(response)
     client, session, sleeps = make_client([connection_refused()] + limited + [ok([])], max_retry_wait=330)
-    client.get('/x')
+    client.request('GET', '/x')
     assert sum(sleeps[1:]) == 30.0 and len(session.calls) == 8
 
 
@@ -816,8 +811,8 @@ def test_a_connect_timeout_keeps_the_long_budget():
     client, session, sleeps = make_client([requests.exceptions.ConnectTimeout('timed out') for dummy in range(50)],
                                           max_retry_wait=60)
     with pytest.raises(CloudflareTransportError) as info:
-        client.get('/x')
-    assert _api.CONNECT_RETRY_WAIT < sum(sleeps) <= 60
+        client.request('GET', '/x')
+    assert _client.CONNECT_RETRY_WAIT < sum(sleeps) <= 60
     assert 'at most 10 s' not in str(info.value)
 
 
@@ -833,7 +828,7 @@ def test_an_error_object_whose_key_is_the_credential_is_redacted_in_failure():
             'error_chain': [{TOKEN: 1}]}
     client, _session, _sleeps = make_client([FakeResponse(403, body)])
     with pytest.raises(CloudflareAPIError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     failure_dict = info.value.as_dict()
     assert TOKEN not in json.dumps(failure_dict) and TOKEN not in str(info.value)
     assert failure_dict['errors'] == [{'code': 10000, 'message': 'Authentication error', '********': 'not allowed'}]
@@ -846,7 +841,7 @@ def test_a_problem_json_error_keeps_its_detail_redacted_and_shortened():
     response = FakeResponse(422, body, headers={'Content-Type': 'application/problem+json'})
     client, _session, _sleeps = make_client([response])
     with pytest.raises(CloudflareAPIError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     message = str(info.value)
     assert message.startswith('Cloudflare API error on GET /x: HTTP 422, Request blocked: token ******** refused by the egress proxy')
     assert '(application/problem+json)' in message and TOKEN not in message
@@ -856,7 +851,7 @@ def test_a_problem_json_error_keeps_its_detail_redacted_and_shortened():
 def test_a_json_error_body_without_known_fields_is_shown_as_json():
     client, _session, _sleeps = make_client([FakeResponse(400, ['bad', TOKEN], headers={'Content-Type': 'application/json'})])
     with pytest.raises(CloudflareAPIError) as info:
-        client.get('/x')
+        client.request('GET', '/x')
     assert 'HTTP 400, ["bad", "********"] (application/json)' in str(info.value)
 
 
@@ -881,25 +876,25 @@ def test_pagination_that_never_ends_is_left_at_the_page_bound():
     # bounds the listing at 5 pages plus the slack of 2.
     script = [counted([{'id': 'u%d' % n}], n, 4 + n, 1000000000) for n in range(1, 50)]
     client, session, _sleeps = make_client(script)
-    with pytest.raises(_api.CloudflareLimitError) as info:
+    with pytest.raises(_errors.CloudflareLimitError) as info:
         client.paginate('/users')
     assert len(session.calls) == 7
     assert 'did not end after 7 pages' in str(info.value) and 'page 1 held 1 of total_count=5' in str(info.value)
 
 
 def test_pagination_without_total_count_has_a_fixed_page_bound():
-    script = [ok([{'id': 'u%d' % n}]) for n in range(_api.MAX_PAGES_UNBOUNDED + 5)]
+    script = [ok([{'id': 'u%d' % n}]) for n in range(_client.MAX_PAGES_UNBOUNDED + 5)]
     client, session, _sleeps = make_client(script)
-    with pytest.raises(_api.CloudflareLimitError):
+    with pytest.raises(_errors.CloudflareLimitError):
         client.paginate('/users')
-    assert len(session.calls) == _api.MAX_PAGES_UNBOUNDED
+    assert len(session.calls) == _client.MAX_PAGES_UNBOUNDED
 
 
 def test_the_page_bound_leaves_room_for_a_growing_account():
-    assert _api._page_bound(50000, 1000) == 55
-    assert _api._page_bound(5, 2) == 5
-    assert _api._page_bound(0, 1) == 3
-    assert _api._page_bound(None, 1000) == _api.MAX_PAGES_UNBOUNDED
+    assert _client._page_bound(50000, 1000) == 55
+    assert _client._page_bound(5, 2) == 5
+    assert _client._page_bound(0, 1) == 3
+    assert _client._page_bound(None, 1000) == _client.MAX_PAGES_UNBOUNDED
 
 
 def test_a_record_on_two_pages_is_one_item_the_later_copy_at_the_first_place():

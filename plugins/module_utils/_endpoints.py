@@ -5,7 +5,7 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# The Zero Trust Access users and seats endpoints, on top of the client in _api.py. Each answer is
+# The Zero Trust Access users and seats endpoints, on top of the client in _client.py. Each answer is
 # checked against the question before anything acts on it: the id of a fetched user, the fields a
 # write set, the seats a PATCH returned.
 
@@ -13,24 +13,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import (
-    CloudflareNotFoundError,
-    CloudflareResponseError,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import lower, same_email
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareNotFoundError, CloudflareResponseError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key, same_email
 
-# The user fields the modules report, in the API's own names.
-USER_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat', 'active_device_count',
-               'created_at', 'updated_at', 'last_successful_login', 'uid')
-# The most seats one PATCH carries by default (the seat_batch_size option).
-SEAT_BATCH_SIZE = 1000
+def account_path(client, *parts):
+    """The path of an account-scoped operation: /accounts/<account_id>/<parts>."""
+    return '/'.join(['/accounts', client.account_id] + [p.strip('/') for p in parts])
 
 
 def users_path(client, user_id=None):
     if user_id is None:
-        return client.account_path('access', 'users')
+        return account_path(client, 'access', 'users')
     # Cloudflare writes its UUIDs in lower case; an id typed in upper case names the same user.
-    return client.account_path('access', 'users', user_id.lower())
+    return account_path(client, 'access', 'users', match_key(user_id))
 
 
 def list_users(client, email=None, name=None, search=None, keep=None):
@@ -65,7 +60,7 @@ def get_user(client, user_id):
         user = client.result('GET', path)
     except CloudflareNotFoundError:
         return None
-    if lower(user.get('id')) != user_id.lower():
+    if match_key(user.get('id')) != match_key(user_id):
         raise _contradiction(client, 'GET', path, 'a user whose id is %r, not the one asked for' % (user.get('id'),))
     return user
 
@@ -92,7 +87,7 @@ def _check_written(client, method, path, user, email, name, user_id=None):
     """The answer to a write must be the user written: its id (for a rename), its email, the name sent."""
     if not isinstance(user.get('id'), str) or not user.get('id'):
         raise _contradiction(client, method, path, 'a user without an id')
-    if user_id is not None and user['id'].lower() != user_id.lower():
+    if user_id is not None and match_key(user['id']) != match_key(user_id):
         raise _contradiction(client, method, path, 'the user %r, not the one written' % user['id'])
     if not same_email(user.get('email'), email):
         raise _contradiction(client, method, path, 'the email %r where %r was sent' % (user.get('email'), email))
@@ -113,14 +108,9 @@ def patch_seats(client, items):
     """
     body = [{'seat_uid': s['seat_uid'], 'access_seat': bool(s['access_seat']), 'gateway_seat': bool(s['gateway_seat'])}
             for s in items]
-    answer = client.result('PATCH', client.account_path('access', 'seats'), body=body, expect=(list,))
+    answer = client.result('PATCH', account_path(client, 'access', 'seats'), body=body, expect=(list,))
     flags = {}
     for seat in answer:
         if isinstance(seat, dict) and isinstance(seat.get('access_seat'), bool) and isinstance(seat.get('gateway_seat'), bool):
-            flags[lower(seat.get('seat_uid'))] = (seat['access_seat'], seat['gateway_seat'])
+            flags[match_key(seat.get('seat_uid'))] = (seat['access_seat'], seat['gateway_seat'])
     return flags
-
-
-def user_record(user):
-    """The user as the modules report it: the API's fields, missing ones left out."""
-    return dict((key, user[key]) for key in USER_FIELDS if key in user)

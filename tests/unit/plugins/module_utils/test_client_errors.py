@@ -12,11 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._api import (
-    CloudflareLimitError,
-    CloudflareResponseError,
-)
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_api import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareLimitError, CloudflareResponseError
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
     ACCOUNT,
     FakeResponse,
     make_client,

@@ -1,0 +1,271 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Private to this collection: not a public API, it may change without notice.
+#
+# The options of the modules: the shared argument specs, and every check made before a request is
+# sent (connection, credentials, combinations; list items in _items.py). Each check raises
+# OptionsError; the options end as typed tasks (SeatTask, UsersTask) that the runners hand to the plan.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import math
+import re
+
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
+
+# The most seats one PATCH carries by default (the seat_batch_size option).
+SEAT_BATCH_SIZE = 1000
+# The range of write_rate, in writes per second: below it a task of a few writes would take hours, above it
+# Cloudflare's 1200 requests per 5 minutes would be spent in seconds.
+MIN_WRITE_RATE, MAX_WRITE_RATE = 0.01, 100.0
+
+# Header values and the base URL: printable ASCII, no space (anything else fails inside requests or http.client,
+# where the error text would quote the value).
+PRINTABLE_RE = re.compile(r'^[!-~]+\Z')
+# The largest timeout and max_retry_wait accepted: one day (larger values overflow the socket and sleep calls).
+MAX_SECONDS = 86400
+
+ENV_TOKEN = 'CLOUDFLARE_API_TOKEN'
+ENV_EMAIL = 'CLOUDFLARE_EMAIL'
+ENV_KEY = 'CLOUDFLARE_API_KEY'
+
+CREDENTIALS_HINT = ('set api_token (or the environment variable %s), or api_email and api_key '
+                    '(or %s and %s)' % (ENV_TOKEN, ENV_EMAIL, ENV_KEY))
+
+
+# --- the connection options ------------------------------------------------------------------
+
+
+def cloudflare_argument_spec():
+    """The connection options of every module; documented by the cloudflare_ops.zero_trust.cloudflare doc fragment."""
+    return dict(
+        api_token=dict(type='str', no_log=True),
+        api_email=dict(type='str'),
+        api_key=dict(type='str', no_log=True),
+        account_id=dict(type='str', fallback=(env_fallback, ['CLOUDFLARE_ACCOUNT_ID'])),
+        api_base_url=dict(type='str', fallback=(env_fallback, ['CLOUDFLARE_BASE_URL']), default=DEFAULT_BASE_URL),
+        validate_certs=dict(type='bool', default=True),
+        timeout=dict(type='float', default=30),
+        max_retry_wait=dict(type='float', default=330),
+    )
+
+
+def seat_batch_argument_spec():
+    """The seat_batch_size option (the cloudflare_ops.zero_trust.cloudflare.seat_batch doc fragment)."""
+    return dict(seat_batch_size=dict(type='int', default=SEAT_BATCH_SIZE))
+
+
+def resolve_credentials(params, environ):
+    """Pick the authentication scheme. Return (headers, secrets).
+
+    A scheme among the task's own options (module_defaults included) wins over one that
+    comes only from environment variables; both schemes among the options is an error.
+    """
+    token, email, key = params.get('api_token'), params.get('api_email'), params.get('api_key')
+    if token and (email or key):
+        raise OptionsError('api_token and api_email/api_key are mutually exclusive: use one authentication scheme')
+    if not (token or email or key):
+        token = environ.get(ENV_TOKEN) or None
+        if not token:
+            email, key = environ.get(ENV_EMAIL) or None, environ.get(ENV_KEY) or None
+            if not (email or key):
+                raise OptionsError('No Cloudflare credentials: ' + CREDENTIALS_HINT)
+    elif email or key:
+        # Half a pair in the options may be completed from the same scheme's environment variable.
+        email = email or environ.get(ENV_EMAIL) or None
+        key = key or environ.get(ENV_KEY) or None
+    if token:
+        _check_secret('api_token', ENV_TOKEN, token)
+        return {'Authorization': 'Bearer ' + token}, (token,)
+    if not email:
+        raise OptionsError('api_key is set but api_email is not: set api_email (or %s) too, or use api_token' % ENV_EMAIL)
+    if not key:
+        raise OptionsError('api_email is set but api_key is not: set api_key (or %s) too, or use api_token' % ENV_KEY)
+    _check_secret('api_key', ENV_KEY, key)
+    if not (PRINTABLE_RE.match(email) and EMAIL_RE.match(email)):
+        raise OptionsError('api_email (or %s) must be an e-mail address of printable ASCII characters' % ENV_EMAIL)
+    return {'X-Auth-Email': email, 'X-Auth-Key': key}, (key,)
+
+
+def _check_secret(option, variable, value):
+    """Refuse a credential that cannot be sent as a header; the message never quotes it."""
+    if not PRINTABLE_RE.match(value):
+        raise OptionsError('%s (or %s) must be printable ASCII characters without spaces; the value is not shown' % (
+            option, variable))
+
+
+def validate_connection(params):
+    """Check the non-secret connection options; raise OptionsError naming what to fix."""
+    account_id = params.get('account_id')
+    if not account_id:
+        raise OptionsError('account_id is required: set it, or the environment variable CLOUDFLARE_ACCOUNT_ID')
+    if not ACCOUNT_ID_RE.match(account_id):
+        raise OptionsError('account_id must be a Cloudflare account identifier of 32 hexadecimal characters, got %r' % account_id)
+    base_url = params.get('api_base_url') or ''
+    problem = _base_url_problem(base_url)
+    if problem:
+        # A URL with an @ may carry a password: it is not quoted.
+        shown = '' if '@' in base_url else ', got %r' % base_url
+        raise OptionsError('api_base_url must be an http:// or https:// URL %s%s' % (problem, shown))
+    timeout = params.get('timeout')
+    if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_SECONDS):
+        raise OptionsError('timeout must be a number of seconds greater than 0 and at most %d, got %s' % (MAX_SECONDS, timeout))
+    wait = params.get('max_retry_wait')
+    if wait is not None and not (math.isfinite(wait) and 0 <= wait <= MAX_SECONDS):
+        raise OptionsError('max_retry_wait must be a number of seconds from 0 to %d, got %s' % (MAX_SECONDS, wait))
+
+
+def _base_url_problem(base_url):
+    """Why ``base_url`` cannot be the API's base URL (a short phrase), or None."""
+    if not base_url:
+        return 'with a host'
+    if not PRINTABLE_RE.match(base_url):
+        return 'of printable ASCII characters without spaces'
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError for a port that is not one
+    except ValueError:
+        return 'with a valid host and port'
+    if parts.scheme.lower() not in ('http', 'https') or not parts.hostname:
+        return 'with a host'
+    if parts.username is not None or parts.password is not None:
+        return 'without a user name or password in it (the URL is shown in messages)'
+    if parts.query or parts.fragment or base_url.endswith(('?', '#')):
+        return 'without a query or fragment'
+    return None
+
+
+# --- the tasks, typed ---------------------------------------------------------------------------
+
+
+class SeatTask(object):
+    """cloudflare_zt_seat's options, checked: the items, whether it is the single form, exclusive_seats, the
+    release_inactive Policy (or None) and seat_batch_size."""
+
+    def __init__(self, items, single, exclusive_seats, policy, batch_size):
+        self.items = items
+        self.single = single
+        self.exclusive_seats = exclusive_seats
+        self.policy = policy
+        self.batch_size = batch_size
+
+
+class UsersTask(object):
+    """cloudflare_zt_users' options, checked (see SeatTask), with write_rate."""
+
+    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate):
+        self.items = items
+        self.exclusive_seats = exclusive_seats
+        self.policy = policy
+        self.batch_size = batch_size
+        self.write_rate = write_rate
+
+
+def _refuse(option, problems):
+    if problems:
+        raise OptionsError('Invalid %s, %s and no request was sent: %s' % (option, NOTHING_WRITTEN, '; '.join(problems)),
+                           errors=problems)
+
+
+def check_batch_size(value):
+    if value is None or value < 1:
+        raise OptionsError('seat_batch_size must be at least 1, got %s; %s' % (value, NOTHING_WRITTEN))
+
+
+def check_write_rate(value):
+    if value is None or not (math.isfinite(value) and MIN_WRITE_RATE <= value <= MAX_WRITE_RATE):
+        raise OptionsError('write_rate must be a number of writes per second from %s to %s, got %s; %s' % (
+            MIN_WRITE_RATE, MAX_WRITE_RATE, value, NOTHING_WRITTEN))
+
+
+def release_inactive_policy(params):
+    """The release_inactive Policy of the task, or None; OptionsError if it is bad."""
+    policy, problems = parse_policy(params.get('release_inactive'))
+    _refuse('release_inactive', problems)
+    return policy
+
+
+def check_release_all(option, items, exclusive, allow_release_all, exclusive_option='exclusive_seats'):
+    """The guard of exclusive_seats: an empty list would release every seat of the account."""
+    if exclusive and not items and not allow_release_all:
+        raise OptionsError('%s is empty and %s is true: that would release every seat of the account. '
+                           'Set allow_release_all=true if that is what you want; %s' % (option, exclusive_option, NOTHING_WRITTEN))
+    if allow_release_all and not exclusive:
+        raise OptionsError('allow_release_all only applies with %s=true' % exclusive_option)
+
+
+def seat_task(params):
+    """cloudflare_zt_seat's options as a SeatTask; OptionsError for values or combinations that cannot work."""
+    seats = params.get('seats')
+    exclusive = bool(params.get('exclusive_seats'))
+    check_batch_size(params.get('seat_batch_size'))
+    policy = release_inactive_policy(params)
+    alone = policy is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
+    if seats is None and alone and not exclusive and not params.get('allow_release_all'):
+        return SeatTask([], False, False, policy, params['seat_batch_size'])     # release_inactive alone
+    if seats is None:
+        if exclusive:
+            raise OptionsError('exclusive_seats needs seats: list the seats to keep (exclusive_seats releases every '
+                               'other seat)')
+        if params.get('allow_release_all'):
+            raise OptionsError('allow_release_all only applies to seats with exclusive_seats=true')
+        if params.get('access_seat') is None and params.get('gateway_seat') is None:
+            raise OptionsError('give access_seat and/or gateway_seat for the seat (both false releases it)')
+        items, problems = parse_seat_items([dict((k, params.get(k)) for k in SEAT_IDENTIFIERS + FLAGS)], single=True)
+        _refuse('seats', problems)
+        return SeatTask(items, True, False, policy, params['seat_batch_size'])
+    check_release_all('seats', seats, exclusive, params.get('allow_release_all'))
+    items, problems = parse_seat_items(seats)
+    _refuse('seats', problems)
+    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'])
+
+
+def users_task(params):
+    """cloudflare_zt_users' options as a UsersTask; OptionsError for values or combinations that cannot work."""
+    users = params.get('users') or []
+    exclusive = bool(params.get('exclusive_seats'))
+    check_release_all('users', users, exclusive, params.get('allow_release_all'))
+    check_batch_size(params.get('seat_batch_size'))
+    check_write_rate(params.get('write_rate'))
+    policy = release_inactive_policy(params)
+    items, problems = parse_user_items(users)
+    _refuse('users', problems)
+    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'])
+
+
+def user_item(params):
+    """cloudflare_zt_user's options as the one Item it manages."""
+    items, problems = parse_user_items([dict((k, params.get(k)) for k in ('email', 'user_id', 'name', 'state'))],
+                                       single=True)
+    if problems:
+        raise OptionsError('; '.join(problems), errors=problems)
+    return items[0]
+
+
+def check_info_options(params):
+    """cloudflare_zt_user_info: refuse filters that cannot work, before any request."""
+    for kind in ('user_id', 'email'):
+        if params.get(kind) is not None:
+            problem = identifier_problem(kind, params[kind])
+            if problem:
+                raise OptionsError(problem)
+    for option in ('name', 'search'):
+        if params.get(option) is not None and not params[option].strip():
+            raise OptionsError('%s must not be empty' % option)
+    days = params.get('inactive_days')
+    if days is not None and not MIN_DAYS <= days <= MAX_DAYS:
+        raise OptionsError('inactive_days must be a whole number of days from %d to %d, got %s' % (MIN_DAYS, MAX_DAYS, days))
