@@ -164,12 +164,14 @@ options:
         without revoking their sessions, which a new run does not revoke (their seats are released already).
     type: bool
     default: false
+    version_added: 1.1.0
   revoke_devices:
     description:
       - Revoke every device of those users too, in the same request (C(devices=true)).
       - Needs O(revoke_sessions=true).
     type: bool
     default: false
+    version_added: 1.1.0
 notes:
   - "O(revoke_sessions=true) needs the token permission C(Access: Organizations, Identity Providers, and Groups Write)
     as well; without the option the module sends no revocation and does not need it."

@@ -5,9 +5,9 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# The Zero Trust Access users and seats endpoints, on top of the client in _client.py. Each answer is
-# checked against the question before anything acts on it: the id of a fetched user, the fields a
-# write set, the seats a PATCH returned.
+# The Zero Trust Access users and seats endpoints, and the revocation of a user's sessions, on top of the
+# client in _client.py. Each answer is checked against the question before anything acts on it: the id
+# of a fetched user, the fields a write set, the seats a PATCH returned, the revocation's result.
 
 from __future__ import absolute_import, division, print_function
 
@@ -97,6 +97,21 @@ def _check_written(client, method, path, user, email, name, user_id=None):
 
 def delete_user(client, user_id):
     client.result('DELETE', users_path(client, user_id), expect=(dict, type(None)))
+
+
+def revoke_user(client, email, devices=False):
+    """Revoke the Access sessions of the user with this email, and with ``devices`` every device of theirs.
+
+    The answer's ``result`` is a boolean (null is taken as done: the envelope said success); false means Cloudflare
+    did not revoke, which is a failure like an error.
+    """
+    path = account_path(client, 'access', 'organizations', 'revoke_user')
+    body = {'email': email}
+    if devices:
+        body['devices'] = True
+    revoked = client.result('POST', path, body=body, expect=(bool, type(None)))
+    if revoked is False:
+        raise _contradiction(client, 'POST', path, 'result false: the sessions of %s were not revoked' % email)
 
 
 def patch_seats(client, items):

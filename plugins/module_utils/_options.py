@@ -30,8 +30,9 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items i
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
 # The range of write_rate, in writes per second: below it a task of a few writes would take hours, above it
-# Cloudflare's 1200 requests per 5 minutes would be spent in seconds.
+# Cloudflare's 1200 requests per 5 minutes would be spent in seconds. The default uses half of that budget.
 MIN_WRITE_RATE, MAX_WRITE_RATE = 0.01, 100.0
+DEFAULT_WRITE_RATE = 2.0
 
 # Header values and the base URL: printable ASCII, no space (anything else fails inside requests or http.client,
 # where the error text would quote the value).
@@ -67,6 +68,12 @@ def cloudflare_argument_spec():
 def seat_batch_argument_spec():
     """The seat_batch_size option (the cloudflare_ops.zero_trust.cloudflare.seat_batch doc fragment)."""
     return dict(seat_batch_size=dict(type='int', default=SEAT_BATCH_SIZE))
+
+
+def revoke_argument_spec():
+    """The revoke_sessions and revoke_devices options (the cloudflare_ops.zero_trust.cloudflare.revoke_sessions doc
+    fragment)."""
+    return dict(revoke_sessions=dict(type='bool', default=False), revoke_devices=dict(type='bool', default=False))
 
 
 def resolve_credentials(params, environ):
@@ -154,25 +161,27 @@ def _base_url_problem(base_url):
 
 class SeatTask(object):
     """cloudflare_zt_seat's options, checked: the items, whether it is the single form, exclusive_seats, the
-    release_inactive Policy (or None) and seat_batch_size."""
+    release_inactive Policy (or None), seat_batch_size, revoke_sessions and revoke_devices."""
 
-    def __init__(self, items, single, exclusive_seats, policy, batch_size):
+    def __init__(self, items, single, exclusive_seats, policy, batch_size, revoke=(False, False)):
         self.items = items
         self.single = single
         self.exclusive_seats = exclusive_seats
         self.policy = policy
         self.batch_size = batch_size
+        self.revoke_sessions, self.revoke_devices = revoke
 
 
 class UsersTask(object):
     """cloudflare_zt_users' options, checked (see SeatTask), with write_rate."""
 
-    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate):
+    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False)):
         self.items = items
         self.exclusive_seats = exclusive_seats
         self.policy = policy
         self.batch_size = batch_size
         self.write_rate = write_rate
+        self.revoke_sessions, self.revoke_devices = revoke
 
 
 def _refuse(option, problems):
@@ -199,6 +208,15 @@ def release_inactive_policy(params):
     return policy
 
 
+def revoke_options(params):
+    """(revoke_sessions, revoke_devices); the devices are revoked with the sessions, in the same request."""
+    sessions, devices = bool(params.get('revoke_sessions')), bool(params.get('revoke_devices'))
+    if devices and not sessions:
+        raise OptionsError('revoke_devices needs revoke_sessions=true: the devices are revoked with the sessions, in the '
+                           'same request; %s' % NOTHING_WRITTEN)
+    return sessions, devices
+
+
 def check_release_all(option, items, exclusive, allow_release_all, exclusive_option='exclusive_seats'):
     """The guard of exclusive_seats: an empty list would release every seat of the account."""
     if exclusive and not items and not allow_release_all:
@@ -213,10 +231,11 @@ def seat_task(params):
     seats = params.get('seats')
     exclusive = bool(params.get('exclusive_seats'))
     check_batch_size(params.get('seat_batch_size'))
+    revoke = revoke_options(params)
     policy = release_inactive_policy(params)
     alone = policy is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
     if seats is None and alone and not exclusive and not params.get('allow_release_all'):
-        return SeatTask([], False, False, policy, params['seat_batch_size'])     # release_inactive alone
+        return SeatTask([], False, False, policy, params['seat_batch_size'], revoke)     # release_inactive alone
     if seats is None:
         if exclusive:
             raise OptionsError('exclusive_seats needs seats: list the seats to keep (exclusive_seats releases every '
@@ -227,11 +246,11 @@ def seat_task(params):
             raise OptionsError('give access_seat and/or gateway_seat for the seat (both false releases it)')
         items, problems = parse_seat_items([dict((k, params.get(k)) for k in SEAT_IDENTIFIERS + FLAGS)], single=True)
         _refuse('seats', problems)
-        return SeatTask(items, True, False, policy, params['seat_batch_size'])
+        return SeatTask(items, True, False, policy, params['seat_batch_size'], revoke)
     check_release_all('seats', seats, exclusive, params.get('allow_release_all'))
     items, problems = parse_seat_items(seats)
     _refuse('seats', problems)
-    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'])
+    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], revoke)
 
 
 def users_task(params):
@@ -241,10 +260,11 @@ def users_task(params):
     check_release_all('users', users, exclusive, params.get('allow_release_all'))
     check_batch_size(params.get('seat_batch_size'))
     check_write_rate(params.get('write_rate'))
+    revoke = revoke_options(params)
     policy = release_inactive_policy(params)
     items, problems = parse_user_items(users)
     _refuse('users', problems)
-    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'])
+    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'], revoke)
 
 
 def user_item(params):

@@ -19,13 +19,17 @@ description:
     exist is created from its email and O(users[].name); a name that differs is changed; seat flags that differ are
     set; O(users[].state=absent) deletes the user. A field left out (or V(null)) is not managed.
   - With O(exclusive_seats=true), every user who holds a seat and is not in O(users) is released (both flags false).
+  - With O(revoke_sessions=true), every user whose seat the task releases and every user it deletes has their Access
+    sessions revoked in the same run.
   - "The task reads the account once (one C(GET) per 1000 users), plans every change and checks the whole plan before
     the first write: items that repeat a user, emails that match more than one record, records that lack the fields a
     change needs (an id, an email to rename, a C(seat_uid) for a seat), users to create without a name, a user_id that
     does not exist. Every offending item is named in RV(errors) and nothing is written."
   - "It then writes in a fixed order: creates (their answers give the new users' ids and seats), renames, the seat
-    changes of all users in C(PATCH) requests of O(seat_batch_size) seats, deletes. Writes are paced at
-    O(write_rate) per second, so a large task stays under Cloudflare's rate limit of 1200 requests per five minutes."
+    changes of all users in C(PATCH) requests of O(seat_batch_size) seats (with O(revoke_sessions=true) each followed
+    by the revocations of the users it released), deletes (each preceded by the user's revocation). Writes are paced
+    at O(write_rate) per second, so a large task stays under Cloudflare's rate limit of 1200 requests per five
+    minutes."
   - If a write fails, the task stops there and fails with a message that says what was written and what was not
     (RV(written), RV(not_written)). Run it again; it reads the account afresh and sends only what is still different.
   - This module and M(cloudflare_ops.zero_trust.cloudflare_zt_user) and M(cloudflare_ops.zero_trust.cloudflare_zt_seat)
@@ -35,6 +39,7 @@ extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare.actiongroup
   - cloudflare_ops.zero_trust.cloudflare.seat_batch
   - cloudflare_ops.zero_trust.cloudflare.release_inactive
+  - cloudflare_ops.zero_trust.cloudflare.revoke_sessions
   - cloudflare_ops.zero_trust.attributes
 attributes:
   check_mode:
@@ -100,7 +105,7 @@ options:
     default: false
   write_rate:
     description:
-      - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second.
+      - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second, revocations included.
       - The default, V(2), uses at most half of Cloudflare's budget of 1200 requests per five minutes (a user over
         the budget is refused every call for five minutes, dashboard included), and leaves the rest to other automation.
         1,000 renames then take about eight minutes.
@@ -109,8 +114,9 @@ options:
     type: float
     default: 2
 notes:
-  - "Requests: one C(GET) per 1000 users of the account, then one write per user to create, rename or delete, and one
-    C(PATCH) per O(seat_batch_size) seats that change. When nothing differs it sends no write."
+  - "Requests: one C(GET) per 1000 users of the account, then one write per user to create, rename or delete, one
+    C(PATCH) per O(seat_batch_size) seats that change, and with O(revoke_sessions=true) one C(POST) per user released
+    or deleted. When nothing differs it sends no write."
   - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Access: Users Write) (or the account's
     Zero Trust write permission) to create, rename and delete them, C(Zero Trust: Seats Write) for the seats."
   - "Two tasks that change one account at the same time do not see each other's writes: the last writer wins, and two
@@ -171,6 +177,13 @@ EXAMPLES = r'''
       cloudflare_ops.zero_trust.cloudflare_zt_users:
         users: "{{ renamed_users }}"
         write_rate: 3
+
+    - name: Offboard - only staff keep seats, the leaver goes, and everyone released or deleted is signed out
+      cloudflare_ops.zero_trust.cloudflare_zt_users:
+        users: "{{ staff + [{'email': 'leaver@example.com', 'state': 'absent'}] }}"
+        exclusive_seats: true
+        revoke_sessions: true
+        revoke_devices: true
 '''
 
 RETURN = r'''
@@ -215,6 +228,18 @@ users:
           C(created_at).
       type: dict
       returned: for releases for inactivity
+    sessions:
+      description: V(revoked) when the user's Access sessions are revoked (O(revoke_sessions=true)).
+      type: str
+      returned: for users released or deleted with O(revoke_sessions=true)
+      sample: revoked
+      version_added: 1.1.0
+    devices:
+      description: V(revoked) when the user's devices are revoked with the sessions (O(revoke_devices=true)).
+      type: str
+      returned: for users released or deleted with O(revoke_devices=true)
+      sample: revoked
+      version_added: 1.1.0
 summary:
   description: Counts for the task.
   returned: success
@@ -256,12 +281,18 @@ summary:
       description: Seats released by O(release_inactive).
       type: int
       sample: 0
+    sessions_revoked:
+      description: Users whose Access sessions are revoked (O(revoke_sessions=true)), released or deleted.
+      type: int
+      sample: 1
+      version_added: 1.1.0
 drift:
   description:
     - One entry per field that differs (that differed, after a real run), sorted by email then field; the rows of the
       reconcile role's drift report.
-    - C(field) is C(name), C(access_seat), C(gateway_seat) or C(state). C(before) is null for a user to create; a delete
-      is the field C(state) from C(present) to C(absent).
+    - C(field) is C(name), C(access_seat), C(gateway_seat), C(state), C(sessions) or C(devices). C(before) is null for
+      a user to create; a delete is the field C(state) from C(present) to C(absent); a revocation is the action
+      C(revoke_sessions), the field C(sessions) (and C(devices)) from null to C(revoked).
     - An entry of the action C(release_inactive) also carries the evidence C(last_successful_login),
       C(days_inactive), C(never_logged_in) and, for a user who never logged in, C(created_at).
   returned: success, and with a failure after a write
@@ -300,9 +331,9 @@ check_mode:
 written:
   description:
     - When a write failed, the writes that succeeded before it, in the order sent. Each has C(action), in the words
-      of RV(users[].action) (V(create), V(update), V(release), V(release_inactive) or V(delete); in 1.0.0 a rename
-      was V(rename) and a seat change V(seat)), C(email), C(user_id), C(fields) (the fields the write set) and,
-      for a seat change, C(seat_uid).
+      of RV(users[].action) (V(create), V(update), V(release), V(release_inactive), V(delete) or
+      V(revoke_sessions); in 1.0.0 a rename was V(rename) and a seat change V(seat)), C(email), C(user_id),
+      C(fields) (the fields the write set) and, for a seat change, C(seat_uid).
   returned: failure after a write
   type: list
   elements: dict
@@ -352,7 +383,12 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._python 
 
 try:
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import run_module
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import cloudflare_argument_spec, seat_batch_argument_spec
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
+        DEFAULT_WRITE_RATE,
+        cloudflare_argument_spec,
+        revoke_argument_spec,
+        seat_batch_argument_spec,
+    )
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import run_users
 except (ImportError, SyntaxError):
     # The collection's module_utils need Python 3.9+: on an older Python, say so instead of a raw MODULE FAILURE.
@@ -363,13 +399,14 @@ except (ImportError, SyntaxError):
 def main():
     argument_spec = cloudflare_argument_spec()
     argument_spec.update(seat_batch_argument_spec())
+    argument_spec.update(revoke_argument_spec())
     argument_spec.update(
         # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
         # thousands of items instead of two.
         users=dict(type='list', elements='dict', required=True),
         exclusive_seats=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),
-        write_rate=dict(type='float', default=2),
+        write_rate=dict(type='float', default=DEFAULT_WRITE_RATE),
         # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),
     )

@@ -5,8 +5,8 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# How the runners send a plan: in the plan's one order (UsersPlan.steps), paced, and on a failure
-# stopping with the lists of what was written and what was not (the write log).
+# How the runners send a plan: in the plan's one order (UsersPlan.steps, SeatPlan.steps), paced, and on
+# a failure stopping with the lists of what was written and what was not (the write log).
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,9 +15,25 @@ __metaclass__ = type
 import time
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import create_user, delete_user, patch_seats, update_user_name
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import (
+    create_user,
+    delete_user,
+    patch_seats,
+    revoke_user,
+    update_user_name,
+)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, PartialWriteError, PlanError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import CREATE, DELETE, RENAME, SEAT, NewSeat, SeatChange, unsendable
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
+    CREATE,
+    DELETE,
+    RENAME,
+    REVOKE,
+    SEAT,
+    NewSeat,
+    Revocation,
+    SeatChange,
+    unsendable,
+)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import write_entry
 
 # How many entries of each list a failure message names (the result holds them all).
@@ -86,7 +102,18 @@ class WriteLog(object):
                 'afresh and sends only what is still different.' % (
                     message.rstrip('.'), len(written), len(self.writes), _named(written), len(not_written),
                     _named(not_written)))
-        return PartialWriteError(text, written, not_written, cause=cause)
+        return PartialWriteError(text + self._stranded(), written, not_written, cause=cause)
+
+    def _stranded(self):
+        """The revocations a new run will not send: their seats were released by this run (see _plan.seat_steps)."""
+        released = set(id(w) for w in self.writes[:self.done])
+        emails = [w.email for w in self.writes[self.done:] if isinstance(w, Revocation) and id(w.cause) in released]
+        if not emails:
+            return ''
+        return (' Sessions not revoked although their seats were released: %s. A new run does not release these seats '
+                'again, so it does not revoke them either: revoke their sessions in the Zero Trust dashboard.' % (
+                    ', '.join(emails[:NAMED_IN_MESSAGE]) + (' and %d more' % (len(emails) - NAMED_IN_MESSAGE)
+                                                            if len(emails) > NAMED_IN_MESSAGE else '')))
 
 
 def send_seat_changes(client, log, writes, batch_size):
@@ -115,19 +142,23 @@ _SEND = {
     CREATE: lambda client, w: create_user(client, w.item.email, w.item.name),
     RENAME: lambda client, w: update_user_name(client, w.record['id'], w.record['email'], w.item.name),
     DELETE: lambda client, w: delete_user(client, w.record['id']),
+    REVOKE: lambda client, w: revoke_user(client, w.email, devices=w.devices),
 }
 
 
-def send_users_plan(client, plan, log, batch_size):
-    """Send a UsersPlan through ``log`` (made from ``ordered_writes(plan)``), step by step in the plan's order."""
-    for kind, writes in plan.steps():
+def send_plan(client, plan, log, batch_size):
+    """Send a UsersPlan or a SeatPlan through ``log`` (made from ``ordered_writes(plan, batch_size)``), step by step
+    in the plan's order; return seat_uid (lower case) -> flags as the PATCHes answered."""
+    applied = {}
+    for kind, writes in plan.steps(batch_size):
         if kind == SEAT:
-            send_seat_changes(client, log, writes, batch_size)
+            applied.update(send_seat_changes(client, log, writes, batch_size))
             continue
         for write in writes:
             log.send([write], lambda w=write, kind=kind: _SEND[kind](client, w))
+    return applied
 
 
-def ordered_writes(plan):
-    """Every write of a UsersPlan in the order send_users_plan sends them."""
-    return [write for _kind, writes in plan.steps() for write in writes]
+def ordered_writes(plan, batch_size):
+    """Every write of a plan in the order send_plan sends them."""
+    return [write for _kind, writes in plan.steps(batch_size) for write in writes]

@@ -68,9 +68,9 @@ OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
     'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive',
-                           'allow_release_all', 'seat_batch_size', 'release_inactive'),
+                           'allow_release_all', 'seat_batch_size', 'release_inactive', 'revoke_sessions', 'revoke_devices'),
     'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size',
-                            'release_inactive'),
+                            'release_inactive', 'revoke_sessions', 'revoke_devices'),
 }
 
 
@@ -281,6 +281,13 @@ TABLE = [
     ('cloudflare_zt_seat', 'release_inactive', {'days': 30}, 'mutually exclusive', None),
     ('cloudflare_zt_users', 'release_inactive', {'days': -1}, 'release_inactive.days', None),
     ('cloudflare_zt_users', 'release_inactive', 'thirty', 'release_inactive', None),
+    # revoke_sessions and revoke_devices (both modules): the devices go with the sessions
+    ('cloudflare_zt_seat', 'revoke_sessions', 'maybe', 'revoke_sessions', None),
+    ('cloudflare_zt_seat', 'revoke_devices', True, 'revoke_devices needs revoke_sessions=true', None),
+    ('cloudflare_zt_users', 'revoke_sessions', [True], 'revoke_sessions', None),
+    ('cloudflare_zt_users', 'revoke_devices', True, 'revoke_devices needs revoke_sessions=true', None),
+    ('cloudflare_zt_users', 'revoke_devices', 'often', 'revoke_devices',
+     {'users': [{'email': 'jdoe@example.com', 'access_seat': False}], 'revoke_sessions': True}),
     ('cloudflare_zt_user_info', 'inactive_days', 0, 'inactive_days', None),
     ('cloudflare_zt_user_info', 'inactive_days', 99999, 'inactive_days', None),
     ('cloudflare_zt_user_info', 'inactive_days', 'long', 'inactive_days', None),
