@@ -492,6 +492,10 @@ OWN_STRATEGIES = {
         st.integers(max_value=0), st.integers(min_value=3651),
         st.text().filter(lambda s: not s.strip().lstrip('+-').isdigit() and not _is_float(s))), None, 'inactive_days'),
     ('cloudflare_zt_user_info', 'never_logged_in'): (not_choice(('created_at', 'keep')), None, 'never_logged_in'),
+    ('cloudflare_zt_seat', 'revoke_sessions'): (not_bool, None, 'revoke_sessions'),
+    ('cloudflare_zt_seat', 'revoke_devices'): (not_bool, None, 'revoke_devices'),
+    ('cloudflare_zt_users', 'revoke_sessions'): (not_bool, None, 'revoke_sessions'),
+    ('cloudflare_zt_users', 'revoke_devices'): (not_bool, None, 'revoke_devices'),
 }
 
 CASES = []
