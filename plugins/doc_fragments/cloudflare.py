@@ -153,8 +153,8 @@ options:
       - Revoke the Access sessions of every user whose seat the task releases (both flags false, whether the user's
         flags, the exclusive option or O(release_inactive) release it) and of every user it deletes, in the same run,
         with one C(POST /accounts/{account_id}/access/organizations/revoke_user) per user that names the user's email.
-      - Releasing a seat does not end the sessions a user already holds (Cloudflare documents no revocation on release):
-        until they expire, a leaver can still reach the applications, and their next login takes a seat again.
+      - Releasing a seat does not end the sessions a user already holds (Cloudflare documents no revocation on release).
+        Until they expire, a leaver can still reach the applications, and their next login takes a seat again.
       - The sessions are revoked right after the C(PATCH) that releases the seat, never before it, so that no session
         issued before the release survives it; a user to delete is revoked right before the delete.
       - Only the users this run releases or deletes are revoked, so a second run revokes nothing.

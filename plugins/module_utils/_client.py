@@ -362,8 +362,3 @@ def _result_info_number(result_info, key):
 
 def _is_envelope(data):
     return isinstance(data, dict) and isinstance(data.get('success'), bool)
-
-
-
-
-

@@ -16,6 +16,7 @@ __metaclass__ = type
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareNotFoundError, CloudflareResponseError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key, same_email
 
+
 def account_path(client, *parts):
     """The path of an account-scoped operation: /accounts/<account_id>/<parts>."""
     return '/'.join(['/accounts', client.account_id] + [p.strip('/') for p in parts])

@@ -29,9 +29,9 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items i
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
-# The range of write_rate, in writes per second: below it a task of a few writes would take hours, above it
-# Cloudflare's 1200 requests per 5 minutes would be spent in seconds. The default uses half of that budget.
-MIN_WRITE_RATE, MAX_WRITE_RATE = 0.01, 100.0
+# The range of write_rate, in writes per second: below it a task of a few writes would take hours (and a rate
+# near 0 would sleep for ever); above it the rate is no bound at all. The default uses half of Cloudflare's budget.
+MIN_WRITE_RATE, MAX_WRITE_RATE = 0.01, 1000.0
 DEFAULT_WRITE_RATE = 2.0
 
 # Header values and the base URL: printable ASCII, no space (anything else fails inside requests or http.client,

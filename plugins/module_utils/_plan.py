@@ -18,7 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS, Contradiction, NotFound, describe, email_order, record_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Contradiction, NotFound, describe, email_order, record_key
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import same_email, seat_uid_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import exempt_kind, inactive
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import flag_conflicts

@@ -162,15 +162,11 @@ def _proxy_passwords(proxies):
     return tuple(found)
 
 
-
-
 def _json_or_none(text):
     try:
         return json.loads(text)
     except ValueError:
         return None
-
-
 
 
 def _int_or_none(value):
@@ -180,12 +176,11 @@ def _int_or_none(value):
         return None
 
 
-
-
 def _origin(url):
     """scheme://host[:port] of a URL, as the browser's same-origin rule sees it."""
     parts = url.split('/', 3)
     return '/'.join(parts[:3])
+
 
 class _Answer(object):
     """What the client keeps of a response: status, headers, the text read within the limits, its JSON."""

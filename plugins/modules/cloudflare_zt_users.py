@@ -110,7 +110,7 @@ options:
         the budget is refused every call for five minutes, dashboard included), and leaves the rest to other automation.
         1,000 renames then take about eight minutes.
       - An HTTP 429 is still waited out after its C(Retry-After), within O(max_retry_wait).
-      - Greater than V(0).
+      - From V(0.01) to V(1000); other values fail before any request.
     type: float
     default: 2
 notes:

@@ -67,7 +67,7 @@ CONNECTION_OPTIONS = ('api_token', 'api_email', 'api_key', 'account_id', 'api_ba
 OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
-    'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive',
+    'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive_seats',
                            'allow_release_all', 'seat_batch_size', 'release_inactive', 'revoke_sessions', 'revoke_devices'),
     'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size',
                             'release_inactive', 'revoke_sessions', 'revoke_devices'),
@@ -218,7 +218,8 @@ TABLE = [
     ('cloudflare_zt_seat', 'access_seat', 'perhaps', 'access_seat', None),
     ('cloudflare_zt_seat', 'access_seat', None, 'access_seat', {'email': 'jdoe@example.com'}),
     ('cloudflare_zt_seat', 'gateway_seat', [True], 'gateway_seat', None),
-    ('cloudflare_zt_seat', 'exclusive', True, 'exclusive needs seats', None),
+    ('cloudflare_zt_seat', 'exclusive_seats', True, 'exclusive_seats needs seats', None),
+    ('cloudflare_zt_seat', 'exclusive', True, 'exclusive_seats needs seats', None),
     ('cloudflare_zt_seat', 'exclusive', 'always', 'exclusive', None),
     ('cloudflare_zt_seat', 'allow_release_all', True, 'allow_release_all', None),
     ('cloudflare_zt_seat', 'allow_release_all', 'sure', 'allow_release_all', None),
@@ -461,7 +462,7 @@ OWN_STRATEGIES = {
     ('cloudflare_zt_seat', 'user_id'): (not_uuid, {'access_seat': True}, 'user_id'),
     ('cloudflare_zt_seat', 'access_seat'): (not_bool, None, 'access_seat'),
     ('cloudflare_zt_seat', 'gateway_seat'): (not_bool, None, 'gateway_seat'),
-    ('cloudflare_zt_seat', 'exclusive'): (not_bool, None, 'exclusive'),
+    ('cloudflare_zt_seat', 'exclusive_seats'): (not_bool, None, 'exclusive_seats'),
     ('cloudflare_zt_seat', 'allow_release_all'): (not_bool, None, 'allow_release_all'),
     ('cloudflare_zt_seat', 'seats'): (st.one_of(
         st.lists(st.one_of(st.integers(), st.booleans(), st.lists(st.integers(), max_size=2)), min_size=1, max_size=3),

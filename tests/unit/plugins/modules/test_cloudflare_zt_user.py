@@ -61,7 +61,7 @@ def test_create_in_check_mode_sends_nothing_and_predicts_the_record(api):
     assert api.writes == []
     assert result['user'] == {'access_seat': False, 'email': 'jdoe@example.com', 'gateway_seat': False,
                               'name': 'Jane Doe'}
-    assert result['diff'] == {'before': {}, 'after': result['user']}
+    assert result['diff'] == {'prepared': '+ jdoe@example.com (create)\n+   name: Jane Doe\n'}
 
 
 def test_create_posts_email_and_name_then_is_idempotent(api):
@@ -90,7 +90,7 @@ def test_rename_in_check_mode_sends_nothing(jane):
     assert result['changed'] is True
     assert jane.writes == []
     assert result['user']['name'] == 'Jane Roe'
-    assert result['diff']['before']['name'] == 'Jane Doe' and result['diff']['after']['name'] == 'Jane Roe'
+    assert result['diff'] == {'prepared': '~ jdoe@example.com (update)\n-   name: Jane Doe\n+   name: Jane Roe\n'}
     assert jane.users[0]['name'] == 'Jane Doe'
 
 
@@ -99,7 +99,6 @@ def test_check_mode_rename_predicts_the_real_result_but_the_timestamps(jane):
     real = run({'email': 'jdoe@example.com', 'name': 'Jane Roe'}, diff=True)
     for result in (predicted, real):
         result['user'].pop('updated_at')
-        result['diff']['after'].pop('updated_at')
     assert predicted == real
 
 
@@ -119,7 +118,7 @@ def test_name_is_compared_with_letter_case(jane):
 def test_same_name_sends_no_write(jane):
     result = run({'email': 'jdoe@example.com', 'name': 'Jane Doe'}, diff=True)
     assert result['changed'] is False and jane.writes == []
-    assert result['diff']['before'] == result['diff']['after']
+    assert result['diff'] == {'prepared': ''}
 
 
 def test_name_left_out_is_not_managed(jane):
@@ -183,7 +182,7 @@ def test_a_rename_answer_with_another_name_fails_the_task(jane):
 def test_delete_in_check_mode_sends_nothing_then_deletes_then_is_idempotent(jane):
     checked = run({'email': 'jdoe@example.com', 'state': 'absent'}, check_mode=True, diff=True)
     assert checked['changed'] is True and jane.writes == []
-    assert checked['diff']['before']['id'] == JANE_ID and checked['diff']['after'] == {}
+    assert checked['diff'] == {'prepared': '- jdoe@example.com (delete)\n-   state: present\n+   state: absent\n'}
     real = run({'email': 'jdoe@example.com', 'state': 'absent'}, diff=True)
     assert real == checked
     assert [(r.method, r.path) for r in jane.writes] == [('DELETE', '%s/%s' % (USERS_PATH, JANE_ID))]
@@ -203,7 +202,8 @@ def test_a_failed_delete_says_what_was_not_written(jane):
     jane.fail('DELETE', status=403, code=10000, message='forbidden')
     result = run({'user_id': JANE_ID, 'state': 'absent'})
     assert result['failed'] is True and 'forbidden' in result['msg'] and 'Written before it: 0 of 1' in result['msg']
-    assert result['not_written'] == [{'action': 'delete', 'email': 'jdoe@example.com', 'user_id': JANE_ID}]
+    assert result['not_written'] == [{'action': 'delete', 'email': 'jdoe@example.com', 'user_id': JANE_ID,
+                                      'fields': ['state']}]
 
 
 def test_account_id_is_in_every_path(jane):

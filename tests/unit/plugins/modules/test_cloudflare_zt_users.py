@@ -183,13 +183,15 @@ def test_a_failed_write_in_the_middle_says_what_was_written_and_a_second_run_con
     api.fail('PUT', nth=2, status=403, code=10000, message='not allowed')
     failed = run(args)
     assert failed['failed'] is True and failed['check_mode'] is False
-    assert failed['written'] == [{'action': 'create', 'email': 'new@example.com', 'user_id': api.by_email('new@example.com')['id']},
-                                 {'action': 'rename', 'email': 'user0000@example.com', 'user_id': api.users[0]['id']}]
-    assert [(e['action'], e['email']) for e in failed['not_written']] == [
-        ('rename', 'user0001@example.com'), ('seat', 'user0002@example.com')]
+    assert failed['written'] == [{'action': 'create', 'email': 'new@example.com', 'user_id': api.by_email('new@example.com')['id'],
+                                  'fields': ['name']},
+                                 {'action': 'update', 'email': 'user0000@example.com', 'user_id': api.users[0]['id'],
+                                  'fields': ['name']}]
+    assert [(e['action'], e['email'], e['fields']) for e in failed['not_written']] == [
+        ('update', 'user0001@example.com', ['name']), ('update', 'user0002@example.com', ['access_seat'])]
     assert 'not allowed' in failed['msg']
-    assert 'Written before it: 2 of 4 (create new@example.com, rename user0000@example.com)' in failed['msg']
-    assert 'Not written: 2 (rename user0001@example.com, seat user0002@example.com)' in failed['msg']
+    assert 'Written before it: 2 of 4 (create new@example.com, update user0000@example.com)' in failed['msg']
+    assert 'Not written: 2 (update user0001@example.com, update user0002@example.com)' in failed['msg']
     assert failed['failure']['method'] == 'PUT' and failed['failure']['status'] == 403
     # The report goes with the failure: the created user's id is known.
     assert [u['user_id'] for u in failed['users'] if u['action'] == 'create'] == [api.by_email('new@example.com')['id']]
@@ -217,7 +219,8 @@ def test_a_create_answer_without_a_seat_uid_stops_before_the_patch(api):
     failed = run({'users': [{'email': 'new@example.com', 'name': 'New', 'access_seat': True}]})
     assert failed['failed'] is True and 'but the user has no seat_uid, so its seats cannot be set' in failed['msg']
     assert [r.method for r in api.writes] == ['POST']
-    assert failed['written'] == [{'action': 'create', 'email': 'new@example.com', 'user_id': api.by_email('new@example.com')['id']}]
+    assert failed['written'] == [{'action': 'create', 'email': 'new@example.com', 'user_id': api.by_email('new@example.com')['id'],
+                                  'fields': ['name']}]
 
 
 def test_a_credential_echoed_in_a_failed_write_is_redacted_everywhere(api):
