@@ -337,8 +337,8 @@ def run_module(module, args, check_mode=False, diff=False, secrets=(TOKEN,)):
     return json.loads(out.getvalue())
 
 
-def seat_summary(addressed, changed, released, released_inactive, released_by_exclusive=0):
+def seat_summary(addressed, changed, released, released_inactive, released_by_exclusive=0, sessions_revoked=0):
     """cloudflare_zt_seat's summary: the counts in the words of cloudflare_zt_users, and 1.0.0's deprecated names."""
     return {'addressed': addressed, 'seats_changed': changed, 'seats_released': released,
             'released_by_exclusive': released_by_exclusive, 'released_inactive': released_inactive,
-            'changed': changed, 'released': released}
+            'sessions_revoked': sessions_revoked, 'changed': changed, 'released': released}
