@@ -151,7 +151,7 @@ options:
   revoke_sessions:
     description:
       - Revoke the Access sessions of every user whose seat the task releases (both flags false, whether the user's
-        flags, the exclusive option or O(release_inactive) release it) and of every user it deletes, in the same run,
+        flags, O(exclusive_seats) or O(release_inactive) release it) and of every user it deletes, in the same run,
         with one C(POST /accounts/{account_id}/access/organizations/revoke_user) per user that names the user's email.
       - Releasing a seat does not end the sessions a user already holds (Cloudflare documents no revocation on release).
         Until they expire, a leaver can still reach the applications, and their next login takes a seat again.
