@@ -1036,7 +1036,6 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         except (ValueError, UnicodeDecodeError) as exc:
             self._send_json(400, {"error": str(exc)})
 
-
     def _control_revocations(self, method: str) -> None:
         """``/__emulator__/revocations``: GET lists the revocations received, DELETE forgets them."""
         state = self.server.state

@@ -268,7 +268,6 @@ class FakeCloudflare(object):
             user['gateway_seat'] = seat['gateway_seat']
         return envelope([dict(seat) for seat in body])
 
-
     def _revoke(self, body):
         # The published schema: email required, devices and warp_session_reauth booleans, user_uid a string.
         if not isinstance(body, dict) or not isinstance(body.get('email'), str) or '@' not in body['email'] \

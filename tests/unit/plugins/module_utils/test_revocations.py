@@ -217,8 +217,9 @@ def test_the_seat_diff_shows_the_revocation_under_its_seat():
 def test_written_and_not_written_name_a_revocation_in_the_words_of_the_drift():
     plan, _problems = users_plan([make_user(0, access=True)], [{'email': 'user0000@example.com', 'access_seat': False}],
                                  devices=True)
-    assert write_entry(plan.revocations[0], {}) == {'action': 'revoke_sessions', 'email': 'user0000@example.com',
-                                                   'user_id': make_user(0)['id'], 'fields': ['sessions', 'devices']}
+    assert write_entry(plan.revocations[0], {}) == {
+        'action': 'revoke_sessions', 'email': 'user0000@example.com', 'user_id': make_user(0)['id'],
+        'fields': ['sessions', 'devices']}
 
 
 def test_a_failure_names_the_users_released_whose_sessions_a_new_run_will_not_revoke():

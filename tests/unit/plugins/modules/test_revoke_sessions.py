@@ -65,8 +65,8 @@ def test_the_seat_module_paces_only_when_it_revokes(api):
     assert [r.method for r in api.writes] == ['PATCH', 'POST', 'PATCH', 'POST']
     assert api.clock.sleeps == pytest.approx([0.5, 0.5, 0.5])
     assert emails(api) == ['user0001@example.com', 'user0002@example.com']
-    assert [(s['email'], s['sessions']) for s in result['seats']] == [('user0001@example.com', 'revoked'),
-                                                                       ('user0002@example.com', 'revoked')]
+    assert [(s['email'], s['sessions']) for s in result['seats']] == [
+        ('user0001@example.com', 'revoked'), ('user0002@example.com', 'revoked')]
 
 
 def test_the_single_form_reports_the_revocation_with_the_seat(api):
