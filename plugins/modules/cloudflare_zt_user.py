@@ -33,7 +33,7 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff is a text, as in M(cloudflare_ops.zero_trust.cloudflare_zt_users): the user's line with its action
+      - The diff is a text, as in M(cloudflare_ops.zero_trust.cloudflare_zt_users), the user's line with its action
         (V(create), V(update) or V(delete)) and the fields that change, before (C(-)) and after (C(+)).
       - In 1.0.0 it was the whole record before and after, ids and timestamps included.
 options:

@@ -6,9 +6,6 @@ OpenAPI slice in ``shared/cloudflare-api/openapi-access-users-seats.json``:
 
 * ``GET|POST /accounts/{account_id}/access/users``
 * ``GET|PUT|DELETE /accounts/{account_id}/access/users/{user_id}``
-* ``GET .../users/{user_id}/active_sessions``, ``.../active_sessions/{nonce}``,
-  ``.../failed_logins``, ``.../last_seen_identity``
-* ``DELETE .../users/{user_id}/mfa_authenticators/{authenticator_id}``
 * ``PATCH /accounts/{account_id}/access/seats``
 * ``POST /accounts/{account_id}/access/organizations/revoke_user`` (see :meth:`EmulatorState.revoke_user`)
 
@@ -103,11 +100,6 @@ MAX_LOG_ENTRIES = 200000
 _ROUTES = (
     ("users", re.compile(r"^/accounts/([^/]+)/access/users$"), ("GET", "POST")),
     ("user", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)$"), ("GET", "PUT", "DELETE")),
-    ("active_sessions", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/active_sessions$"), ("GET",)),
-    ("active_session", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/active_sessions/([^/]+)$"), ("GET",)),
-    ("failed_logins", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/failed_logins$"), ("GET",)),
-    ("last_seen_identity", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/last_seen_identity$"), ("GET",)),
-    ("mfa_authenticator", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)/mfa_authenticators/([^/]+)$"), ("DELETE",)),
     ("seats", re.compile(r"^/accounts/([^/]+)/access/seats$"), ("PATCH",)),
     ("revoke_user", re.compile(r"^/accounts/([^/]+)/access/organizations/revoke_user$"), ("POST",)),
 )
@@ -493,56 +485,6 @@ class EmulatorState:
                                "gateway_seat": new["gateway_seat"], "seat_uid": new["seat_uid"], "updated_at": now})
         info = {"count": len(result), "page": 1, "per_page": max(len(result), 1), "total_count": len(result), "total_pages": 1}
         return success_envelope(result, info)
-
-    def active_sessions(self, user_id: str, api_path: str) -> dict:
-        """``GET .../active_sessions``: the emulator keeps no sessions."""
-        with self.lock:
-            self._lookup(user_id, api_path)
-        return success_envelope([], {"count": 0, "page": 1, "per_page": DEFAULT_PER_PAGE, "total_count": 0})
-
-    def active_session(self, user_id: str, api_path: str, user_path: str) -> dict:
-        """``GET .../active_sessions/{nonce}``: every nonce is unknown (404 7003)."""
-        with self.lock:
-            self._lookup(user_id, user_path)
-        raise _no_route(api_path)
-
-    def failed_logins(self, user_id: str, api_path: str) -> dict:
-        """``GET .../failed_logins``: always an empty list."""
-        with self.lock:
-            self._lookup(user_id, api_path)
-        return success_envelope([], {"count": 0, "page": 1, "per_page": DEFAULT_PER_PAGE, "total_count": 0, "total_pages": 0})
-
-    def last_seen_identity(self, user_id: str, api_path: str) -> dict:
-        """``GET .../last_seen_identity``: a minimal identity derived from the user record."""
-        with self.lock:
-            record = self._lookup(user_id, api_path)
-        identity = {
-            "account_id": self.account_id,
-            "auth_status": "NONE",
-            "common_name": "",
-            "devicePosture": {},
-            "device_id": "",
-            "device_sessions": {},
-            "email": record["email"],
-            "geo": {"country": "US"},
-            "iat": int(BASE_TIME.timestamp()),
-            "idp": {"id": str(uuid.uuid5(ID_NAMESPACE, "idp:onetimepin")), "type": "onetimepin"},
-            "ip": "127.0.0.1",
-            "is_gateway": bool(record["gateway_seat"]),
-            "is_warp": bool(record["gateway_seat"]),
-            "mtls_auth": {"auth_status": "NONE", "cert_issuer_dn": "", "cert_issuer_ski": "", "cert_presented": False, "cert_serial": ""},
-            "service_token_id": "",
-            "service_token_status": False,
-            "user_uuid": record["id"],
-            "version": 2,
-        }
-        return success_envelope(identity)
-
-    def delete_mfa_authenticator(self, user_id: str, api_path: str) -> dict:
-        """``DELETE .../mfa_authenticators/{id}``: idempotent, 200 with a null result."""
-        with self.lock:
-            self._lookup(user_id, api_path)
-        return success_envelope(None)
 
     def revoke_user(self, query: dict, body) -> dict:
         """``POST /accounts/{a}/access/organizations/revoke_user``: record the revocation; ``result: true``.
@@ -985,15 +927,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             if method == "PUT":
                 return 200, state.update_user(user_id, user_path, _parse_json(raw))
             return 202, state.delete_user(user_id, user_path)
-        if name == "active_sessions":
-            return 200, state.active_sessions(user_id, user_path)
-        if name == "active_session":
-            return 200, state.active_session(user_id, api_path, user_path)
-        if name == "failed_logins":
-            return 200, state.failed_logins(user_id, user_path)
-        if name == "last_seen_identity":
-            return 200, state.last_seen_identity(user_id, user_path)
-        return 200, state.delete_mfa_authenticator(user_id, user_path)
+        raise _no_route(api_path)
 
     # ----------------------------------------------------------------- the control API
     def _control(self, sub: str, raw: bytes) -> None:

@@ -255,13 +255,9 @@ def test_sdk_token_full_cycle_validates_against_spec(server, spec):  # pylint: d
     after = users.get(alice.id, account_id=ACCOUNT)
     assert after.access_seat is False and after.gateway_seat is False and after.active_device_count == 0
 
-    assert not list(users.active_sessions.list(alice.id, account_id=ACCOUNT))
-    assert not list(users.failed_logins.list(alice.id, account_id=ACCOUNT))
-    identity = users.last_seen_identity.get(alice.id, account_id=ACCOUNT)
-    assert identity.email == "alice@example.com" and identity.user_uuid == alice.id
+    # Only the operations the collection calls are served: the others are unknown routes.
     with pytest.raises(cloudflare.NotFoundError):
-        users.active_sessions.get("nonce-1", account_id=ACCOUNT, user_id=alice.id)
-    client.delete(users_path(f"/{alice.id}/mfa_authenticators/{'1' * 32}"), cast_to=object)
+        list(users.active_sessions.list(alice.id, account_id=ACCOUNT))
 
     assert client.zero_trust.organizations.revoke_users(account_id=ACCOUNT, email="heidi@example.com") is True
     assert users.delete(created.id, account_id=ACCOUNT) is None
@@ -280,11 +276,18 @@ def test_sdk_token_full_cycle_validates_against_spec(server, spec):  # pylint: d
     checker = SpecChecker(spec)
     for method, api_path, status, body in recorder.responses:
         checker.check(method, api_path, status, body)
-    assert len(checker.validated) == len(recorder.responses) >= 25
+    assert len(checker.validated) == len(recorder.responses) >= 21
     statuses = {entry[2] for entry in checker.validated}
     assert {200, 201, 202, 400, 403, 404, 409} <= statuses
-    templates = {entry[:2] for entry in checker.validated}
-    assert len(templates) == sum(len(item) for item in spec["paths"].values()), templates
+    # Every operation the emulator serves (those the collection calls) was driven by the SDK.
+    served = {(method, pattern.pattern) for _name, pattern, methods in ce._ROUTES for method in methods}
+    driven = {(method, pattern.pattern) for _name, pattern, methods in ce._ROUTES for method in methods
+              for entry_method, template, _status in checker.validated
+              if entry_method == method and pattern.match(template.replace('{account_id}', ACCOUNT).replace('{user_id}', USER_ID_SAMPLE))}
+    assert driven == served, served - driven
+
+
+USER_ID_SAMPLE = "9b2a8f52-5c6e-4d3e-9d7c-0f7b6b1b2c3d"
 
 
 def test_spec_checker_is_not_vacuous(spec):
@@ -374,7 +377,7 @@ def test_routing_errors(server, http):
         f"Could not route to /accounts/{ACCOUNT}/access/users/{missing}, perhaps your object identifier is invalid?")
     assert_error(http.get(url(server, users_path("/not-a-uuid")), headers=BEARER), 404, 7003)
     assert_error(http.delete(url(server, users_path(f"/{missing}")), headers=BEARER), 404, 7003)
-    assert_error(http.get(url(server, users_path(f"/{missing}/failed_logins")), headers=BEARER), 404, 7003)
+    assert_error(http.get(url(server, users_path(f"/{missing}/failed_logins")), headers=BEARER), 404, 7000)
     assert_error(http.post(url(server, SEATS_PATH), headers=BEARER, json=[]), 405, 7001)
 
 
