@@ -197,7 +197,7 @@ def unsendable(record):
     return None
 
 
-# The kinds of write, in the words of written/not_written's steps (see UsersPlan.steps and SeatPlan.steps).
+# The kinds of write in a plan's steps (UsersPlan.steps, SeatPlan.steps); _report.write_entry names them for users.
 CREATE = 'create'
 RENAME = 'rename'
 SEAT = 'seat'
