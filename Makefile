@@ -129,9 +129,11 @@ molecule: copy
 	.ci/molecule $(COLL)
 
 # The execution environment definition in docs/ must be accepted by ansible-builder and build from the
-# tarball of `make build` (no image is built here).
+# tarball of `make build`; the one in docs/ee-galaxy/ installs from Galaxy the version that tarball is (no image is
+# built here).
 ee-create: build
 	.ci/ansible-builder-create $(TARBALL)
+	.ci/ansible-builder-create-galaxy $(TARBALL)
 
 lint: copy
 	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --profile production --offline

@@ -155,7 +155,7 @@ def parse_seat_items(raw_items, single=False):
 
     Each item has exactly one identifier; items that repeat an identifier must agree on the flags.
     """
-    items, problems = [], []
+    items, found = [], []
     for position, raw in enumerate(raw_items):
         index = None if single else position
         item, item_problems = read_item(raw, index, 'seats', SEAT_ITEM_KEYS, SEAT_IDENTIFIERS, single=single)
@@ -164,15 +164,15 @@ def parse_seat_items(raw_items, single=False):
             what = 'give exactly one of seat_uid, email or user_id, got %s' % given
             item, item_problems = None, [what if single else '%s: %s' % (item.label, what)]
         if item is None:
-            problems.extend(item_problems)
+            found.extend((position, problem) for problem in item_problems)
             continue
         items.append(item)
     groups = {}
     for item in items:
         kind, value = item.identifiers[0]
         groups.setdefault((kind, match_key(value)), []).append(item)
-    problems.extend(flag_conflicts([g for g in groups.values() if len(g) > 1], 'repeat the same identifier'))
-    return items, problems
+    found.extend(_conflicts([g for g in groups.values() if len(g) > 1], 'repeat the same identifier'))
+    return items, in_item_order(found)
 
 
 def parse_user_items(raw_items, single=False):
@@ -181,35 +181,51 @@ def parse_user_items(raw_items, single=False):
     An item names its user by email and/or user_id; state=absent takes no name and no seat; two items that name
     the same email or the same user_id are refused (which of them is meant cannot be known).
     """
-    items, problems = [], []
+    items, found = [], []
     for position, raw in enumerate(raw_items):
         index = None if single else position
         item, item_problems = read_item(raw, index, 'users', USER_ITEM_KEYS, ('email', 'user_id'), single=single)
         if item is None:
-            problems.extend(item_problems)
+            found.extend((position, problem) for problem in item_problems)
             continue
         if item.state == 'absent' and (item.name is not None or item.wants_seat):
             what = ' and '.join(f for f in ('name',) + FLAGS if getattr(item, f) is not None)
             text = '%s cannot be used with state=absent: a user that is deleted has no name or seat to manage' % what
-            problems.append(text if single else '%s: %s' % (item.label, text))
+            found.append((position, text if single else '%s: %s' % (item.label, text)))
             continue
         items.append(item)
     seen = {}
     for item in items:
         for kind, value in item.identifiers:
             seen.setdefault((kind, match_key(value)), []).append(item)
-    for (kind, _key), group in sorted(seen.items(), key=lambda kv: kv[1][0].index or 0):
+    for (kind, _key), group in seen.items():
         if len(group) > 1:
-            problems.append('%s name the same %s: list each user once' % (', '.join(i.label for i in group), kind))
-    return items, problems
+            found.append((group[0].index or 0, '%s name the same %s: list each user once' % (
+                ', '.join(i.label for i in group), kind)))
+    return items, in_item_order(found)
+
+
+def in_item_order(found):
+    """The problems of (position, problem) pairs in the order of the items they name: a repeat at its first item.
+
+    Every problem of every item is reported in one run, so that the list can be corrected in one go; the sort is
+    stable, so an item's own problems keep their order.
+    """
+    return [problem for _position, problem in sorted(found, key=lambda pair: pair[0])]
 
 
 def flag_conflicts(groups, how):
-    """Messages for groups of items that address one seat but want different values of a flag."""
-    problems = []
-    for group in sorted(groups, key=lambda g: min(i.index or 0 for i in g)):
+    """Messages for groups of items that address one seat but want different values of a flag, in item order."""
+    return in_item_order(_conflicts(groups, how))
+
+
+def _conflicts(groups, how):
+    """(position of the group's first item, message) for each group whose items disagree on a flag."""
+    found = []
+    for group in groups:
+        group = sorted(group, key=lambda i: i.index or 0)
         disagree = [flag for flag in FLAGS if len(set(i.flag(flag) for i in group) - set([None])) > 1]
         if disagree:
-            problems.append('%s %s but disagree on %s' % (
-                ', '.join(i.label for i in sorted(group, key=lambda i: i.index or 0)), how, ' and '.join(disagree)))
-    return problems
+            found.append((group[0].index or 0, '%s %s but disagree on %s' % (
+                ', '.join(i.label for i in group), how, ' and '.join(disagree))))
+    return found

@@ -184,10 +184,14 @@ class UsersTask(object):
         self.revoke_sessions, self.revoke_devices = revoke
 
 
-def _refuse(option, problems):
-    if problems:
-        raise OptionsError('Invalid %s, %s and no request was sent: %s' % (option, NOTHING_WRITTEN, '; '.join(problems)),
-                           errors=problems)
+def _refuse(*found):
+    """Refuse the task before any request if the (option, problems) pairs hold a problem: every problem of every
+    option given, in one message and in ``errors`` (options in the order given, each one's problems in its order)."""
+    named = [option for option, problems in found if problems]
+    errors = [problem for _option, problems in found for problem in problems]
+    if errors:
+        raise OptionsError('Invalid %s, %s and no request was sent: %s' % (
+            ' and '.join(named), NOTHING_WRITTEN, '; '.join(errors)), errors=errors)
 
 
 def check_batch_size(value):
@@ -199,13 +203,6 @@ def check_write_rate(value):
     if value is None or not (math.isfinite(value) and MIN_WRITE_RATE <= value <= MAX_WRITE_RATE):
         raise OptionsError('write_rate must be a number of writes per second from %s to %s, got %s; %s' % (
             MIN_WRITE_RATE, MAX_WRITE_RATE, value, NOTHING_WRITTEN))
-
-
-def release_inactive_policy(params):
-    """The release_inactive Policy of the task, or None; OptionsError if it is bad."""
-    policy, problems = parse_policy(params.get('release_inactive'))
-    _refuse('release_inactive', problems)
-    return policy
 
 
 def revoke_options(params):
@@ -232,7 +229,10 @@ def seat_task(params):
     exclusive = bool(params.get('exclusive_seats'))
     check_batch_size(params.get('seat_batch_size'))
     revoke = revoke_options(params)
-    policy = release_inactive_policy(params)
+    policy, policy_problems = parse_policy(params.get('release_inactive'))
+    if seats is None:
+        # Without seats, what else the task means depends on the policy: refuse a bad one first.
+        _refuse(('release_inactive', policy_problems))
     alone = policy is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
     if seats is None and alone and not exclusive and not params.get('allow_release_all'):
         return SeatTask([], False, False, policy, params['seat_batch_size'], revoke)     # release_inactive alone
@@ -245,11 +245,11 @@ def seat_task(params):
         if params.get('access_seat') is None and params.get('gateway_seat') is None:
             raise OptionsError('give access_seat and/or gateway_seat for the seat (both false releases it)')
         items, problems = parse_seat_items([dict((k, params.get(k)) for k in SEAT_IDENTIFIERS + FLAGS)], single=True)
-        _refuse('seats', problems)
+        _refuse(('seats', problems))
         return SeatTask(items, True, False, policy, params['seat_batch_size'], revoke)
     check_release_all('seats', seats, exclusive, params.get('allow_release_all'))
     items, problems = parse_seat_items(seats)
-    _refuse('seats', problems)
+    _refuse(('seats', problems), ('release_inactive', policy_problems))
     return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], revoke)
 
 
@@ -261,9 +261,9 @@ def users_task(params):
     check_batch_size(params.get('seat_batch_size'))
     check_write_rate(params.get('write_rate'))
     revoke = revoke_options(params)
-    policy = release_inactive_policy(params)
+    policy, policy_problems = parse_policy(params.get('release_inactive'))
     items, problems = parse_user_items(users)
-    _refuse('users', problems)
+    _refuse(('users', problems), ('release_inactive', policy_problems))
     return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'], revoke)
 
 

@@ -135,7 +135,8 @@ notes:
   - "Two tasks that change the seats of one account at the same time do not see each other's writes: the last
     writer wins, and two overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time
     per account (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
-  - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Zero Trust: Seats Write) for the PATCH."
+  - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
+    read the users, C(Zero Trust: Seats Write) for the C(PATCH)."
   - Releasing a seat also removes the user's device registrations (Cloudflare's behaviour). The user takes a seat
     again the next time they authenticate.
 seealso:
@@ -210,7 +211,7 @@ EXAMPLES = r'''
       loop_control:
         label: "{{ item.email }}"
 
-    - name: Release the Gateway seats unused for 180 days, keeping those who never logged in
+    - name: Release both seats of the Gateway seat holders inactive for 180 days, keeping those who never logged in
       cloudflare_ops.zero_trust.cloudflare_zt_seat:
         release_inactive:
           days: 180
@@ -360,8 +361,11 @@ not_written:
   type: list
   elements: dict
 errors:
-  description: When the account does not allow the plan, every problem found, one per offending item. Nothing was written.
-  returned: failure of the plan
+  description:
+    - When the task is refused, every problem found; nothing was written. Refused items of O(seats) (and
+      O(release_inactive)) all at once in item order, before any request; or, after the read, every item the account
+      does not allow.
+  returned: failure of the items or of the plan
   type: list
   elements: str
   sample: ["seats[2] (email 'nobody@example.com'): no user has this email"]

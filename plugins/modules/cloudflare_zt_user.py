@@ -65,8 +65,9 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - "Token permissions: C(Access: Audit Logs Read) to read users; C(Zero Trust: Seats Write) to rename a user.
-    Cloudflare documents no token permission group for creating and deleting users."
+  - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
+    read users, C(Zero Trust: Seats Write) to rename a user. Cloudflare lists no permission for creating and deleting
+    users."
   - The email of an existing user cannot be changed; the API does not allow it.
 seealso:
   - module: cloudflare_ops.zero_trust.cloudflare_zt_user_info
@@ -171,9 +172,9 @@ user:
       returned: when the API sends it
       sample: 8d6b3f2a-1c4e-4f7a-9b2d-5e6f7a8b9c0d
 errors:
-  description: When the account does not allow the task (an email shared by two users, an id that does not exist),
-    every problem found. Nothing was written.
-  returned: failure of the plan
+  description: When the options cannot work (every problem of them, before any request) or the account does not allow
+    the task (an email shared by two users, an id that does not exist), every problem found. Nothing was written.
+  returned: failure of the options or of the plan
   type: list
   elements: str
   sample: ["email 'jdoe@example.com': matches more than one user (ids 5f1a2b3c-..., 9c0d1e2f-...)"]

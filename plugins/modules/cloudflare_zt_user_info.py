@@ -65,7 +65,7 @@ options:
     type: str
     choices: [access, gateway, any, none]
 notes:
-  - "Token permission: C(Access: Audit Logs Read)."
+  - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read)."
 seealso:
   - module: cloudflare_ops.zero_trust.cloudflare_zt_user
   - module: cloudflare_ops.zero_trust.cloudflare_zt_seat

@@ -25,6 +25,9 @@ description:
     the first write: items that repeat a user, emails that match more than one record, records that lack the fields a
     change needs (an id, an email to rename, a C(seat_uid) for a seat), users to create without a name, a user_id that
     does not exist. Every offending item is named in RV(errors) and nothing is written."
+  - "Problems the items show by themselves (a value of the wrong type, an email that is not one, a user listed twice, a
+    name with O(users[].state=absent)) and problems of O(release_inactive) are all reported in one refusal, in item
+    order, before any request; the problems that need the account are all reported in the refusal of the plan."
   - "It then writes in a fixed order: creates (their answers give the new users' ids and seats), renames, the seat
     changes of all users in C(PATCH) requests of O(seat_batch_size) seats (with O(revoke_sessions=true) each followed
     by the revocations of the users it released), deletes (each preceded by the user's revocation). Writes are paced
@@ -117,8 +120,9 @@ notes:
   - "Requests: one C(GET) per 1000 users of the account, then one write per user to create, rename or delete, one
     C(PATCH) per O(seat_batch_size) seats that change, and with O(revoke_sessions=true) one C(POST) per user released
     or deleted. When nothing differs it sends no write."
-  - "Token permissions: C(Access: Audit Logs Read) to read the users, C(Access: Users Write) (or the account's
-    Zero Trust write permission) to create, rename and delete them, C(Zero Trust: Seats Write) for the seats."
+  - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
+    read the users, C(Zero Trust: Seats Write) to rename them and for the seats. Cloudflare lists no permission for
+    creating and deleting users."
   - "Two tasks that change one account at the same time do not see each other's writes: the last writer wins, and two
     overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time per account
     (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
@@ -343,8 +347,10 @@ not_written:
   type: list
   elements: dict
 errors:
-  description: When the plan is refused, every problem found, one per offending item. Nothing was written.
-  returned: failure of the plan
+  description:
+    - When the task is refused, every problem found, in item order; nothing was written. Refused items (and
+      O(release_inactive)) before any request, or the plan after the one read, one problem per offending item.
+  returned: failure of the items or of the plan
   type: list
   elements: str
   sample: ["users[3] (email 'new@example.com'): the user does not exist and has no name, so it cannot be created"]
