@@ -172,7 +172,4 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
-notes:
-  - "O(revoke_sessions=true) needs the token permission C(Access: Organizations, Identity Providers, and Groups Write)
-    as well; without the option the module sends no revocation and does not need it."
 '''

@@ -136,7 +136,8 @@ notes:
     writer wins, and two overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time
     per account (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
   - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
-    read the users, C(Zero Trust: Seats Write) for the C(PATCH)."
+    read the users, C(Zero Trust: Seats Write) for the C(PATCH), and only with O(revoke_sessions=true)
+    C(Access: Organizations, Identity Providers, and Groups Write) to revoke sessions."
   - Releasing a seat also removes the user's device registrations (Cloudflare's behaviour). The user takes a seat
     again the next time they authenticate.
 seealso:

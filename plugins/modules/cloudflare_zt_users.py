@@ -121,8 +121,9 @@ notes:
     C(PATCH) per O(seat_batch_size) seats that change, and with O(revoke_sessions=true) one C(POST) per user released
     or deleted. When nothing differs it sends no write."
   - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
-    read the users, C(Zero Trust: Seats Write) to rename them and for the seats. Cloudflare lists no permission for
-    creating and deleting users."
+    read the users, C(Zero Trust: Seats Write) to rename them and for the seats, and only with
+    O(revoke_sessions=true) C(Access: Organizations, Identity Providers, and Groups Write) to revoke sessions.
+    Cloudflare lists no permission for creating and deleting users."
   - "Two tasks that change one account at the same time do not see each other's writes: the last writer wins, and two
     overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time per account
     (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
