@@ -20,24 +20,40 @@ import random
 import time
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+    NOTHING_WRITTEN,
     CloudflareAPIError,
     CloudflareError,
     CloudflareLimitError,
+    CloudflareListingError,
     CloudflareNotFoundError,
     CloudflareRateLimitError,
+    CloudflareRedirectError,
+    CloudflareRequestRefused,
     CloudflareResponseError,
     CloudflareTransportError,
     format_api_errors,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import documented_operation
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import Redactor
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import IDEMPOTENT_METHODS, Transport, refused_or_unresolved, requests
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import (
+    IDEMPOTENT_METHODS,
+    Transport,
+    may_have_arrived,
+    refused_or_unresolved,
+    requests,
+)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 
 DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4'
 LIST_PAGE_SIZE = 1000
 
-TRANSIENT_STATUSES = frozenset([500, 502, 503, 504])
+# Cloudflare's own edge errors: 520 unknown error, 521 web server down, 522 connection timed out, 523 origin
+# unreachable, 524 a timeout occurred. Transient, and the origin may or may not have acted on the request.
+EDGE_STATUSES = frozenset([520, 521, 522, 523, 524])
+TRANSIENT_STATUSES = frozenset([500, 502, 503, 504]) | EDGE_STATUSES
 RATE_LIMIT_STATUS = 429
+# How many contradictions of a listing a message names (the failure's ``problems`` hold them all).
+PROBLEMS_NAMED = 5
 
 BACKOFF_FIRST = 1.0
 BACKOFF_MAX = 60.0
@@ -88,8 +104,10 @@ class CloudflareClient(object):
     """
 
     def __init__(self, account_id, auth_headers, base_url=DEFAULT_BASE_URL, timeout=30, validate_certs=True,
-                 max_retry_wait=330, user_agent=None, session=None, sleep=time.sleep, secrets=()):
+                 max_retry_wait=330, user_agent=None, session=None, sleep=time.sleep, secrets=(), documented_only=True):
         self.account_id = account_id
+        # Only the documented operations (_operations.py) are sent; off only in the unit tests of the client's mechanics.
+        self.documented_only = documented_only
         self.base_url = base_url.rstrip('/')
         self.max_retry_wait = max_retry_wait
         self._sleep = sleep
@@ -126,13 +144,23 @@ class CloudflareClient(object):
         self.waited += seconds
 
     def request(self, method, path, params=None, body=None):
-        """Send one API call, retrying what is safe to retry; return the decoded envelope (a dict)."""
+        """Send one API call, retrying what is safe to retry; return the decoded envelope (a dict).
+
+        Only a documented operation is sent (see _operations.py); anything else is CloudflareRequestRefused.
+        A failure of a write whose outcome cannot be known is ``unconfirmed`` (see CloudflareError).
+        """
         method = method.upper()
+        if self.documented_only and documented_operation(method, path) is None:
+            raise self._error(
+                CloudflareRequestRefused, 'Refusing to send %s %s: it is not one of the documented operations this '
+                'collection uses; nothing was sent' % (method, self.redactor.short(path)), method=method)
         attempt = 0
         while True:
             try:
                 answer = self.transport.send(method, path, params, body)
             except CloudflareError as exc:
+                # A body that could not be read or used (too large, badly encoded): a write may have been done.
+                exc.unconfirmed = method != 'GET' and not isinstance(exc, CloudflareRedirectError)
                 raise self.redactor.error(exc)
             except requests.exceptions.RequestException as exc:
                 reason, retryable = self.transport.describe(method, exc)
@@ -151,7 +179,7 @@ class CloudflareClient(object):
                              '%d s' % CONNECT_RETRY_WAIT)
                 raise self._error(
                     CloudflareTransportError, '%s on %s %s%s' % (reason, method, path, note),
-                    method=method, path=path, waited=self.waited)
+                    method=method, path=path, waited=self.waited, unconfirmed=method != 'GET' and may_have_arrived(exc))
 
             status = answer.status
             if status == RATE_LIMIT_STATUS or (status in TRANSIENT_STATUSES and method in IDEMPOTENT_METHODS):
@@ -192,6 +220,8 @@ class CloudflareClient(object):
             message = 'Cloudflare API error on %s %s: HTTP %s' % (method, path, status)
             if detail:
                 message += ', ' + detail
+            elif envelope is None and answer.refused:
+                message += ', a body that cannot be used: %s' % answer.refused
             elif envelope is None and answer.text:
                 message += ', body: %s' % self.redactor.short(answer.text)
             elif envelope is not None and not _is_envelope(envelope):
@@ -204,8 +234,11 @@ class CloudflareClient(object):
                 attempt, 'y' if attempt == 1 else 'ies', self.waited, next_wait, self.max_retry_wait)
         else:
             message += self._waited_note(attempt)
+        # An edge error, or a server error page that is not Cloudflare's envelope (a proxy's): the request may
+        # have been acted on behind it.
+        unconfirmed = method != 'GET' and (status in EDGE_STATUSES or (status >= 500 and not _is_envelope(envelope)))
         return self._error(cls, message, method=method, path=path, status=status, errors=errors,
-                           error_chain=chain, waited=self.waited)
+                           error_chain=chain, waited=self.waited, unconfirmed=unconfirmed)
 
     def _foreign_detail(self, data, answer):
         """The readable part of a JSON error body that is not the envelope (RFC 9457 fields first)."""
@@ -220,14 +253,21 @@ class CloudflareClient(object):
     def _decode(self, method, path, answer, attempt):
         status = answer.status
         envelope = answer.data
+        # A success status whose body cannot be used: a write may have been done all the same.
+        unconfirmed = method != 'GET'
         if envelope is None:
             if status >= 400:
                 raise self._api_failure(method, path, answer, attempt)
+            if answer.refused:
+                raise self._error(
+                    CloudflareResponseError, 'The Cloudflare API answered %s %s with HTTP %s and a body that cannot be '
+                    'used: %s' % (method, path, status, answer.refused), method=method, path=path, status=status,
+                    unconfirmed=unconfirmed)
             raise self._error(
                 CloudflareResponseError,
                 'The Cloudflare API answered %s %s with HTTP %s and a body that is not JSON (content-type %s): %s' % (
                     method, path, status, answer.headers.get('Content-Type', 'unknown'), self.redactor.short(answer.text) or '(empty)'),
-                method=method, path=path, status=status)
+                method=method, path=path, status=status, unconfirmed=unconfirmed)
         if not _is_envelope(envelope):
             if status >= 400:
                 raise self._api_failure(method, path, answer, attempt)
@@ -235,31 +275,45 @@ class CloudflareClient(object):
                 CloudflareResponseError,
                 'The Cloudflare API answered %s %s with HTTP %s and JSON that is not the Cloudflare envelope '
                 '(no boolean "success"): %s' % (method, path, status, self.redactor.short(answer.text)),
-                method=method, path=path, status=status)
+                method=method, path=path, status=status, unconfirmed=unconfirmed)
         if not envelope['success'] or status >= 400:
             raise self._api_failure(method, path, answer, attempt)
         return envelope
 
     # --- helpers for the endpoints -----------------------------------------------------
 
-    def result(self, method, path, params=None, body=None, expect=(dict,)):
-        """The ``result`` of a call, checked to be of the expected JSON type."""
+    def result(self, method, path, params=None, body=None, expect=(dict,), absent=NotImplemented):
+        """The ``result`` of a call, checked to be of the expected JSON type; ``absent`` when the answer has no
+        ``result`` at all, if given (the API makes it optional in every success answer)."""
         envelope = self.request(method, path, params=params, body=body)
+        if 'result' not in envelope and absent is not NotImplemented:
+            return absent
         result = envelope.get('result')
         if not isinstance(result, expect):
             raise self._error(
                 CloudflareResponseError,
                 'The Cloudflare API answered %s %s with a "result" of type %s where %s was expected' % (
                     method, path, type(result).__name__, ' or '.join(_json_type_name(t) for t in expect)),
-                method=method, path=path)
+                method=method, path=path, unconfirmed=method != 'GET')
         return result
 
-    def paginate(self, path, params=None, keep=None, key=None):
+    def contradiction(self, method, path, what):
+        """The failure of an answer that contradicts its request (the endpoints' checks): nothing acts on it, and for
+        a write its outcome is unknown."""
+        return self._error(CloudflareResponseError, 'The Cloudflare API answered %s %s with %s; nothing was done with '
+                           'that answer' % (method, path, what), method=method, path=path, unconfirmed=method != 'GET')
+
+    def paginate(self, path, params=None, keep=None, key=None, complete=True):
         """Every item of a ``page``/``per_page`` list, asking for pages of 1000.
 
-        Ends at an empty page, at ``result_info.total_count`` items, or at ``total_pages`` (when
-        ``total_count`` does not say items are missing), whichever comes first. A listing that goes
-        on past the page bound (from page 1's ``total_count`` and item count, plus slack) fails.
+        Ends at an empty page, at ``result_info.total_count`` items, or, without a total_count, at a page shorter
+        than ``per_page`` that ``total_pages`` calls the last (a full page is never taken for the last on the word of
+        total_pages alone). A listing that goes on past the page bound (from page 1's ``total_count`` and item count,
+        plus slack) fails. A failure on a later page says which page.
+
+        Each page is checked against its result_info (page_problems). A listing that contradicts itself may be
+        incomplete: with ``complete`` (for tasks that act on the listing) it fails with CloudflareListingError once
+        read; else the items come back as a Listing whose ``problems`` say what contradicts itself.
 
         ``key(raw_item)`` names an item (default: its ``id`` when that is a non-empty string). Items
         seen twice (a record that moved from the end of one page to the start of the next while the
@@ -268,28 +322,32 @@ class CloudflareClient(object):
         of a large account in memory); it sees the raw item, after ``key``.
         """
         key = _default_key if key is None else key
-        items = []
+        items = Listing(path)
         position = {}
         page = 1
         first_keys = set()
         max_pages = None
+        stated = {}       # the last total_count and total_pages a page stated
         while True:
             query = dict(params or {})
             query.update(page=page, per_page=LIST_PAGE_SIZE)
-            envelope = self.request('GET', path, params=query)
+            try:
+                envelope = self.request('GET', path, params=query)
+            except CloudflareError as exc:
+                raise self._on_page(exc, page, len(items))
             result = envelope.get('result')
             if not isinstance(result, list):
                 raise self._error(
                     CloudflareResponseError,
                     'The Cloudflare API answered GET %s (page %d) with a "result" that is not a list' % (path, page),
                     method='GET', path=path)
+            info, problems = result_info_numbers(envelope.get('result_info'))
             if not result:
+                items.found(page, problems + page_problems(page, 0, info, len(items), stated))
                 break
-            result_info = envelope.get('result_info')
-            total_count = _result_info_number(result_info, 'total_count')
             if max_pages is None:
-                first_total, first_size = total_count, len(result)
-                max_pages = _page_bound(total_count, len(result))
+                first_total, first_size = info.get('total_count'), len(result)
+                max_pages = _page_bound(first_total, len(result))
             # A server that ignores ``page`` would return page 1 forever: stop that early.
             marker = key(result[0])
             if marker is not None:
@@ -309,12 +367,9 @@ class CloudflareClient(object):
                 if identity is not None:
                     position[identity] = len(items)
                 items.append(item)
-            total_pages = _total_pages(result_info)
-            if total_count is not None and len(items) >= total_count:
-                break
-            # A last page by total_pages while total_count says items are missing is inconsistent:
-            # go on to the empty page rather than return a list that is silently short.
-            if total_pages is not None and page >= total_pages and total_count is None:
+            items.found(page, problems + page_problems(page, len(result), info, len(items), stated))
+            stated.update((k, info[k]) for k in ('total_count', 'total_pages') if k in info)
+            if last_page(page, len(result), info, len(items), stated):
                 break
             if page >= max_pages:
                 raise self._error(
@@ -324,7 +379,109 @@ class CloudflareClient(object):
                         path, page, len(items), first_size, 'none' if first_total is None else first_total),
                     method='GET', path=path)
             page += 1
+        if complete and items.problems:
+            shown = '; '.join(items.problems[:PROBLEMS_NAMED])
+            if len(items.problems) > PROBLEMS_NAMED:
+                shown += '; and %d more' % (len(items.problems) - PROBLEMS_NAMED)
+            raise self._error(
+                CloudflareListingError, 'The Cloudflare API listing GET %s contradicts itself, so the task does not act '
+                'on it (%s): %s. Its pages may hold more or fewer users than it says; run the task again, and if the '
+                'listing still contradicts itself, tell Cloudflare' % (path, NOTHING_WRITTEN, self.redactor.short(shown, 1000)),
+                method='GET', path=path, status=200, problems=self.redactor.data(items.problems))
         return items
+
+    def _on_page(self, exc, page, listed):
+        """A failure of a listing's later page, saying which (the first page is the listing itself)."""
+        if page > 1:
+            exc.message = '%s (page %d of the listing, %d items read before it)' % (exc.message, page, listed)
+            exc.args = (exc.message,)
+        return exc
+
+
+class Listing(list):
+    """The items of a listing (paginate), with ``problems``: what its pages contradict (empty for a sound one), each
+    phrase once with the pages it was found on ("pages 1, 2: ...")."""
+
+    def __init__(self, path):
+        super(Listing, self).__init__()
+        self.path = path
+        self._pages = {}
+
+    def found(self, page, problems):
+        for problem in problems:
+            self._pages.setdefault(problem, []).append(page)
+
+    @property
+    def problems(self):
+        return ['page%s %s: %s' % ('s' if len(pages) > 1 else '', ', '.join(str(p) for p in pages), problem)
+                for problem, pages in self._pages.items()]
+
+
+# The numbers of result_info (all optional in the API).
+RESULT_INFO_COUNTS = ('count', 'page', 'per_page', 'total_count', 'total_pages')
+
+
+def result_info_numbers(result_info):
+    """(the counts of a page's result_info that are present, as ints; what is wrong with the others). A count that
+    is not a whole number from 0 up is a problem, not a count; null or absent is absent."""
+    numbers, problems = {}, []
+    if not isinstance(result_info, dict):
+        return numbers, ([] if result_info is None else ['result_info is not an object'])
+    for name in RESULT_INFO_COUNTS:
+        value = result_info.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or value < 0 or value != int(value):
+            problems.append('result_info.%s is not a count (got %s)' % (name, json.dumps(value)[:40]))
+            continue
+        numbers[name] = int(value)
+    return numbers, problems
+
+
+def page_problems(page, size, info, listed, stated):
+    """What page ``page`` of a listing contradicts, as phrases: the one place where a page is checked against its
+    result_info (``info``, see result_info_numbers), the distinct users listed up to and with it (``listed``) and what
+    the pages before it stated (``stated``: total_count, total_pages). A page of ``size`` items."""
+    problems = []
+    per_page = info.get('per_page')
+    total_count = info.get('total_count', stated.get('total_count'))
+    total_pages = info.get('total_pages', stated.get('total_pages'))
+    if 'count' in info and info['count'] != size:
+        problems.append('result_info.count=%d, but the page holds %d' % (info['count'], size))
+    if 'page' in info and info['page'] != page:
+        problems.append('result_info.page=%d' % info['page'])
+    if per_page is not None and size > per_page:
+        problems.append('the page holds %d, more than per_page=%d' % (size, per_page))
+    if per_page and 'total_count' in info and 'total_pages' in info:
+        expected = int(math.ceil(float(info['total_count']) / per_page))
+        if info['total_pages'] != expected and not (info['total_count'] == 0 and info['total_pages'] <= 1):
+            problems.append('total_pages=%d does not match total_count=%d at per_page=%d' % (
+                info['total_pages'], info['total_count'], per_page))
+    if size and per_page is not None and size < per_page and total_pages is not None and page < total_pages:
+        problems.append('the page holds %d, fewer than per_page=%d, while total_pages=%d announces more pages' % (
+            size, per_page, total_pages))
+    if size and total_pages is not None and page > total_pages:
+        problems.append('holds users although total_pages=%d' % total_pages)
+    if total_count is not None and listed > total_count:
+        problems.append('more users than total_count=%d (%d listed so far)' % (total_count, listed))
+    if not size and total_count is not None and listed < total_count:
+        problems.append('empty while total_count=%d says %d more' % (total_count, total_count - listed))
+    elif not size and total_count is None and total_pages is not None and page <= total_pages:
+        problems.append('empty while total_pages=%d' % total_pages)
+    return problems
+
+
+def last_page(page, size, info, listed, stated):
+    """Whether a listing ends after this page (of ``size`` items, ``listed`` in all): at total_count, or without
+    one, at a page shorter than per_page that total_pages calls the last. A full page is never the last on the word
+    of total_pages alone: the next page, empty or not, says."""
+    total_count = info.get('total_count', stated.get('total_count'))
+    if total_count is not None:
+        return listed >= total_count
+    per_page = info.get('per_page')
+    total_pages = info.get('total_pages', stated.get('total_pages'))
+    return total_pages is not None and page >= total_pages and per_page is not None and size < per_page
 
 
 def _json_type_name(cls):
@@ -345,19 +502,6 @@ def _page_bound(total_count, first_page_size):
         return MAX_PAGES_UNBOUNDED
     pages = int(math.ceil(float(max(total_count, 1)) / max(first_page_size, 1)))
     return pages + max(PAGE_SLACK_MIN, int(math.ceil(pages * PAGE_SLACK_RATIO)))
-
-
-def _total_pages(result_info):
-    return _result_info_number(result_info, 'total_pages')
-
-
-def _result_info_number(result_info, key):
-    if not isinstance(result_info, dict):
-        return None
-    value = result_info.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return int(value)
 
 
 def _is_envelope(data):

@@ -13,33 +13,43 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareNotFoundError, CloudflareResponseError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+    CloudflareNotFoundError,
+    CloudflareRequestRefused,
+    CloudflareResponseError,
+    SeatsNotConfirmed,
+)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key, same_email
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import OPERATIONS, SegmentError, operation_path
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
+
+# How many unconfirmed seats a message names (the failure's lists hold them all).
+SEATS_NAMED = 10
 
 
-def account_path(client, *parts):
-    """The path of an account-scoped operation: /accounts/<account_id>/<parts>."""
-    return '/'.join(['/accounts', client.account_id] + [p.strip('/') for p in parts])
+def _path(client, operation, **segments):
+    """(method, path) of one of the documented operations (_operations.py), for this client's account. An id that
+    cannot be a segment of it is refused here, before anything is sent."""
+    try:
+        return operation_path(operation, account_id=client.account_id, **segments)
+    except SegmentError as exc:
+        raise client._error(CloudflareRequestRefused, 'Refusing to send a request: %s; nothing was sent' % exc,
+                            method=OPERATIONS[operation][0])
 
 
-def users_path(client, user_id=None):
-    if user_id is None:
-        return account_path(client, 'access', 'users')
-    # Cloudflare writes its UUIDs in lower case; an id typed in upper case names the same user.
-    return account_path(client, 'access', 'users', match_key(user_id))
-
-
-def list_users(client, email=None, name=None, search=None, keep=None):
-    """All users of the account (following pagination), optionally filtered by the API."""
+def list_users(client, email=None, name=None, search=None, keep=None, complete=True):
+    """All users of the account (following pagination), optionally filtered by the API. A listing that contradicts
+    itself fails, unless ``complete`` is false: then its ``problems`` say what (see CloudflareClient.paginate)."""
     params = {}
     for key, value in (('email', email), ('name', name), ('search', search)):
         if value is not None:
             params[key] = value
-    return client.paginate(users_path(client), params=params, keep=keep)
+    _method, path = _path(client, 'list_users')
+    return client.paginate(path, params=params, keep=keep, complete=complete)
 
 
 def find_users_by_email(client, email, keep=None):
-    """Users whose email is exactly ``email``, ignoring letter case.
+    """Users whose email is ``email`` under the identity rule (_identifiers.match_key).
 
     The API does not document whether its ``email`` filter is exact, so the match is made
     here too: a filter that matches substrings cannot make a module pick the wrong user.
@@ -49,20 +59,16 @@ def find_users_by_email(client, email, keep=None):
             if isinstance(user, dict) and same_email(user.get('email'), email)]
 
 
-def _contradiction(client, method, path, what):
-    return client._error(CloudflareResponseError, 'The Cloudflare API answered %s %s with %s; nothing was done with '
-                         'that answer' % (method, path, what), method=method, path=path)
-
-
 def get_user(client, user_id):
     """The user with this id, or None when the API says it does not exist (HTTP 404)."""
-    path = users_path(client, user_id)
+    # Cloudflare writes its UUIDs in lower case; an id typed in upper case names the same user.
+    method, path = _path(client, 'get_user', user_id=match_key(user_id) if isinstance(user_id, str) else user_id)
     try:
-        user = client.result('GET', path)
+        user = client.result(method, path)
     except CloudflareNotFoundError:
         return None
     if match_key(user.get('id')) != match_key(user_id):
-        raise _contradiction(client, 'GET', path, 'a user whose id is %r, not the one asked for' % (user.get('id'),))
+        raise client.contradiction(method, path, 'a user whose id is %s, not the one asked for' % quoted(user.get('id')))
     return user
 
 
@@ -70,34 +76,35 @@ def create_user(client, email, name=None):
     body = {'email': email}
     if name is not None:
         body['name'] = name
-    path = users_path(client)
-    user = client.result('POST', path, body=body)
-    _check_written(client, 'POST', path, user, email, name)
+    method, path = _path(client, 'create_user')
+    user = client.result(method, path, body=body)
+    _check_written(client, method, path, user, email, name)
     return user
 
 
 def update_user_name(client, user_id, current_email, name):
     # The API takes the current email as confirmation: email cannot be changed.
-    path = users_path(client, user_id)
-    user = client.result('PUT', path, body={'email': current_email, 'name': name})
-    _check_written(client, 'PUT', path, user, current_email, name, user_id=user_id)
+    method, path = _path(client, 'update_user', user_id=user_id)
+    user = client.result(method, path, body={'email': current_email, 'name': name})
+    _check_written(client, method, path, user, current_email, name, user_id=user_id)
     return user
 
 
 def _check_written(client, method, path, user, email, name, user_id=None):
     """The answer to a write must be the user written: its id (for a rename), its email, the name sent."""
     if not isinstance(user.get('id'), str) or not user.get('id'):
-        raise _contradiction(client, method, path, 'a user without an id')
+        raise client.contradiction(method, path, 'a user without an id')
     if user_id is not None and match_key(user['id']) != match_key(user_id):
-        raise _contradiction(client, method, path, 'the user %r, not the one written' % user['id'])
+        raise client.contradiction(method, path, 'the user %s, not the one written' % quoted(user['id']))
     if not same_email(user.get('email'), email):
-        raise _contradiction(client, method, path, 'the email %r where %r was sent' % (user.get('email'), email))
+        raise client.contradiction(method, path, 'the email %s where %s was sent' % (quoted(user.get('email')), quoted(email)))
     if name is not None and user.get('name') != name:
-        raise _contradiction(client, method, path, 'the name %r where %r was sent' % (user.get('name'), name))
+        raise client.contradiction(method, path, 'the name %s where %s was sent' % (quoted(user.get('name')), quoted(name)))
 
 
 def delete_user(client, user_id):
-    client.result('DELETE', users_path(client, user_id), expect=(dict, type(None)))
+    method, path = _path(client, 'delete_user', user_id=user_id)
+    client.result(method, path, expect=(dict, type(None)))
 
 
 def revoke_user(client, email, devices=False):
@@ -106,27 +113,66 @@ def revoke_user(client, email, devices=False):
     The answer's ``result`` is a boolean (null is taken as done: the envelope said success); false means Cloudflare
     did not revoke, which is a failure like an error.
     """
-    path = account_path(client, 'access', 'organizations', 'revoke_user')
+    method, path = _path(client, 'revoke_user')
     body = {'email': email}
     if devices:
         body['devices'] = True
-    revoked = client.result('POST', path, body=body, expect=(bool, type(None)))
+    revoked = client.result(method, path, body=body, expect=(bool, type(None)))
     if revoked is False:
-        raise _contradiction(client, 'POST', path, 'result false: the sessions of %s were not revoked' % email)
+        # Cloudflare says it did not revoke: not written (not an unknown outcome, as a contradicting answer is).
+        raise client._error(CloudflareResponseError, 'The Cloudflare API answered %s %s with result false: the sessions '
+                            'of %s were not revoked' % (method, path, email), method=method, path=path)
 
 
 def patch_seats(client, items):
-    """Set the flags of many seats in one request; ``items`` holds {seat_uid, access_seat, gateway_seat}.
+    """Set the flags of many seats in one request; ``items`` holds {seat_uid, access_seat, gateway_seat}, each
+    seat_uid exactly as the API listed it.
 
-    Returns seat_uid (lower case) -> (access_seat, gateway_seat) as the answer says. A seat that was sent and is not
-    in the answer is assumed set as sent (the API documents no partial answer); one the answer holds with other flags
-    than sent wins, and the result says so.
+    The answer must confirm every seat sent, with the flags sent: a seat it leaves out, answers with other flags or
+    replaces by another seat fails with SeatsNotConfirmed, which names them and says which seats it did confirm.
+    Returns seat_uid (match_key) -> (access_seat, gateway_seat) as confirmed, or None when the answer has no
+    ``result`` (the API makes it optional): the seats are then taken as sent, unconfirmed.
     """
     body = [{'seat_uid': s['seat_uid'], 'access_seat': bool(s['access_seat']), 'gateway_seat': bool(s['gateway_seat'])}
             for s in items]
-    answer = client.result('PATCH', account_path(client, 'access', 'seats'), body=body, expect=(list,))
-    flags = {}
+    method, path = _path(client, 'edit_seats')
+    answer = client.result(method, path, body=body, expect=(list,), absent=None)
+    if answer is None:
+        return None
+    return confirm_seats(client, method, path, body, answer)
+
+
+def confirm_seats(client, method, path, sent, answer):
+    """Compare a PATCH answer with the seats sent, seat by seat (see patch_seats)."""
+    answered = {}
     for seat in answer:
         if isinstance(seat, dict) and isinstance(seat.get('access_seat'), bool) and isinstance(seat.get('gateway_seat'), bool):
-            flags[match_key(seat.get('seat_uid'))] = (seat['access_seat'], seat['gateway_seat'])
-    return flags
+            answered[match_key(seat.get('seat_uid'))] = (seat.get('seat_uid'), seat['access_seat'], seat['gateway_seat'])
+    confirmed, problems = {}, []
+    wanted = set()
+    for seat in sent:
+        key = match_key(seat['seat_uid'])
+        wanted.add(key)
+        flags = (seat['access_seat'], seat['gateway_seat'])
+        got = answered.get(key)
+        if got is None:
+            problems.append('seat_uid %s is not in the answer' % quoted(seat['seat_uid']))
+        elif got[1:] != flags:
+            problems.append('seat_uid %s answered access_seat=%s, gateway_seat=%s where access_seat=%s, gateway_seat=%s '
+                            'was sent' % ((quoted(seat['seat_uid']),) + tuple(_bool(f) for f in got[1:] + flags)))
+        else:
+            confirmed[key] = flags
+    if problems:
+        others = [quoted(uid) for key, (uid, _a, _g) in answered.items() if key not in wanted]
+        if others:
+            problems.append('the answer names seats that were not sent: %s' % ', '.join(others[:SEATS_NAMED]))
+        shown = '; '.join(problems[:SEATS_NAMED]) + ('; and %d more' % (len(problems) - SEATS_NAMED)
+                                                     if len(problems) > SEATS_NAMED else '')
+        raise client._error(SeatsNotConfirmed, "The API's answer to %s %s does not confirm %d of %d seats: %s" % (
+            method, path, len(sent) - len(confirmed), len(sent), shown), method=method, path=path, status=200,
+            confirmed=confirmed)
+    return confirmed
+
+
+def _bool(flag):
+    return 'true' if flag else 'false'

@@ -9,7 +9,8 @@
 # raised in one situation, so that its message can say how much was done:
 #   OptionsError      the task's options cannot work; raised before any request is sent;
 #   PlanError         the account, as read, does not allow the plan; nothing was written;
-#   PartialWriteError a write failed after the plan was accepted; says what was written and what not.
+#   PartialWriteError a write failed after the plan was accepted; says what was written, what not, and
+#                     what was sent without a usable answer (unknown).
 
 from __future__ import absolute_import, division, print_function
 
@@ -37,15 +38,17 @@ class PlanError(Exception):
 class PartialWriteError(Exception):
     """A write failed (or its answer contradicted the request) after others may have succeeded.
 
-    ``written`` and ``not_written`` are lists of ``{email, action}`` (or seats); ``cause`` is the
-    CloudflareError behind it, if any. Running the task again converges: it reads the account afresh.
+    ``written``, ``not_written`` and ``unknown`` (sent, but no usable answer tells whether it was applied) are lists
+    of write entries; ``cause`` is the CloudflareError behind it, if any. Running the task again converges: it reads
+    the account afresh.
     """
 
-    def __init__(self, message, written, not_written, cause=None, extra=None):
+    def __init__(self, message, written, not_written, cause=None, extra=None, unknown=None):
         super(PartialWriteError, self).__init__(message)
         self.message = message
         self.written = written
         self.not_written = not_written
+        self.unknown = list(unknown or [])
         self.cause = cause
         self.extra = extra or {}
 
@@ -54,9 +57,15 @@ class PartialWriteError(Exception):
 
 
 class CloudflareError(Exception):
-    """Any failure to get a good answer from the API. ``str()`` is the message for the user."""
+    """Any failure to get a good answer from the API. ``str()`` is the message for the user.
 
-    def __init__(self, message, method=None, path=None, status=None, errors=None, error_chain=None, waited=None):
+    ``unconfirmed``: the request was sent and may have been acted on, but no usable answer says whether it was (a
+    timeout after sending, an edge or proxy error page, an answer that contradicts the request). For a write, its
+    outcome is unknown: only a new read can tell.
+    """
+
+    def __init__(self, message, method=None, path=None, status=None, errors=None, error_chain=None, waited=None,
+                 unconfirmed=False):
         super(CloudflareError, self).__init__(message)
         self.message = message
         self.method = method
@@ -65,6 +74,7 @@ class CloudflareError(Exception):
         self.errors = errors or []
         self.error_chain = error_chain or []
         self.waited = waited
+        self.unconfirmed = unconfirmed
 
     def as_dict(self):
         """A structured form of the failure for the task result (no credentials are ever in it)."""
@@ -104,6 +114,30 @@ class CloudflareRedirectError(CloudflareResponseError):
 
 class CloudflareLimitError(CloudflareResponseError):
     """An answer or a listing beyond the client's bounds: size of one answer, number of pages."""
+
+
+class CloudflareListingError(CloudflareResponseError):
+    """A listing whose result_info contradicts itself or its pages: it may be incomplete, so no write acts on it.
+    ``problems`` names each contradiction."""
+
+    def __init__(self, message, problems=(), **kwargs):
+        super(CloudflareListingError, self).__init__(message, **kwargs)
+        self.problems = list(problems)
+
+
+class CloudflareRequestRefused(CloudflareError):
+    """A request the client does not send: a path segment (an id from the task or the API) that breaks its rule
+    would make it another request. Nothing was sent."""
+
+
+class SeatsNotConfirmed(CloudflareResponseError):
+    """A seat PATCH whose answer does not confirm every seat sent: ``confirmed`` holds the match keys of the seats
+    it confirms (as sent); the others are unconfirmed (left out, other flags, other seats)."""
+
+    def __init__(self, message, confirmed=(), **kwargs):
+        kwargs.setdefault('unconfirmed', True)
+        super(SeatsNotConfirmed, self).__init__(message, **kwargs)
+        self.confirmed = frozenset(confirmed)
 
 
 def format_api_errors(errors):

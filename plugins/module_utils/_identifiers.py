@@ -6,13 +6,17 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # The rules for the identifiers the modules accept and compare: account ids, user ids, emails and
-# seat ids. Every module, option and list item is checked by identifier_problem(), with one message.
+# seat ids. Every module, option and list item is checked by identifier_problem(), with one message,
+# and every comparison goes through match_key(), the one identity rule.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import re
+import unicodedata
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 
 # \Z, not $: $ also matches before a final newline, which would then reach a URL or a query.
 ACCOUNT_ID_RE = re.compile(r'^[0-9a-fA-F]{32}\Z')
@@ -33,13 +37,17 @@ def identifier_problem(kind, value):
         return '%s must be a string, got %s' % (kind, type(value).__name__)
     if kind == 'email':
         if not EMAIL_RE.match(value):
-            return 'email %r is not an e-mail address such as jdoe@example.com' % value
+            return 'email %s is not an e-mail address such as jdoe@example.com' % quoted(value)
+        if unicodedata.normalize('NFKC', value) != value:
+            # A reader sees the same address; str.lower() and the API may not: refused rather than guessed.
+            return 'email %s is not in Unicode normal form NFKC: write it as %s' % (
+                quoted(value), quoted(unicodedata.normalize('NFKC', value)))
     elif kind == 'user_id':
         if not UUID_RE.match(value):
-            return 'user_id %r is not a UUID such as f174e90a-fafe-4643-bbbc-4a0ed4fc8415' % value
+            return 'user_id %s is not a UUID such as f174e90a-fafe-4643-bbbc-4a0ed4fc8415' % quoted(value)
     elif kind == 'seat_uid':
         if seat_uid_problem(value):
-            return 'seat_uid %r is not a seat identifier (1 to %d characters, no spaces)' % (value, SEAT_UID_MAX_LENGTH)
+            return 'seat_uid %s is not a seat identifier (1 to %d characters, no spaces)' % (quoted(value), SEAT_UID_MAX_LENGTH)
     else:
         raise ValueError('unknown identifier kind %r' % (kind,))
     return None
@@ -51,9 +59,16 @@ def seat_uid_problem(value):
 
 
 def match_key(value):
-    """What an identifier (email, user id, seat_uid) is matched with, the one rule every module uses: letter case
-    is ignored (Cloudflare treats emails so, and writes UUIDs in lower case). None for a non-string."""
-    return value.lower() if isinstance(value, str) else None
+    """What an identifier (email, user id, seat_uid) is matched with, the one rule every module uses: Unicode
+    compatibility normalisation (NFKC) and case folding, so that what a reader sees as the same address is the same
+    (fullwidth letters, ligatures, "ß" and "SS"); for the ASCII of UUIDs that is ignoring letter case (Cloudflare
+    writes them in lower case). Only for matching: an identifier is always sent as given or as listed. None for a
+    non-string."""
+    if not isinstance(value, str):
+        return None
+    if value.isascii():
+        return value.lower()        # the same result, without the cost of normalising (most ids and emails)
+    return unicodedata.normalize('NFKC', unicodedata.normalize('NFKC', value).casefold())
 
 
 def same_email(left, right):

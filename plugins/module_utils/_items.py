@@ -17,6 +17,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import SEAT_IDENTIFIERS, identifier_problem, match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 
 
 class Item(object):
@@ -42,7 +43,7 @@ class Item(object):
 
     @property
     def label(self):
-        idents = ', '.join('%s %r' % ident for ident in self.identifiers)
+        idents = ', '.join('%s %s' % (kind, quoted(value)) for kind, value in self.identifiers)
         if self.index is None:
             return idents or 'the task'
         return '%s[%d] (%s)' % (self.list_name, self.index, idents) if idents else '%s[%d]' % (self.list_name, self.index)
@@ -60,7 +61,7 @@ class Item(object):
 
 
 def _raw_label(list_name, index, raw):
-    idents = ', '.join('%s %r' % (k, raw.get(k)) for k in SEAT_IDENTIFIERS if isinstance(raw, dict) and raw.get(k) is not None)
+    idents = ', '.join('%s %s' % (k, quoted(raw.get(k))) for k in SEAT_IDENTIFIERS if isinstance(raw, dict) and raw.get(k) is not None)
     if index is None:
         return idents or 'the task'
     return '%s[%d]%s' % (list_name, index, ' (%s)' % idents if idents else '')
@@ -106,12 +107,12 @@ def read_item(raw, index, list_name, allowed, identifiers, single=False):
             try:
                 values[key] = _flag(value)
             except TypeError:
-                problems.append('%s must be a boolean (true or false), got %r' % (key, value))
+                problems.append('%s must be a boolean (true or false), got %s' % (key, quoted(value)))
         elif key == 'state':
             if value in ('present', 'absent'):
                 values[key] = value
             else:
-                problems.append('state must be present or absent, got %r' % (value,))
+                problems.append('state must be present or absent, got %s' % quoted(value))
         else:
             text = _text(value)
             if text is None:

@@ -19,7 +19,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, OptionsError, PartialWriteError, PlanError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import resolve_credentials, validate_connection
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import refuse_structured_strings, resolve_credentials, validate_connection
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 
@@ -31,6 +31,7 @@ def build_client(module, environ=None, fail_extra=None):
         module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR), **fail_extra)
     params = module.params
     try:
+        refuse_structured_strings(module)
         validate_connection(params)
         headers, secrets = resolve_credentials(params, os.environ if environ is None else environ)
     except OptionsError as exc:
@@ -60,8 +61,8 @@ def run_module(module, runner, report_check_mode=False):
     """Build the client, run ``runner(module, client)`` (which returns the result dict), exit.
 
     The one place where a failure becomes ``fail_json``: the message says what failed and how much was written,
-    the other keys carry the details (``failure``, ``errors``, ``written``/``not_written``), and none ever holds a
-    credential. ``report_check_mode`` adds ``check_mode`` to every result, failures included.
+    the other keys carry the details (``failure``, ``errors``, ``written``/``not_written``/``unknown``), and none
+    ever holds a credential, nor does the result of a success. ``report_check_mode`` adds ``check_mode`` to every result, failures included.
     """
     extra = {'check_mode': module.check_mode} if report_check_mode else {}
     client = build_client(module, fail_extra=extra)
@@ -76,8 +77,10 @@ def run_module(module, runner, report_check_mode=False):
     except PlanError as exc:
         module.fail_json(msg=client.redact(exc), errors=client.redact_data(exc.errors), **extra)
     except PartialWriteError as exc:
-        # Something may have been written before the failure: the task changed the account then.
-        details = dict(exc.extra, written=exc.written, not_written=exc.not_written, changed=bool(exc.written), **extra)
+        # Something may have been written before the failure, or by a write whose outcome is unknown: the task may have
+        # changed the account then.
+        details = dict(exc.extra, written=exc.written, not_written=exc.not_written, unknown=exc.unknown,
+                       changed=bool(exc.written or exc.unknown), **extra)
         if exc.cause is not None:
             details['failure'] = exc.cause.as_dict()
         module.fail_json(msg=client.redact(exc.message), **client.redact_data(details))
@@ -86,4 +89,5 @@ def run_module(module, runner, report_check_mode=False):
         module.fail_json(msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),
                          exception=client.redact(traceback.format_exc()), **extra)
     result.update(extra)
-    module.exit_json(**result)
+    # A server may echo a credential in a record (a name); one from the environment is no no_log value of Ansible's.
+    module.exit_json(**client.redact_data(result))

@@ -18,7 +18,7 @@ import re
 
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import _load_params, env_fallback
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL
@@ -26,6 +26,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
@@ -108,6 +109,27 @@ def resolve_credentials(params, environ):
     return {'X-Auth-Email': email, 'X-Auth-Key': key}, (key,)
 
 
+def refuse_structured_strings(module):
+    """Refuse a list or a dict given to a string option (``api_token: [tok]``, ``name: [Ada]``), which ansible-core
+    would turn into the text ``['tok']`` and the module would send. The value is never quoted: it may be a secret.
+
+    The module's arguments as they were given are read again with ansible-core's _load_params (documented for "very
+    dynamic custom modules"): after validation, module.params holds the text only.
+    """
+    spec_of = getattr(module, 'argument_spec', None)
+    if not spec_of:
+        return      # not an AnsibleModule (a stand-in of the unit tests): nothing was converted
+    given = _load_params()
+    for name, spec in spec_of.items():
+        if spec.get('type', 'str') != 'str':
+            continue
+        for key in [name] + list(spec.get('aliases') or []):
+            value = given.get(key)
+            if isinstance(value, (list, tuple, dict)):
+                raise OptionsError('%s must be a string, got a %s (the value is not shown); %s and no request was '
+                                   'sent' % (key, 'dict' if isinstance(value, dict) else 'list', NOTHING_WRITTEN))
+
+
 def _check_secret(option, variable, value):
     """Refuse a credential that cannot be sent as a header; the message never quotes it."""
     if not PRINTABLE_RE.match(value):
@@ -121,12 +143,12 @@ def validate_connection(params):
     if not account_id:
         raise OptionsError('account_id is required: set it, or the environment variable CLOUDFLARE_ACCOUNT_ID')
     if not ACCOUNT_ID_RE.match(account_id):
-        raise OptionsError('account_id must be a Cloudflare account identifier of 32 hexadecimal characters, got %r' % account_id)
+        raise OptionsError('account_id must be a Cloudflare account identifier of 32 hexadecimal characters, got %s' % quoted(account_id))
     base_url = params.get('api_base_url') or ''
     problem = _base_url_problem(base_url)
     if problem:
         # A URL with an @ may carry a password: it is not quoted.
-        shown = '' if '@' in base_url else ', got %r' % base_url
+        shown = '' if '@' in base_url else ', got %s' % quoted(base_url)
         raise OptionsError('api_base_url must be an http:// or https:// URL %s%s' % (problem, shown))
     timeout = params.get('timeout')
     if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_SECONDS):
@@ -201,7 +223,7 @@ def check_batch_size(value):
 
 def check_write_rate(value):
     if value is None or not (math.isfinite(value) and MIN_WRITE_RATE <= value <= MAX_WRITE_RATE):
-        raise OptionsError('write_rate must be a number of writes per second from %s to %s, got %s; %s' % (
+        raise OptionsError('write_rate must be a number of writes per second from %g to %g, got %g; %s' % (
             MIN_WRITE_RATE, MAX_WRITE_RATE, value, NOTHING_WRITTEN))
 
 

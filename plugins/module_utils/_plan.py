@@ -19,9 +19,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Contradiction, NotFound, describe, email_order, record_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import same_email, seat_uid_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import UUID_RE, same_email, seat_uid_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import exempt_kind, inactive
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import flag_conflicts
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 
 
 def resolve(account, item):
@@ -101,7 +102,8 @@ class SeatChange(object):
         return self.record.get('email')
 
     def patch_item(self):
-        return {'seat_uid': self.record['seat_uid'].lower(), 'access_seat': self.access_seat,
+        # Exactly as listed: another spelling may be another seat (the identity rule is for matching only).
+        return {'seat_uid': self.record['seat_uid'], 'access_seat': self.access_seat,
                 'gateway_seat': self.gateway_seat}
 
 
@@ -187,13 +189,21 @@ def seat_changes(account, targets, exclusive=False, spared=(), problems=None, in
     return changes
 
 
+def unaddressable(record):
+    """Why the user of ``record`` cannot be named in a request path (its id goes there), or None. The API documents
+    its ids as UUIDs; a listed id holding ``../``, ``/``, ``?`` or ``#`` would make the request another one."""
+    if not UUID_RE.match(record['id']):
+        return 'the API lists this user with the id %s, which is not a UUID' % quoted(record['id'])
+    return None
+
+
 def unsendable(record):
     """Why the seat of ``record`` cannot be sent in a seat change (a phrase), or None."""
     seat_uid = record.get('seat_uid')
     if seat_uid is None:
         return 'the user has no seat_uid'
     if seat_uid_problem(seat_uid):
-        return 'its seat_uid %r is not one the API accepts in a seat change' % seat_uid
+        return 'its seat_uid %s is not one the API accepts in a seat change' % quoted(seat_uid)
     return None
 
 
@@ -418,6 +428,9 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
             if record.get('id') is None:
                 problems.append('%s: the record has no id, so it cannot be deleted' % item.label)
                 continue
+            if unaddressable(record):
+                problems.append('%s: %s, so it cannot be deleted' % (item.label, unaddressable(record)))
+                continue
             deletes.append(UserWrite(DELETE, item, record))
             continue
         if record is None:
@@ -438,6 +451,8 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
             if missing:
                 problems.append('%s: the record has no %s, which a rename must send, so it cannot be renamed' % (
                     item.label, ' and no '.join(missing)))
+            elif unaddressable(record):
+                problems.append('%s: %s, so it cannot be renamed' % (item.label, unaddressable(record)))
             else:
                 renames.append(UserWrite(RENAME, item, record))
         target = SeatTarget(record, item)

@@ -12,15 +12,38 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 MASK = '********'
 # Messages quote values from the API and the task at most this long.
 SHORT_TEXT = 200
 
 
+# The longest value a message quotes whole with quoted().
+QUOTED_MAX = 60
+# The C0 controls but tab and line feed, DEL, and the C1 controls (ESC starts terminal sequences, CR overwrites).
+_CONTROL_RE = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f]')
+
+
+def escape_controls(text):
+    """``text`` with each control character written as ``\\u001b`` (text from the API may hold ESC or BEL, which
+    a terminal or a Markdown viewer would act on)."""
+    return _CONTROL_RE.sub(lambda match: '\\u%04x' % ord(match.group()), text)
+
+
 def shorten(text, limit=SHORT_TEXT):
-    """``text`` on one line, cut to ``limit`` characters."""
-    text = ' '.join(str(text).split())
+    """``text`` on one line, control characters escaped, cut to ``limit`` characters."""
+    text = escape_controls(' '.join(str(text).split()))
     return text if len(text) <= limit else text[:limit] + '...'
+
+
+def quoted(value, limit=QUOTED_MAX):
+    """``repr(value)`` for a message, cut past ``limit`` characters with the length of the value said (a 10 KB
+    user_id is not echoed whole)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return '%s... (%d characters)' % (text[:limit], len(value) if isinstance(value, str) else len(text))
 
 
 class Redactor(object):
@@ -49,9 +72,9 @@ class Redactor(object):
             return self.text(data)
         return data
 
-    def short(self, text):
+    def short(self, text, limit=SHORT_TEXT):
         """Redacted first, then shortened: a credential cut in two by the limit would escape redaction."""
-        return shorten(self.text(text))
+        return shorten(self.text(text), limit)
 
     def error(self, exc):
         """A CloudflareError with its message and structured parts redacted (returned for ``raise``)."""

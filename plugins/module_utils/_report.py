@@ -27,6 +27,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan im
     Revocation,
     SeatChange,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import escape_controls
 
 # The user fields the modules report, in the API's own names.
 RECORD_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat', 'active_device_count',
@@ -180,7 +181,8 @@ def _shown(value):
         return '(none)'
     if isinstance(value, bool):
         return 'true' if value else 'false'
-    return str(value).replace('\n', ' ')
+    # Text from the API: no line break, and no control character (ESC, BEL) reaches the terminal that shows the diff.
+    return escape_controls(str(value).replace('\n', ' '))
 
 
 def evidence_text(found):
@@ -191,12 +193,14 @@ def evidence_text(found):
 
 
 def _cell(value):
-    """A value in a Markdown table cell: '–' for none, true/false, text with | and \\ escaped, on one line."""
+    """A value in a Markdown table cell: '–' for none, true/false, text with | and \\ escaped, on one line, and
+    control characters from the API (ESC, BEL) written as \\u001b (after the backslashes are escaped, so that the
+    two cannot be confused)."""
     if value is None:
         return '\u2013'
     if isinstance(value, bool):
         return 'true' if value else 'false'
-    return ' '.join(str(value).replace('\\', '\\\\').replace('|', '\\|').split())
+    return escape_controls(' '.join(str(value).replace('\\', '\\\\').replace('|', '\\|').split()))
 
 
 def drift_table(entries):
@@ -207,7 +211,7 @@ def drift_table(entries):
     for e in entries:
         found = evidence_text(e) if 'days_inactive' in e else ''
         lines.append('| %s | %s | %s | %s | %s | %s |' % (
-            _cell(e['email']), e['action'], e['field'], _cell(e['before']), _cell(e['after']), found))
+            _cell(e['email']), e['action'], e['field'], _cell(e['before']), _cell(e['after']), _cell(found)))
     return '\n'.join(lines) + '\n'
 
 
@@ -220,8 +224,8 @@ def prepared_diff(views):
     lines = []
     for v in views:
         lines.append('%s %s (%s%s)' % ('+' if v.action == CREATE else '-' if v.action == DELETE else '~',
-                                       v.email or '(no email, id %s)' % v.user_id, v.action,
-                                       ': ' + evidence_text(v.evidence) if v.evidence is not None else ''))
+                                       _shown(v.email or '(no email, id %s)' % v.user_id), v.action,
+                                       ': ' + _shown(evidence_text(v.evidence)) if v.evidence is not None else ''))
         for field in CHANGE_FIELDS:
             if field in v.fields:
                 before, after = v.fields[field]
@@ -239,7 +243,8 @@ def seat_diff(changes, revocations=()):
     lines = []
     for change in changes:
         why = '; released for inactivity: ' + evidence_text(change.evidence) if change.reason == INACTIVE else ''
-        lines.append('~ %s (seat %s%s)' % (change.email or '(no email)', change.record.get('seat_uid'), why))
+        lines.append('~ %s (seat %s%s)' % (_shown(change.email or '(no email)'), _shown(change.record.get('seat_uid')),
+                                           _shown(why)))
         for flag in FLAGS:
             before = change.record.get(flag) is True
             after = getattr(change, flag)

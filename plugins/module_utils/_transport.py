@@ -14,11 +14,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import io
-import json
 import os
 import socket
 import time
+
+from urllib.parse import unquote
 
 try:
     import requests
@@ -29,7 +31,8 @@ except ImportError as exc:  # pragma: no cover - depends on the target host
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareLimitError, CloudflareRedirectError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._bodies import BodyError, BodyTooLarge, BoundedDecoder, load_json
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareLimitError, CloudflareRedirectError, CloudflareResponseError
 
 # Methods whose repetition cannot do more than the first attempt: PUT user and PATCH seats set
 # absolute values, DELETE of a deleted user is a 404 at worst. POST creates, so it is repeated
@@ -64,6 +67,9 @@ class Transport(object):
             self.session.mount('http://', adapter)
         self.proxies = requests.utils.get_environ_proxies(self.base_url)
         self.session.headers.update(headers)
+        # The codings _read_body decodes itself, layer by layer within the size cap (never br or zstd, which
+        # urllib3 would ask for when their modules are installed).
+        self.session.headers['Accept-Encoding'] = 'gzip, deflate'
 
     def secrets(self):
         """What of the transport's settings is secret: a proxy URL may carry a password, and a text may quote it."""
@@ -103,27 +109,39 @@ class Transport(object):
             method=method, path=path, status=response.status_code)
 
     def _read_body(self, method, path, response):
-        """The text of the answer, read in chunks: no more than MAX_ANSWER_BYTES, and within the deadline."""
+        """The text of the answer, read in chunks: no more than MAX_ANSWER_BYTES on the wire and after each content
+        coding is undone (by BoundedDecoder, whatever urllib3 would do), and within the deadline."""
+        status = response.status_code
         declared = _int_or_none(response.headers.get('Content-Length'))
         if declared is not None and declared > MAX_ANSWER_BYTES:
-            raise self._too_large(method, path, response.status_code, 'announces %d bytes' % declared)
-        data = io.BytesIO()
-        for chunk in response.iter_content(READ_CHUNK):
-            data.write(chunk)
-            if data.tell() > MAX_ANSWER_BYTES:
-                raise self._too_large(method, path, response.status_code, 'goes on past %d bytes' % MAX_ANSWER_BYTES)
-            if self._clock.expired():
-                # The socket deadline covers reads; this covers a body that arrives fast but endlessly.
-                raise requests.exceptions.ReadTimeout(_DEADLINE_TEXT)
+            raise self._too_large(method, path, status, 'a body that announces %d bytes' % declared)
+        try:
+            decoder = BoundedDecoder(response.headers.get('Content-Encoding'), MAX_ANSWER_BYTES)
+            received = 0
+            for chunk in _raw_chunks(response):
+                received += len(chunk)
+                if received > MAX_ANSWER_BYTES:
+                    raise BodyTooLarge('a body that goes on past %d bytes' % MAX_ANSWER_BYTES)
+                decoder.feed(chunk)
+                if self._clock.expired():
+                    # The socket deadline covers reads; this covers a body that arrives fast but endlessly.
+                    raise requests.exceptions.ReadTimeout(_DEADLINE_TEXT)
+            data = decoder.finish()
+        except BodyTooLarge as exc:
+            raise self._too_large(method, path, status, str(exc))
+        except BodyError as exc:
+            raise CloudflareResponseError(
+                'The Cloudflare API answered %s %s with HTTP %s and %s' % (method, path, status, exc),
+                method=method, path=path, status=status)
         encoding = getattr(response, 'encoding', None) or 'utf-8'
         try:
-            return data.getvalue().decode(encoding, 'replace')
+            return data.decode(encoding, 'replace')
         except LookupError:
-            return data.getvalue().decode('utf-8', 'replace')
+            return data.decode('utf-8', 'replace')
 
     def _too_large(self, method, path, status, what):
         return CloudflareLimitError(
-            'The Cloudflare API answered %s %s with HTTP %s and a body that %s, more than the %d MiB one answer may '
+            'The Cloudflare API answered %s %s with HTTP %s and %s, more than the %d MiB one answer may '
             'have' % (method, path, status, what, MAX_ANSWER_BYTES // (1024 * 1024)),
             method=method, path=path, status=status)
 
@@ -150,23 +168,54 @@ class Transport(object):
         return ('Request failed (%s)' % self.redactor.short(exc), False)
 
 
+def may_have_arrived(exc):
+    """Whether the request of a failed exchange (a requests exception of ``send``) may have reached the server and
+    been acted on: yes unless the connection was never made or its TLS handshake failed."""
+    return not isinstance(exc, requests.exceptions.SSLError) and not _never_connected(exc)
+
+
 def _proxy_passwords(proxies):
+    """Every form in which a proxy's password may come back in a text: as written in the URL, percent-decoded,
+    percent-encoded, and inside the base64 of ``user:password`` that requests sends as Basic Proxy-Authorization
+    (a proxy's 407 page may quote any of them)."""
     found = []
     for url in (proxies or {}).values():
         try:
-            password = requests.utils.urlparse(url).password
+            parts = requests.utils.urlparse(url)
+            user, password = parts.username, parts.password
         except ValueError:
-            password = None
-        if password:
-            found.extend([password, requests.utils.quote(password, safe='')])
-    return tuple(found)
+            user = password = None
+        if not password:
+            continue
+        decoded = unquote(password)
+        found.extend([password, decoded, requests.utils.quote(decoded, safe='')])
+        basic = '%s:%s' % (unquote(user or ''), decoded)
+        for charset in ('latin-1', 'utf-8'):      # requests encodes latin-1 where it can
+            try:
+                found.append(base64.b64encode(basic.encode(charset)).decode('ascii'))
+            except UnicodeEncodeError:
+                pass
+    # The longest first: a secret that holds another is replaced whole.
+    return tuple(sorted(set(found), key=len, reverse=True))
 
 
-def _json_or_none(text):
+def _raw_chunks(response):
+    """The bytes of the body as they came over the wire, content codings left for BoundedDecoder; a stand-in of the
+    unit tests without a urllib3 response gives its content as it is. urllib3's failures are raised as requests
+    raises them from iter_content, so that describe() tells them apart the same way."""
+    raw = getattr(response, 'raw', None)
+    if raw is None or not hasattr(raw, 'stream'):
+        yield from response.iter_content(READ_CHUNK)
+        return
+    from urllib3.exceptions import ProtocolError, ReadTimeoutError, SSLError
     try:
-        return json.loads(text)
-    except ValueError:
-        return None
+        yield from raw.stream(READ_CHUNK, decode_content=False)
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc)
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc)
+    except SSLError as exc:
+        raise requests.exceptions.SSLError(exc)
 
 
 def _int_or_none(value):
@@ -183,13 +232,14 @@ def _origin(url):
 
 
 class _Answer(object):
-    """What the client keeps of a response: status, headers, the text read within the limits, its JSON."""
+    """What the client keeps of a response: status, headers, the text read within the limits, its JSON (None when
+    the text is not JSON, or is JSON refused: then ``refused`` says why, see _bodies.load_json)."""
 
     def __init__(self, status, headers, text):
         self.status = status
         self.headers = headers
         self.text = text
-        self.data = _json_or_none(text)
+        self.data, self.refused = load_json(text)
 
 
 # The text of the socket timeout raised when a request's deadline has passed.

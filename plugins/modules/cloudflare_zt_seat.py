@@ -22,12 +22,18 @@ description:
   - The module reads the current state, plans, checks the whole plan, then sends the seats whose flags change in
     C(PATCH) requests of at most O(seat_batch_size) seats (one request for up to 1000 changes by default). When nothing
     changes it sends no write.
-  - "A PATCH is sent again only within O(max_retry_wait), when the API answers HTTP 429, 500, 502, 503 or 504 or does
-    not answer in time; it sets absolute values, so a repeat changes nothing more. If one fails, the task stops and
+  - "A PATCH is sent again only within O(max_retry_wait), when the API answers HTTP 429, 500, 502, 503, 504 or 520 to
+    524, or does not answer in time; it sets absolute values, so a repeat changes nothing more. If one fails, the task stops and
     fails with Cloudflare's error codes and messages (in RV(failure)), and lists the seats that were written by the
-    PATCHes before it (RV(written)) and those that were not (RV(not_written)). Cloudflare does not document whether a
-    failed PATCH can have applied part of its array: run the task again, it reads the state afresh and sends only what
-    is still different."
+    PATCHes before it (RV(written)), those that were not (RV(not_written)) and those whose outcome is not known
+    (RV(unknown)). Cloudflare does not document whether a failed PATCH can have applied part of its array: run the
+    task again, it reads the state afresh and sends only what is still different."
+  - Each C(PATCH) answer is compared seat by seat with the request. A seat the answer leaves out or answers with
+    other flags fails the task, naming it (RV(unknown)); an answer without C(result), which the API allows, is taken
+    as applied with a warning that says it is unconfirmed. RV(seats) holds what the API confirmed.
+  - The seat_uid of a seat is sent exactly as the API listed it.
+  - The task does not act on a listing that contradicts itself (C(result_info) whose counts, pages and page sizes
+    disagree with each other or with the pages), and fails before writing.
   - To manage users and their seats together, as one list, use M(cloudflare_ops.zero_trust.cloudflare_zt_users); it
     plans seats with the same code.
   - With O(revoke_sessions=true), the Access sessions of every user whose seat the task releases are revoked right
@@ -357,7 +363,19 @@ written:
   sample: [{"action": "update", "fields": ["access_seat"], "email": "alice@example.com", "user_id": "5f1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8",
             "seat_uid": "f174e90a-fafe-4643-bbbc-4a0ed4fc8415"}]
 not_written:
-  description: When a write failed, the seats and revocations that it and the writes after it would have written.
+  description:
+    - When a write failed, the seats and revocations that it (when the API refused it) and the writes after it would
+      have written.
+    - Seats whose outcome is not known are in RV(unknown), not here.
+  returned: failure after a write
+  type: list
+  elements: dict
+unknown:
+  description:
+    - The seats of a C(PATCH) that was sent but whose answer does not tell what Cloudflare holds, in the order sent
+      (the same form as RV(written)) - a C(PATCH) that timed out or lost its connection after it was sent, and the
+      seats its answer leaves out, answers with other flags than were sent, or replaces by other seats.
+    - Run the task again; it reads the account afresh, finds out, and sends only what is still different.
   returned: failure after a write
   type: list
   elements: dict

@@ -16,8 +16,11 @@ author: cloudflare_ops maintainers (@cloudflare-ops)
 description:
   - Create, rename or delete one user record of Cloudflare Zero Trust Access, declaratively.
   - The user is identified by O(user_id) or O(email), at least one.
-  - With only O(email), the user is looked up with the list endpoint's C(email) filter, then matched exactly and without
-    letter case on the client side; more than one match fails.
+  - With only O(email), the user is looked up with the list endpoint's C(email) filter, then matched on the client side
+    after Unicode compatibility normalisation (NFKC) and case folding (an email not written in NFKC form is refused);
+    more than one match fails.
+  - A write whose answer is lost (a timeout after it was sent, a proxy's or Cloudflare's edge error page) fails the
+    task with the write in RV(unknown); run the task again, it finds out whether the write was applied.
   - With O(user_id) and O(email), O(email) must be the user's current email, ignoring letter case
     (the email of an Access user cannot be changed); a different one fails and nothing is written.
   - To add or remove a user's seats, use M(cloudflare_ops.zero_trust.cloudflare_zt_seat).
@@ -208,6 +211,25 @@ failure:
       description: Seconds the task waited between retries before it gave up.
       type: float
       sample: 0
+written:
+  description: When the write failed after it was applied, the write (C(action), C(email), C(user_id)); else V([]).
+  returned: failure after a write
+  type: list
+  elements: dict
+not_written:
+  description: When the API refused the write, the write (C(action) is V(create), V(rename) or V(delete)).
+  returned: failure after a write
+  type: list
+  elements: dict
+unknown:
+  description:
+    - When the write was sent but no usable answer came back (a timeout or a lost connection after it was sent, an
+      error page of a proxy or of Cloudflare's edge, an answer that contradicts the request), the write.
+    - Run the task again; it reads the user afresh, finds out whether the write was applied, and sends it only if
+      it is still needed.
+  returned: failure after a write
+  type: list
+  elements: dict
 '''
 
 from ansible.module_utils.basic import AnsibleModule

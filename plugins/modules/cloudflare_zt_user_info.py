@@ -15,7 +15,9 @@ version_added: 1.0.0
 author: cloudflare_ops maintainers (@cloudflare-ops)
 description:
   - Lists the user records of Cloudflare Zero Trust Access with their seats, for reports and inventories.
-  - Follows the API's pagination to the end, asking for pages of 1000 users.
+  - Follows the API's pagination to the end, asking for pages of 1000 users. When C(result_info) contradicts itself or
+    the pages (counts, pages and page sizes that disagree), the task warns that the users returned may be incomplete;
+    the modules that write fail instead.
   - Every filter that is set must match; without filters, every user of the account is returned.
 extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare
@@ -29,7 +31,8 @@ options:
     type: str
   email:
     description:
-      - Only the user with this email, matched exactly and without letter case.
+      - Only the user with this email, matched after Unicode compatibility normalisation (NFKC) and case folding.
+        An email not written in NFKC form (fullwidth letters, ligatures) is refused.
       - It is also sent to the API as a filter, to fetch less; the exact match is made by the module,
         because the API does not document whether its filter is exact.
     type: str

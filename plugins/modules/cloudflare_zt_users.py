@@ -33,8 +33,15 @@ description:
     by the revocations of the users it released), deletes (each preceded by the user's revocation). Writes are paced
     at O(write_rate) per second, so a large task stays under Cloudflare's rate limit of 1200 requests per five
     minutes."
-  - If a write fails, the task stops there and fails with a message that says what was written and what was not
-    (RV(written), RV(not_written)). Run it again; it reads the account afresh and sends only what is still different.
+  - If a write fails, the task stops there and fails with a message that says what was written, what was not, and
+    what was sent without a usable answer (RV(written), RV(not_written), RV(unknown)). Run it again; it reads the
+    account afresh and sends only what is still different.
+  - Every write is confirmed by its answer. A C(PATCH) answer is compared seat by seat with the request; a seat it
+    leaves out or answers with other flags fails the task, naming it (RV(unknown)). An answer without C(result),
+    which the API allows, is taken as applied with a warning that says it is unconfirmed. RV(users) holds what the
+    API confirmed.
+  - The task does not act on a listing that contradicts itself (C(result_info) whose counts, pages and page sizes
+    disagree with each other or with the pages), and fails before writing.
   - This module and M(cloudflare_ops.zero_trust.cloudflare_zt_user) and M(cloudflare_ops.zero_trust.cloudflare_zt_seat)
     share one planner, so they decide alike. The role C(cloudflare_ops.zero_trust.reconcile) is built on this module.
 extends_documentation_fragment:
@@ -68,7 +75,8 @@ options:
     suboptions:
       email:
         description:
-          - The email of the user, matched exactly and without letter case. Needed to create a user.
+          - The email of the user, matched after Unicode compatibility normalisation (NFKC) and case folding. An email
+            not written in NFKC form (fullwidth letters, ligatures) is refused. Needed to create a user.
         type: str
       user_id:
         description:
@@ -343,7 +351,21 @@ written:
   type: list
   elements: dict
 not_written:
-  description: When a write failed, that write and the ones that were not sent after it.
+  description:
+    - When a write failed, that write (when the API refused it) and the ones that were not sent after it.
+    - A write whose outcome is not known is in RV(unknown), not here.
+  returned: failure after a write
+  type: list
+  elements: dict
+unknown:
+  description:
+    - When a write was sent but no usable answer came back, the writes whose outcome is not known, in the order sent
+      (the same form as RV(written)). That is a request that timed out or lost its connection after it was sent, an
+      error page of a proxy or of Cloudflare's edge (HTTP 502 without Cloudflare's envelope, or 520 to 524) for a
+      request that is not sent twice, an answer that contradicts the request, and the seats a C(PATCH) answer does
+      not confirm (left out, with other flags, or replaced by other seats).
+    - Run the task again; it reads the account afresh, finds out whether they were applied, and sends only what is
+      still different.
   returned: failure after a write
   type: list
   elements: dict

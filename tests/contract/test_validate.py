@@ -232,6 +232,48 @@ def test_expectation_without_reason_is_refused():
         validate.Expectations([{"part": "request", "path": "."}])
 
 
+# --------------------------------------------------------------------------- unusual answers the contract allows
+UNUSUAL_USERS = [{"email": "ada@example.com", "seat_uid": "SEAT-Ada-" + "0" * 27, "access_seat": True},
+                 {"email": "max@example.com", "seat_uid": "f" * 36, "gateway_seat": True}]
+
+
+def test_unusual_but_valid_answers_pass_the_contract(tmp_path):
+    """Optional fields absent, no result in a PATCH answer, seat_uids at their 36-character limit: all validated and
+    valid; a PATCH answered 202 where 200 is documented is the one expected violation (expected-violations.yml)."""
+    log = tmp_path / "contract.jsonl"
+    with ce.running_server(users=UNUSUAL_USERS, contract_log=str(log)) as server:
+        call(server, "POST", "/__emulator__/faults", [
+            {"method": "GET", "path": "users$", "omit_fields": ["name", "uid", "created_at", "updated_at",
+                                                                "last_successful_login", "active_device_count"]},
+            {"method": "PATCH", "path": "seats$", "omit_result": True},
+            {"method": "PATCH", "path": "seats$", "success_status": 202}], token=None)
+        status, listed = call(server, "GET", USERS_PATH)
+        assert status == 200 and all("name" not in user for user in listed["result"])
+        assert {len(user["seat_uid"]) for user in listed["result"]} == {36}
+        seats = [{"seat_uid": user["seat_uid"], "access_seat": False, "gateway_seat": False} for user in listed["result"]]
+        status, answer = call(server, "PATCH", SEATS_PATH, seats)
+        assert status == 200 and answer["success"] is True and "result" not in answer
+        status, answer = call(server, "PATCH", SEATS_PATH, seats)
+        assert status == 202 and answer["success"] is True
+    check = validate.ContractChecker(DEFAULT_SLICE, validate.Expectations.load(validate.DEFAULT_EXPECTED))
+    check.check_log(log)
+    exchanges = read_log(log)
+    assert [e["fault"] for e in exchanges] == [["omit_fields"], ["omit_result"], ["success_status"]]
+    assert check.counts["responses"] == 3 and check.counts["faulted_responses"] == 0
+    assert check.violations == [] and check.counts["expected"] == 1
+
+
+def test_a_record_with_a_path_in_its_id_is_shaped_by_a_fault_and_not_held_against_the_contract(tmp_path):
+    log = tmp_path / "contract.jsonl"
+    with ce.running_server(users=UNUSUAL_USERS, contract_log=str(log)) as server:
+        call(server, "POST", "/__emulator__/faults", {"method": "GET", "path": "users$", "rewrite_records": [
+            {"match": {"email": "ada@example.com"}, "set": {"id": "../../../zones"}}]}, token=None)
+        assert call(server, "GET", USERS_PATH)[1]["result"][0]["id"] == "../../../zones"
+    check = checker()
+    check.check_log(log)
+    assert check.violations == [] and check.counts["faulted_responses"] == 1
+
+
 # --------------------------------------------------------------------------- the normalised slice
 def test_normalisation_keeps_only_null_for_failure_results_and_admits_user_ids():
     with open(DEFAULT_SLICE, encoding="utf-8") as handle:

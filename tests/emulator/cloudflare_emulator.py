@@ -225,9 +225,10 @@ def _validate_user_spec(spec, position: int) -> dict:
         record[flag] = value
     user_id = spec.get("id") or spec.get("uid") or user_id_for(email)
     seat_uid = spec.get("seat_uid") or seat_uid_for(email)
-    for label, value in (("id", user_id), ("seat_uid", seat_uid)):
-        if not isinstance(value, str) or not UUID_RE.match(value):
-            raise ValueError(f"user #{position}: {label!r} must be a UUID")
+    if not isinstance(user_id, str) or not UUID_RE.match(user_id):
+        raise ValueError(f"user #{position}: 'id' must be a UUID")
+    if _seat_uid_problem(seat_uid):
+        raise ValueError(f"user #{position}: 'seat_uid' {_seat_uid_problem(seat_uid)}")
     devices = spec.get("active_device_count", 1 if record["gateway_seat"] else 0)
     if isinstance(devices, bool) or not isinstance(devices, int) or devices < 0:
         raise ValueError(f"user #{position}: 'active_device_count' must be a non-negative integer")
@@ -238,7 +239,8 @@ def _validate_user_spec(spec, position: int) -> dict:
     for label, value in (("created_at", created), ("updated_at", updated), ("last_successful_login", login)):
         if not isinstance(value, str) and not (label == "last_successful_login" and value is None):
             raise ValueError(f"user #{position}: {label!r} must be a string or, for a login, null")
-    return _make_record(user_id.lower(), seat_uid.lower(), record, devices, created, updated, login)
+    # seat_uid keeps its letter case: the PATCH matches it exactly, as the API documents no case rule for it.
+    return _make_record(user_id.lower(), seat_uid, record, devices, created, updated, login)
 
 
 def _make_record(user_id, seat_uid, base, devices, created, updated, login) -> dict:
@@ -337,6 +339,11 @@ class EmulatorState:
         """Return a snapshot of every user record, in order."""
         with self.lock:
             return [dict(record) for record in self._users.values()]
+
+    def seat_flags(self) -> dict:
+        """seat_uid -> (access_seat, gateway_seat) of every user, as they stand."""
+        with self.lock:
+            return {record["seat_uid"]: (record["access_seat"], record["gateway_seat"]) for record in self._users.values()}
 
     def user_count(self) -> int:
         """Return how many users the emulator holds."""
@@ -464,7 +471,7 @@ class EmulatorState:
         with self.lock:
             for index, item in enumerate(body):
                 problem = _seat_item_problem(item)
-                if problem is None and item["seat_uid"].lower() not in self._by_seat:
+                if problem is None and item["seat_uid"] not in self._by_seat:
                     errors.append({"code": CODE_UNKNOWN_SEAT, "message": f"body[{index}]: unknown seat_uid {item['seat_uid']!r}"})
                 elif problem is not None:
                     errors.append({"code": CODE_INVALID, "message": f"Invalid request: body[{index}]{_seat_label(item)}: {problem}"})
@@ -473,7 +480,7 @@ class EmulatorState:
             now = utc_now()
             result = []
             for item in body:
-                user_id = self._by_seat[item["seat_uid"].lower()]
+                user_id = self._by_seat[item["seat_uid"]]
                 new = dict(self._users[user_id])
                 new["access_seat"] = item["access_seat"]
                 new["gateway_seat"] = item["gateway_seat"]
@@ -545,13 +552,15 @@ class EmulatorState:
         with self.lock:
             return [dict(rule) for rule, _pattern in self.faults]
 
-    def take_fault(self, method: str, path: str) -> dict | None:
+    def take_fault(self, method: str, path: str, query: dict | None = None) -> dict | None:
         """Return (a copy of) the first rule matching this request, decrementing its times."""
         with self.lock:
             for position, (rule, pattern) in enumerate(self.faults):
                 if rule.get("method") and rule["method"] != method:
                     continue
                 if pattern is not None and not pattern.search(path):
+                    continue
+                if not _fault_query_matches(rule, query or {}):
                     continue
                 chosen = dict(rule)
                 if rule["times"] > 0:
@@ -560,6 +569,13 @@ class EmulatorState:
                         del self.faults[position]
                 return chosen
         return None
+
+
+def _seat_uid_problem(value) -> str | None:
+    """Why ``value`` cannot be a seat_uid of the emulator (1 to 36 characters, no white space), or None."""
+    if not isinstance(value, str) or not value or len(value) > 36 or any(c.isspace() for c in value):
+        return "must be a string of 1 to 36 characters without white space"
+    return None
 
 
 def _seat_label(item) -> str:
@@ -623,7 +639,8 @@ def _parse_fault(rule, index: int) -> tuple:
     behaviours = [key for key in _FAULT_BEHAVIOURS if key in out]
     if len(behaviours) > 1 and not (behaviours == ["status", "raw_body"]):
         raise ValueError(f"fault #{index}: give one behaviour of {', '.join(_FAULT_BEHAVIOURS)}")
-    if not behaviours and "delay" not in out:
+    _parse_answer_fault(out, index)
+    if not behaviours and "delay" not in out and not any(key in out for key in ANSWER_BEHAVIOURS):
         raise ValueError(f"fault #{index}: no behaviour (status, delay, raw_body, success_false, drop_result_info, result_info)")
     if "delay" in out and (isinstance(out["delay"], bool) or not isinstance(out["delay"], (int, float)) or out["delay"] < 0):
         raise ValueError(f"fault #{index}: 'delay' must be a non-negative number of seconds")
@@ -638,6 +655,116 @@ def _parse_fault(rule, index: int) -> tuple:
     if "result_info" in out and not isinstance(out["result_info"], dict):
         raise ValueError(f"fault #{index}: 'result_info' must be an object")
     return out, pattern
+
+
+# --------------------------------------------------------------------------- answers that lie or break
+# Fault behaviours that change the API's own answer, beside those of _FAULT_BEHAVIOURS (kept apart, so that the
+# other rule kinds can grow without touching them). Used by the cloudflare_faults target and the contract check:
+#   apply: true           run the request first, then answer with status/raw_body (or after delay): a write done
+#                         whose answer is lost
+#   query: {k: v}         match only requests whose query has these values (e.g. {page: "3"})
+#   rewrite_records: [{match: {field: value}, set: {field: value}}]
+#                         records of the result (one or a list) that match get these fields (ids with path
+#                         characters, control characters in names, a credential echoed in a field)
+#   nonfinite: {field: "NaN" | "Infinity" | "-Infinity"}   that field of every record becomes the non-JSON number
+#   seats_answer: half | empty | old_flags | other_seats   the PATCH is applied, its answer leaves out the second
+#                         half of the seats, is [], holds the flags from before, or names other seat_uids
+#   empty_result: true    the page holds no record (result_info as it was)
+#   result_info_without: [keys]   those keys are left out of result_info
+#   nested_depth: N       the body is N nested arrays (with status, default 200)
+#   content_type: text    the Content-Type of a raw_body
+# and the unusual answers the contract allows, which the contract check still validates:
+#   omit_fields: [fields] those (optional) fields are left out of every record of the result
+#   omit_result: true     the envelope has no "result" (optional in every success answer)
+#   success_status: N     a success answered with this 2xx status instead of the documented one
+ANSWER_BEHAVIOURS = ("apply", "rewrite_records", "nonfinite", "seats_answer", "empty_result", "result_info_without",
+                     "nested_depth", "omit_fields", "omit_result", "success_status")
+#: The answer behaviours whose answers break the contract on purpose (tests/contract/validate.py skips them).
+SHAPING_ANSWER_BEHAVIOURS = ("rewrite_records", "nonfinite", "seats_answer", "empty_result", "result_info_without",
+                             "nested_depth")
+SEATS_ANSWER_MODES = ("half", "empty", "old_flags", "other_seats")
+NONFINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+
+def _fault_query_matches(rule: dict, query: dict) -> bool:
+    """True when the rule has no ``query``, or the request's query has each of its values."""
+    wanted = rule.get("query")
+    return not wanted or all(query.get(key) == str(value) for key, value in wanted.items())
+
+
+def _parse_answer_fault(rule: dict, index: int) -> None:
+    """Validate the answer behaviours of one fault rule (ValueError naming the rule)."""
+    def fail(text):
+        raise ValueError(f"fault #{index}: {text}")
+    if "query" in rule and not isinstance(rule["query"], dict):
+        fail("'query' must be an object of query parameters")
+    if "apply" in rule and not isinstance(rule["apply"], bool):
+        fail("'apply' must be a boolean")
+    if "rewrite_records" in rule:
+        rewrites = rule["rewrite_records"]
+        if not isinstance(rewrites, list) or not all(
+                isinstance(r, dict) and isinstance(r.get("match", {}), dict) and isinstance(r.get("set"), dict) for r in rewrites):
+            fail("'rewrite_records' must be a list of {match: {field: value}, set: {field: value}}")
+    if "nonfinite" in rule and (not isinstance(rule["nonfinite"], dict)
+                                or not all(value in NONFINITE for value in rule["nonfinite"].values())):
+        fail(f"'nonfinite' must map fields to one of {', '.join(NONFINITE)}")
+    if "seats_answer" in rule and rule["seats_answer"] not in SEATS_ANSWER_MODES:
+        fail(f"'seats_answer' must be one of {', '.join(SEATS_ANSWER_MODES)}")
+    for key in ("result_info_without", "omit_fields"):
+        if key in rule and (not isinstance(rule[key], list) or not all(isinstance(v, str) for v in rule[key])):
+            fail(f"{key!r} must be a list of field names")
+    if "nested_depth" in rule and (isinstance(rule["nested_depth"], bool) or not isinstance(rule["nested_depth"], int)
+                                   or not 1 <= rule["nested_depth"] <= 10000000):
+        fail("'nested_depth' must be an integer from 1 to 10000000")
+    if "success_status" in rule and (isinstance(rule["success_status"], bool) or not isinstance(rule["success_status"], int)
+                                     or not 200 <= rule["success_status"] <= 299):
+        fail("'success_status' must be a 2xx status")
+    if "content_type" in rule and not isinstance(rule["content_type"], str):
+        fail("'content_type' must be a string")
+    for key in ("empty_result", "omit_result"):
+        if key in rule and not isinstance(rule[key], bool):
+            fail(f"{key!r} must be a boolean")
+
+
+def _records_of(payload: dict) -> list:
+    result = payload.get("result")
+    if isinstance(result, dict):
+        return [result]
+    return [record for record in result if isinstance(record, dict)] if isinstance(result, list) else []
+
+
+def reshape_answer(fault: dict, status: int, payload: dict, before: dict | None) -> tuple:
+    """Apply a rule's answer behaviours to a successful answer; return (status, payload)."""
+    payload = json.loads(json.dumps(payload))   # a copy: the records are the state's own
+    mode = fault.get("seats_answer")
+    if mode is not None and isinstance(payload.get("result"), list):
+        seats = payload["result"]
+        if mode == "half":
+            payload["result"] = seats[:len(seats) // 2]
+        elif mode == "empty":
+            payload["result"] = []
+        elif mode == "old_flags":
+            for seat in seats:
+                seat["access_seat"], seat["gateway_seat"] = (before or {}).get(seat["seat_uid"], (False, False))
+        else:
+            for seat in seats:
+                seat["seat_uid"] = str(uuid.uuid5(ID_NAMESPACE, "other:" + seat["seat_uid"]))
+    if fault.get("empty_result"):
+        payload["result"] = []
+    if fault.get("result_info_without") and isinstance(payload.get("result_info"), dict):
+        for key in fault["result_info_without"]:
+            payload["result_info"].pop(key, None)
+    for record in _records_of(payload):
+        for rewrite in fault.get("rewrite_records") or ():
+            if all(record.get(key) == value for key, value in (rewrite.get("match") or {}).items()):
+                record.update(rewrite["set"])
+        for field, value in (fault.get("nonfinite") or {}).items():
+            record[field] = NONFINITE[value]
+        for field in fault.get("omit_fields") or ():
+            record.pop(field, None)
+    if fault.get("omit_result"):
+        payload.pop("result", None)
+    return fault.get("success_status", status), payload
 
 
 def default_fault_errors(status: int, api_path: str) -> list:
@@ -870,10 +997,13 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         """Return (status, body bytes, content type, extra headers) for one API request."""
         state = self.server.state
         api_path = path[len(API_PREFIX):] if path.startswith(API_PREFIX + "/") else path
-        fault = state.take_fault(method, path)
+        fault = state.take_fault(method, path, query)
         if fault is not None:
             entry["fault"] = True
-            self._fault_behaviours = sorted(key for key in _FAULT_BEHAVIOURS + ("delay", "retry_after") if key in fault)
+            self._fault_behaviours = sorted(key for key in _FAULT_BEHAVIOURS + ("delay", "retry_after") + ANSWER_BEHAVIOURS
+                                            if key in fault)
+            if fault.get("apply") or "nested_depth" in fault:
+                return self._answer_fault_response(fault, method, path, api_path, query, raw, scheme)
             if fault.get("delay"):
                 time.sleep(float(fault["delay"]))
             headers = {}
@@ -881,13 +1011,15 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 retry = fault["retry_after"]
                 headers["Retry-After"] = str(int(retry)) if float(retry).is_integer() else str(retry)
             if "raw_body" in fault:
-                return fault.get("status", 200), fault["raw_body"].encode("utf-8"), "text/html; charset=utf-8", headers
+                content_type = fault.get("content_type", "text/html; charset=utf-8")
+                return fault.get("status", 200), fault["raw_body"].encode("utf-8"), content_type, headers
             if "status" in fault:
                 errors = fault.get("errors") or default_fault_errors(fault["status"], api_path)
                 return fault["status"], _dumps(failure_envelope(errors)), "application/json", headers
             if fault.get("success_false"):
                 errors = fault.get("errors") or [{"code": 1000, "message": "Emulated failure reported with HTTP 200"}]
                 return 200, _dumps(failure_envelope(errors)), "application/json", {}
+        before = state.seat_flags() if fault is not None and fault.get("seats_answer") == "old_flags" else None
         try:
             status, payload = self._route(method, path, api_path, query, raw, scheme)
         except ApiError as exc:
@@ -897,7 +1029,27 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 payload.pop("result_info", None)
             elif "result_info" in fault:
                 payload["result_info"] = dict(payload.get("result_info") or {}, **fault["result_info"])
+            status, payload = reshape_answer(fault, status, payload, before)
         return status, _dumps(payload), "application/json", {}
+
+    def _answer_fault_response(self, fault, method, path, api_path, query, raw, scheme) -> tuple:
+        """A fault whose answer is not the API's: ``apply`` runs the request first (the write is done, then its answer
+        is lost: ``status``/``raw_body`` replace it, or ``delay`` outlasts the client); ``nested_depth`` answers
+        ``[[[...]]]`` nested that deep (with ``status``, default 200)."""
+        if fault.get("apply"):
+            with contextlib.suppress(ApiError):
+                real_status, payload = self._route(method, path, api_path, query, raw, scheme)
+            if fault.get("delay"):
+                time.sleep(float(fault["delay"]))
+            if "raw_body" in fault:
+                content_type = fault.get("content_type", "text/html; charset=utf-8")
+                return fault.get("status", 200), fault["raw_body"].encode("utf-8"), content_type, {}
+            if "status" in fault:
+                errors = fault.get("errors") or default_fault_errors(fault["status"], api_path)
+                return fault["status"], _dumps(failure_envelope(errors)), "application/json", {}
+            return real_status, _dumps(payload), "application/json", {}
+        depth = int(fault["nested_depth"])
+        return fault.get("status", 200), b"[" * depth + b"]" * depth, "application/json", {}
 
     def _route(self, method, path, api_path, query, raw, scheme) -> tuple:
         """Route, authenticate and run one API request; return (status, payload) or raise ApiError."""

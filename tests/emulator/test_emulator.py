@@ -625,6 +625,111 @@ def test_fault_rules_are_validated(server):
     assert control(server, "GET", "faults")["faults"] == []
 
 
+# --------------------------------------------------------------------------- answers that lie or break
+def test_fault_apply_does_the_write_then_loses_its_answer(server, http):
+    """apply with raw_body: the user is created, the client gets the 502 page; apply with delay: done, then late."""
+    control(server, "POST", "faults", [
+        {"method": "POST", "path": "users$", "apply": True, "status": 502, "raw_body": "<html>502 Bad Gateway</html>"},
+        {"method": "POST", "path": "users$", "apply": True, "delay": 0.6}])
+    response = http.post(url(server, users_path()), headers=BEARER, json={"email": "lost@example.com", "name": "Lost"})
+    assert response.status_code == 502 and "Bad Gateway" in response.text
+    assert "lost@example.com" in by_email(server)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        http.post(url(server, users_path()), headers=BEARER, json={"email": "late@example.com"}, timeout=0.2)
+    assert "late@example.com" in by_email(server)
+
+
+def test_fault_query_matches_one_page_only(server, http):
+    """A rule with query {page: 3} leaves pages 1 and 2 alone."""
+    control(server, "POST", "faults", {"method": "GET", "path": "users$", "query": {"page": 3}, "status": 400})
+    assert http.get(url(server, users_path()), headers=BEARER, params={"page": 2}).status_code == 200
+    assert_error(http.get(url(server, users_path()), headers=BEARER, params={"page": 3}), 400)
+
+
+def test_fault_rewrite_records_and_nonfinite_numbers(server, http):
+    """rewrite_records changes matching records of the answer only; nonfinite puts NaN in the JSON text."""
+    alice = by_email(server)["alice@example.com"]
+    control(server, "POST", "faults", [
+        {"method": "GET", "path": "users$", "rewrite_records": [
+            {"match": {"email": "alice@example.com"}, "set": {"id": "../../zones", "name": "\u001b[31mA\u0007"}}]},
+        {"method": "GET", "path": "users$", "nonfinite": {"active_device_count": "NaN"}}])
+    result = http.get(url(server, users_path()), headers=BEARER).json()["result"]
+    assert result[0]["id"] == "../../zones" and result[0]["name"] == "\u001b[31mA\u0007"
+    assert by_email(server)["alice@example.com"]["id"] == alice["id"]
+    text = http.get(url(server, users_path()), headers=BEARER).text
+    assert '"active_device_count":NaN' in text
+
+
+@pytest.mark.parametrize("mode, check", [
+    ("half", lambda sent, got: [s["seat_uid"] for s in got] == [sent[0]["seat_uid"]]),
+    ("empty", lambda sent, got: got == []),
+    ("old_flags", lambda sent, got: [(s["access_seat"], s["gateway_seat"]) for s in got] == [(True, True), (True, False)]),
+    ("other_seats", lambda sent, got: not {s["seat_uid"] for s in got} & {s["seat_uid"] for s in sent}),
+])
+def test_fault_seats_answer_lies_after_the_write(server, http, mode, check):
+    """seats_answer: the PATCH is applied, and its answer leaves seats out, is empty, holds old flags or other seats."""
+    users = by_email(server)
+    sent = [{"seat_uid": users[email]["seat_uid"], "access_seat": False, "gateway_seat": False}
+            for email in ("alice@example.com", "bob@example.com")]
+    control(server, "POST", "faults", {"method": "PATCH", "path": "seats$", "seats_answer": mode})
+    body = http.patch(url(server, SEATS_PATH), headers=BEARER, json=sent).json()
+    assert body["success"] is True and check(sent, body["result"]), body["result"]
+    after = by_email(server)
+    assert not after["alice@example.com"]["access_seat"] and not after["bob@example.com"]["access_seat"]
+
+
+def test_fault_listings_that_lie_and_unusual_answers(server, http):
+    """empty_result, result_info_without, omit_fields, omit_result and success_status reshape a real answer."""
+    control(server, "POST", "faults", [
+        {"method": "GET", "path": "users$", "empty_result": True},
+        {"method": "GET", "path": "users$", "result_info": {"total_pages": 1}, "result_info_without": ["total_count"]},
+        {"method": "GET", "path": "users$", "omit_fields": ["name", "seat_uid"]},
+        {"method": "PATCH", "path": "seats$", "omit_result": True, "success_status": 202}])
+    body = http.get(url(server, users_path()), headers=BEARER).json()
+    assert body["result"] == [] and body["result_info"]["total_count"] == 7
+    body = http.get(url(server, users_path()), headers=BEARER).json()
+    assert body["result_info"] == {"count": 2, "page": 1, "per_page": 2, "total_pages": 1}
+    body = http.get(url(server, users_path()), headers=BEARER).json()
+    assert all("name" not in user and "seat_uid" not in user and "email" in user for user in body["result"])
+    seat = {"seat_uid": by_email(server)["alice@example.com"]["seat_uid"], "access_seat": False, "gateway_seat": False}
+    response = http.patch(url(server, SEATS_PATH), headers=BEARER, json=[seat])
+    assert response.status_code == 202 and "result" not in response.json() and response.json()["success"] is True
+    assert by_email(server)["alice@example.com"]["access_seat"] is False
+
+
+def test_fault_nested_depth_answers_deep_arrays(server, http):
+    """nested_depth answers that many nested arrays, with the status given."""
+    control(server, "POST", "faults", {"method": "GET", "path": "users$", "nested_depth": 100000, "status": 500})
+    response = http.get(url(server, users_path()), headers=BEARER)
+    assert response.status_code == 500 and response.content == b"[" * 100000 + b"]" * 100000
+
+
+def test_seat_uids_are_matched_exactly_and_may_be_any_short_identifier(http):
+    """A seat_uid of the users file keeps its letter case; the PATCH must send it as listed."""
+    users = [{"email": "ada@example.com", "seat_uid": "SEAT-Ada-0001", "access_seat": True},
+             {"email": "max@example.com", "seat_uid": "S" * 36}]
+    with ce.running_server(users=users) as srv:
+        listed = {u["email"]: u for u in http.get(url(srv, users_path()), headers=BEARER).json()["result"]}
+        assert listed["ada@example.com"]["seat_uid"] == "SEAT-Ada-0001"
+        lowered = [{"seat_uid": "seat-ada-0001", "access_seat": False, "gateway_seat": False}]
+        assert_error(http.patch(url(srv, SEATS_PATH), headers=BEARER, json=lowered), 400, ce.CODE_UNKNOWN_SEAT)
+        exact = [{"seat_uid": "SEAT-Ada-0001", "access_seat": False, "gateway_seat": False},
+                 {"seat_uid": "S" * 36, "access_seat": True, "gateway_seat": False}]
+        assert http.patch(url(srv, SEATS_PATH), headers=BEARER, json=exact).json()["success"] is True
+    with pytest.raises(ValueError, match="seat_uid"):
+        ce.make_server(users=[{"email": "x@example.com", "seat_uid": "S" * 37}])
+
+
+def test_answer_fault_rules_are_validated(server):
+    """Malformed answer behaviours are refused with 400."""
+    for rule in ({"seats_answer": "most"}, {"nonfinite": {"name": "nan"}}, {"rewrite_records": [{"match": {}}]},
+                 {"nested_depth": 0}, {"success_status": 404}, {"query": "page=3", "status": 500},
+                 {"omit_fields": "name"}, {"apply": "yes", "status": 502}):
+        response = requests.post(f"{server.root_url}/__emulator__/faults", json=rule, timeout=5)
+        assert response.status_code == 400, rule
+    assert control(server, "GET", "faults")["faults"] == []
+
+
 # --------------------------------------------------------------------------- control API
 def test_request_log_shape_and_no_credentials(server, http):
     """Every API request is logged in order with method, path, query, status and auth scheme; never a credential."""

@@ -79,6 +79,8 @@ def run_seat(module, client):
             pacer = Pacer(DEFAULT_WRITE_RATE if plan.revocations else None)
             log = WriteLog(ordered_writes(plan, task.batch_size), pacer)
             applied = send_plan(client, plan, log, task.batch_size)
+            for warning in log.warnings():
+                module.warn(warning)
         revoking = dict((record_key(r.record), r) for r in plan.revocations)
 
         def after(record, access, gateway):

@@ -74,7 +74,11 @@ def run_user_info(module, client):
     else:
         filters = dict((key, params[key]) for key in ('email', 'name', 'search') if params.get(key) is not None)
         # Each page is reduced to the reported records as it arrives: a large account is held once, not twice.
-        users = list_users(client, keep=lambda user: info_record(user, now), **filters)
+        users = list_users(client, keep=lambda user: info_record(user, now), complete=False, **filters)
+        if users.problems:
+            # A report may go on with what was read; the modules that write refuse such a listing instead.
+            module.warn('The Cloudflare API listing GET %s contradicts itself; the users returned may be incomplete: %s' % (
+                users.path, '; '.join(users.problems)))
     users = filter_users(users, user_id=user_id, email=params.get('email'), name=params.get('name'),
                          seat=params.get('seat'))
     if params.get('inactive_days') is not None:

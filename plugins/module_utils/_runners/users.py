@@ -51,6 +51,8 @@ def run_users(module, client):
             # What the plan was and what the creates answered goes with the failure (the role writes it).
             exc.extra.update(users_report(plan, log.answers)[1])
             raise
+        for warning in log.warnings():
+            module.warn(warning)
     views, report = users_report(plan, log.answers)
     result = dict(report, changed=plan.changed)
     if module._diff:

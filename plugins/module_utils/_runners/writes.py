@@ -5,8 +5,9 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# How the runners send a plan: in the plan's one order (UsersPlan.steps, SeatPlan.steps), paced, and on
-# a failure stopping with the lists of what was written and what was not (the write log).
+# How the runners send a plan: in the plan's one order (UsersPlan.steps, SeatPlan.steps), paced, and on a failure
+# stopping with the lists of what was written, what was not, and what was sent without a usable answer
+# (the write log).
 
 from __future__ import absolute_import, division, print_function
 
@@ -22,7 +23,8 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoin
     revoke_user,
     update_user_name,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, PartialWriteError, PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, PartialWriteError, PlanError, SeatsNotConfirmed
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
     CREATE,
     DELETE,
@@ -73,41 +75,58 @@ def _named(entries):
 
 
 class WriteLog(object):
-    """The writes of a task in the order they are sent: ``done`` of them succeeded, ``answers`` maps id(write) to
-    what the API answered for it (a create's record, a PATCH's flags)."""
+    """The writes of a task in the order they are sent: ``done`` of them were sent and confirmed, ``answers`` maps
+    id(write) to what the API answered for it (a create's record, a PATCH's flags), ``unconfirmed`` counts the writes
+    taken as applied on an answer that did not say (a PATCH answered without ``result``)."""
 
     def __init__(self, writes, pacer=None):
         self.writes = writes
         self.done = 0
         self.answers = {}
+        self.unconfirmed = 0
         self.pacer = pacer or Pacer()
 
     def send(self, batch, request):
-        """Send ``request()`` for the next writes, ``batch``; on failure stop the task with what was and was not
-        written."""
+        """Send ``request()`` for the next writes, ``batch``; on failure stop the task with what was written, what
+        was not, and what was sent without a usable answer (unknown: only a new read can tell)."""
         self.pacer.wait()
         try:
             answer = request()
+        except SeatsNotConfirmed as exc:
+            confirmed = [w for w in batch if match_key(_seat_uid(w, self.answers)) in exc.confirmed]
+            raise self.failure(exc.message, cause=exc, written=confirmed,
+                               unknown=[w for w in batch if w not in confirmed])
         except CloudflareError as exc:
-            raise self.failure(exc.message, cause=exc)
+            raise self.failure(exc.message, cause=exc, unknown=batch if exc.unconfirmed else ())
         for write in batch:
             self.answers[id(write)] = answer
         self.done += len(batch)
         return answer
 
-    def failure(self, message, cause=None):
-        written = [write_entry(w, self.answers) for w in self.writes[:self.done]]
-        not_written = [write_entry(w, self.answers) for w in self.writes[self.done:]]
-        text = ('%s. Written before it: %d of %d (%s). Not written: %d (%s). Run the task again: it reads the account '
-                'afresh and sends only what is still different.' % (
-                    message.rstrip('.'), len(written), len(self.writes), _named(written), len(not_written),
-                    _named(not_written)))
-        return PartialWriteError(text + self._stranded(), written, not_written, cause=cause)
+    def failure(self, message, cause=None, written=(), unknown=()):
+        """The PartialWriteError of a failure after ``done`` writes; ``written`` and ``unknown`` are the writes of the
+        failing request that its answer confirmed, or that it leaves unknown."""
+        settled = set(id(w) for w in list(written) + list(unknown))
+        stranded = self._stranded(self.writes[:self.done] + list(written), settled)
+        written = [write_entry(w, self.answers) for w in self.writes[:self.done] + list(written)]
+        unknown = [write_entry(w, self.answers) for w in unknown]
+        not_written = [write_entry(w, self.answers) for w in self.writes[self.done:] if id(w) not in settled]
+        text = '%s. Written before it: %d of %d (%s). Not written: %d (%s).' % (
+            message.rstrip('.'), len(written), len(self.writes), _named(written), len(not_written), _named(not_written))
+        if unknown:
+            text += (' Outcome unknown: %d (%s): sent, but no usable answer says whether it was applied.' % (
+                len(unknown), _named(unknown)))
+            text += (' Run the task again: it reads the account afresh, finds out what was applied, and sends only what '
+                     'is still different.')
+        else:
+            text += ' Run the task again: it reads the account afresh and sends only what is still different.'
+        return PartialWriteError(text + stranded, written, not_written, cause=cause, unknown=unknown)
 
-    def _stranded(self):
+    def _stranded(self, written, settled):
         """The revocations a new run will not send: their seats were released by this run (see _plan.seat_steps)."""
-        released = set(id(w) for w in self.writes[:self.done])
-        emails = [w.email for w in self.writes[self.done:] if isinstance(w, Revocation) and id(w.cause) in released]
+        released = set(id(w) for w in written)
+        emails = [w.email for w in self.writes[self.done:] if isinstance(w, Revocation) and id(w) not in settled
+                  and id(w.cause) in released]
         if not emails:
             return ''
         return (' Sessions not revoked although their seats were released: %s. A new run does not release these seats '
@@ -115,16 +134,34 @@ class WriteLog(object):
                     ', '.join(emails[:NAMED_IN_MESSAGE]) + (' and %d more' % (len(emails) - NAMED_IN_MESSAGE)
                                                             if len(emails) > NAMED_IN_MESSAGE else '')))
 
+    def warnings(self):
+        """What the user should know of writes that succeeded: those taken as applied without confirmation."""
+        if not self.unconfirmed:
+            return []
+        return ['The API answered a seat PATCH without a result: %d seat%s %s reported as sent, unconfirmed (the API '
+                'makes the result optional; a read, or the task run again in check mode, shows what Cloudflare holds)' % (
+                    self.unconfirmed, '' if self.unconfirmed == 1 else 's', 'is' if self.unconfirmed == 1 else 'are')]
+
+
+def _seat_uid(write, answers):
+    """The seat_uid a seat write sent: its record's, or for a NewSeat the one its create answered."""
+    if isinstance(write, NewSeat):
+        return (answers.get(id(write.create)) or {}).get('seat_uid')
+    return write.record.get('seat_uid')
+
 
 def send_seat_changes(client, log, writes, batch_size):
     """PATCH the seat ``writes`` (SeatChange, or NewSeat once its create answered) in batches of ``batch_size``;
-    return seat_uid (lower case) -> flags as the API answered."""
+    return seat_uid (match_key) -> flags as the API confirmed them (none for a PATCH answered without result)."""
     changes = [_seat_change(log, w) for w in writes]
     applied = {}
     for start in range(0, len(writes), batch_size):
         batch = changes[start:start + batch_size]
-        applied.update(log.send(writes[start:start + batch_size],
-                                lambda batch=batch: patch_seats(client, [c.patch_item() for c in batch])))
+        confirmed = log.send(writes[start:start + batch_size],
+                             lambda batch=batch: patch_seats(client, [c.patch_item() for c in batch]))
+        if confirmed is None:
+            log.unconfirmed += len(batch)     # answered without result: taken as sent, and said so
+        applied.update(confirmed or {})
     return applied
 
 
@@ -148,7 +185,7 @@ _SEND = {
 
 def send_plan(client, plan, log, batch_size):
     """Send a UsersPlan or a SeatPlan through ``log`` (made from ``ordered_writes(plan, batch_size)``), step by step
-    in the plan's order; return seat_uid (lower case) -> flags as the PATCHes answered."""
+    in the plan's order; return seat_uid (match_key) -> flags as the PATCHes confirmed them."""
     applied = {}
     for kind, writes in plan.steps(batch_size):
         if kind == SEAT:

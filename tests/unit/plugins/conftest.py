@@ -16,3 +16,12 @@ from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api i
 def api(monkeypatch):
     """The fake Cloudflare API (see fake_api.py), installed behind requests.Session and the clocks."""
     return install(monkeypatch, FakeCloudflare())
+
+
+@pytest.fixture(autouse=True)
+def no_warnings_of_other_tests():
+    """ansible-core keeps module warnings in a process-wide registry that a real module process never outlives;
+    in one test process, a warning of one test would reach the result of the next."""
+    from ansible.module_utils.common import warnings
+    for name in ('_global_warnings', '_global_deprecations'):
+        getattr(warnings, name, []).clear()

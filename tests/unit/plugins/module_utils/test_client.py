@@ -86,11 +86,14 @@ class ScriptedSession(object):
         return answer
 
 
-def make_client(script, max_retry_wait=330, sleeps=None):
+def make_client(script, max_retry_wait=330, sleeps=None, documented_only=False):
     sleeps = [] if sleeps is None else sleeps
     session = ScriptedSession(script)
+    # documented_only=False: these tests exercise the client's mechanics on any path (test_operations.py and
+    # test_a_request_outside_the_documented_operations_is_not_sent cover the gate).
     client = CloudflareClient(ACCOUNT, {'Authorization': 'Bearer ' + TOKEN}, base_url='http://cf.test/client/v4',
-                              max_retry_wait=max_retry_wait, session=session, sleep=sleeps.append, secrets=(TOKEN,))
+                              max_retry_wait=max_retry_wait, session=session, sleep=sleeps.append, secrets=(TOKEN,),
+                              documented_only=documented_only)
     return client, session, sleeps
 
 
@@ -295,15 +298,26 @@ def test_retry_after_as_seconds_and_as_http_date():
 
 # --- pagination -----------------------------------------------------------------------------
 
-def page(items, page_number, total_pages):
-    return ok(items, result_info={'page': page_number, 'per_page': 1000, 'count': len(items), 'total_pages': total_pages})
+def page(items, page_number, total_pages, per_page=1000):
+    return ok(items, result_info={'page': page_number, 'per_page': per_page, 'count': len(items), 'total_pages': total_pages})
 
 
-def test_pagination_stops_at_total_pages_without_an_extra_request():
-    client, session, _sleeps = make_client([page([{'id': 'a'}], 1, 3), page([{'id': 'b'}], 2, 3), page([{'id': 'c'}], 3, 3)])
-    assert [u['id'] for u in client.paginate('/users')] == ['a', 'b', 'c']
+def test_pagination_stops_at_a_short_page_that_total_pages_calls_the_last_without_an_extra_request():
+    client, session, _sleeps = make_client([page([{'id': 'a'}, {'id': 'b'}], 1, 3, 2), page([{'id': 'c'}, {'id': 'd'}], 2, 3, 2),
+                                            page([{'id': 'e'}], 3, 3, 2)])
+    assert [u['id'] for u in client.paginate('/users')] == ['a', 'b', 'c', 'd', 'e']
     assert [c['params']['page'] for c in session.calls] == [1, 2, 3]
     assert all(c['params']['per_page'] == 1000 for c in session.calls)
+
+
+def test_a_full_page_is_not_the_last_on_the_word_of_total_pages_alone():
+    # total_pages 1 on a full page without a count: the next page says whether more users exist.
+    client, session, _sleeps = make_client([page([{'id': 'a'}, {'id': 'b'}], 1, 1, 2), page([{'id': 'c'}], 2, 1, 2)])
+    listing = client.paginate('/users', complete=False)
+    assert [u['id'] for u in listing] == ['a', 'b', 'c'] and len(session.calls) == 2
+    assert listing.problems == ['page 2: holds users although total_pages=1']
+    client, session, _sleeps = make_client([page([{'id': 'a'}, {'id': 'b'}], 1, 1, 2), page([], 2, 1, 2)])
+    assert client.paginate('/users').problems == [] and len(session.calls) == 2
 
 
 def test_pagination_without_result_info_stops_at_the_empty_page():
@@ -312,10 +326,11 @@ def test_pagination_without_result_info_stops_at_the_empty_page():
     assert len(session.calls) == 3
 
 
-def test_pagination_stops_at_an_empty_page_before_total_pages():
-    client, session, _sleeps = make_client([page([{'id': 'a'}], 1, 5), page([], 2, 5)])
-    assert [u['id'] for u in client.paginate('/users')] == ['a']
-    assert len(session.calls) == 2
+def test_pagination_stops_at_an_empty_page_before_total_pages_and_calls_it_a_contradiction():
+    client, session, _sleeps = make_client([page([{'id': 'a'}], 1, 5, 1), page([], 2, 5, 1)])
+    listing = client.paginate('/users', complete=False)
+    assert [u['id'] for u in listing] == ['a'] and len(session.calls) == 2
+    assert listing.problems == ['page 2: empty while total_pages=5']
 
 
 def test_pagination_that_repeats_a_page_fails_instead_of_looping():
@@ -479,31 +494,67 @@ def test_tls_failure_that_is_not_about_the_certificate_is_not_called_a_verificat
     assert len(session.calls) == 1
 
 
-def test_pagination_whose_total_pages_contradicts_total_count_reads_on_to_the_empty_page():
-    def lying(items, number):
-        return ok(items, result_info={'page': number, 'per_page': 1, 'count': len(items), 'total_count': 3, 'total_pages': 1})
+def lying(items, number):
+    return ok(items, result_info={'page': number, 'per_page': 1, 'count': len(items), 'total_count': 3, 'total_pages': 1})
+
+
+def test_pagination_whose_total_pages_contradicts_total_count_reads_on_and_says_so():
     client, session, _sleeps = make_client([lying([{'id': 'a'}], 1), lying([{'id': 'b'}], 2), lying([{'id': 'c'}], 3)])
-    assert [u['id'] for u in client.paginate('/users')] == ['a', 'b', 'c']
+    listing = client.paginate('/users', complete=False)
+    assert [u['id'] for u in listing] == ['a', 'b', 'c']
     assert len(session.calls) == 3
+    assert listing.problems == ['pages 1, 2, 3: total_pages=1 does not match total_count=3 at per_page=1',
+                                'pages 2, 3: holds users although total_pages=1']
 
 
-def test_pagination_with_a_total_count_too_large_stops_at_the_empty_page():
+def test_a_listing_that_contradicts_itself_fails_a_task_that_acts_on_it_naming_the_contradictions():
+    client, _session, _sleeps = make_client([lying([{'id': 'a'}], 1), lying([{'id': 'b'}], 2), lying([{'id': 'c'}], 3)])
+    with pytest.raises(_errors.CloudflareListingError) as info:
+        client.paginate('/users')
+    message = str(info.value)
+    assert message.startswith('The Cloudflare API listing GET /users contradicts itself, so the task does not act on '
+                              'it (nothing was written): pages 1, 2, 3: total_pages=1 does not match total_count=3 at '
+                              'per_page=1; pages 2, 3: holds users although total_pages=1. Its pages may hold')
+    assert len(info.value.problems) == 2
+
+
+def test_pagination_with_a_total_count_too_large_stops_at_the_empty_page_and_says_so():
     client, session, _sleeps = make_client([
         ok([{'id': 'a'}], result_info={'page': 1, 'total_count': 99, 'total_pages': 1}),
         ok([], result_info={'page': 2, 'total_count': 99, 'total_pages': 1}),
     ])
-    assert [u['id'] for u in client.paginate('/users')] == ['a']
+    listing = client.paginate('/users', complete=False)
+    assert [u['id'] for u in listing] == ['a']
     assert len(session.calls) == 2
+    assert listing.problems == ['page 2: empty while total_count=99 says 98 more']
 
 
-@pytest.mark.parametrize('garbage', ['3', None, True, float('inf'), float('nan'), [3]])
-def test_pagination_ignores_result_info_numbers_that_are_not_numbers(garbage):
+@pytest.mark.parametrize('garbage', ['3', True, -1, 2.5, [3]])
+def test_pagination_reads_on_past_result_info_numbers_that_are_not_counts_and_says_so(garbage):
     client, session, _sleeps = make_client([
         ok([{'id': 'a'}], result_info={'total_pages': garbage, 'total_count': garbage}),
         ok([], result_info={'total_pages': garbage, 'total_count': garbage}),
     ])
-    assert [u['id'] for u in client.paginate('/users')] == ['a']
+    listing = client.paginate('/users', complete=False)
+    assert [u['id'] for u in listing] == ['a']
     assert len(session.calls) == 2
+    assert listing.problems[0].startswith('pages 1, 2: result_info.total_count is not a count (got ')
+
+
+def test_pagination_takes_null_result_info_numbers_for_absent():
+    client, session, _sleeps = make_client([ok([{'id': 'a'}], result_info={'total_pages': None, 'total_count': None}),
+                                            ok([], result_info={'total_pages': None, 'total_count': None})])
+    assert client.paginate('/users') == [{'id': 'a'}] and len(session.calls) == 2
+
+
+@pytest.mark.parametrize('number', ['NaN', 'Infinity', '-Infinity', '1e999'])
+def test_a_page_holding_a_non_finite_number_is_refused_as_a_body(number):
+    text = '{"success": true, "errors": [], "messages": [], "result": [{"id": "a", "active_device_count": %s}]}' % number
+    client, _session, _sleeps = make_client([FakeResponse(200, text=text)])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.paginate('/users')
+    assert str(info.value).startswith('The Cloudflare API answered GET /users with HTTP 200 and a body that cannot be '
+                                      'used: JSON with the number %s' % number)
 
 
 @pytest.mark.parametrize('account_id', [ACCOUNT + '\n'])
@@ -865,10 +916,12 @@ def counted(items, number, total_count, total_pages=None, per_page=1000):
 
 
 def test_pagination_stops_when_total_count_is_reached_whatever_total_pages_says():
-    client, session, _sleeps = make_client([counted([{'id': 'a'}, {'id': 'b'}], 1, 3, 99),
-                                            counted([{'id': 'c'}], 2, 3, 99)])
-    assert [u['id'] for u in client.paginate('/users')] == ['a', 'b', 'c']
+    client, session, _sleeps = make_client([counted([{'id': 'a'}, {'id': 'b'}], 1, 3, 99, per_page=2),
+                                            counted([{'id': 'c'}], 2, 3, 99, per_page=2)])
+    listing = client.paginate('/users', complete=False)
+    assert [u['id'] for u in listing] == ['a', 'b', 'c']
     assert len(session.calls) == 2
+    assert listing.problems[0] == 'pages 1, 2: total_pages=99 does not match total_count=3 at per_page=2'
 
 
 def test_pagination_that_never_ends_is_left_at_the_page_bound():
@@ -913,8 +966,8 @@ def test_merging_uses_the_key_function_and_keep_reduces_the_kept_copy():
         seen.append(item)
         return (item['uid'], item['v'])
     client, _session, _sleeps = make_client([
-        counted([{'uid': 'a', 'v': 1}, {'uid': 'b', 'v': 1}], 1, 3, 2),
-        counted([{'uid': 'b', 'v': 2}, {'uid': 'c', 'v': 2}], 2, 3, 2),
+        counted([{'uid': 'a', 'v': 1}, {'uid': 'b', 'v': 1}], 1, 3, 2, per_page=2),
+        counted([{'uid': 'b', 'v': 2}, {'uid': 'c', 'v': 2}], 2, 3, 2, per_page=2),
     ])
     assert client.paginate('/users', key=lambda item: item['uid'], keep=keep) == [('a', 1), ('b', 2), ('c', 2)]
     assert seen[2] == {'uid': 'b', 'v': 2}  # keep saw the raw record
@@ -927,4 +980,4 @@ def test_items_without_a_key_are_all_kept():
 
 def test_a_key_function_that_returns_none_turns_merging_off():
     client, _session, _sleeps = make_client([counted([{'id': 'a'}], 1, 2, 2), counted([{'id': 'b'}, {'id': 'a'}], 2, 3, 2)])
-    assert [u['id'] for u in client.paginate('/users', key=lambda item: None)] == ['a', 'b', 'a']
+    assert [u['id'] for u in client.paginate('/users', key=lambda item: None, complete=False)] == ['a', 'b', 'a']

@@ -13,7 +13,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _endpoints as zt
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareResponseError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareRequestRefused, CloudflareResponseError, SeatsNotConfirmed
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
     ACCOUNT,
     TOKEN,
@@ -45,10 +45,15 @@ def contradiction(call, result, method, path, what):
     return info.value
 
 
-def test_users_path_is_the_account_users_and_lowers_an_id():
-    client, _answer = answered(None)
-    assert zt.users_path(client) == USERS
-    assert zt.users_path(client, ID.upper()) == USERS + '/' + ID
+@pytest.mark.parametrize('user_id', ['../../zones', ID + '/../../../user/tokens', ID + '?page=2#x', 'not-a-uuid', 'a' * 10240])
+@pytest.mark.parametrize('call', [zt.get_user, zt.delete_user, lambda c, i: zt.update_user_name(c, i, 'a@example.com', 'A')])
+def test_an_id_that_is_not_a_uuid_is_refused_before_anything_is_sent(call, user_id):
+    client, session = answered({'id': ID, 'email': 'a@example.com', 'name': 'A'})
+    with pytest.raises(CloudflareRequestRefused) as info:
+        call(client, user_id)
+    assert session.calls == []
+    assert str(info.value).startswith('Refusing to send a request: user_id ') and 'is not a UUID' in str(info.value)
+    assert len(str(info.value)) < 300 and info.value.unconfirmed is False
 
 
 def test_get_user_sends_the_id_in_lower_case_and_accepts_it_in_any_case():
@@ -124,3 +129,47 @@ def test_list_users_sends_only_the_filters_given():
     assert zt.list_users(client, name='n', search='s') == []
     params = session.calls[0]['params']
     assert (params.get('name'), params.get('search'), 'email' in params) == ('n', 's', False)
+
+
+# --- the seat PATCH, confirmed seat by seat ---------------------------------------------------------------
+
+SEATS = [{'seat_uid': 'SEAT-Ada-0001', 'access_seat': False, 'gateway_seat': True},
+         {'seat_uid': 'seat-max', 'access_seat': True, 'gateway_seat': False}]
+
+
+def seat_answer(*seats):
+    return [dict(seat, created_at='2026-01-01T00:00:00Z', updated_at='2026-01-01T00:00:00Z') for seat in seats]
+
+
+def test_a_patch_sends_each_seat_uid_as_given_and_returns_what_the_answer_confirms():
+    client, session = answered(seat_answer(*SEATS))
+    assert zt.patch_seats(client, SEATS) == {'seat-ada-0001': (False, True), 'seat-max': (True, False)}
+    assert [seat['seat_uid'] for seat in session.calls[0]['json']] == ['SEAT-Ada-0001', 'seat-max']
+
+
+@pytest.mark.parametrize('answer, confirmed, what', [
+    (seat_answer(SEATS[0]), {'seat-ada-0001'}, "does not confirm 1 of 2 seats: seat_uid 'seat-max' is not in the answer"),
+    ([], set(), "does not confirm 2 of 2 seats: seat_uid 'SEAT-Ada-0001' is not in the answer; seat_uid 'seat-max' is "
+                "not in the answer"),
+    (seat_answer(SEATS[0], dict(SEATS[1], access_seat=False)), {'seat-ada-0001'},
+     "seat_uid 'seat-max' answered access_seat=false, gateway_seat=false where access_seat=true, gateway_seat=false was sent"),
+    (seat_answer(SEATS[0], dict(SEATS[1], seat_uid='other')), {'seat-ada-0001'},
+     "seat_uid 'seat-max' is not in the answer; the answer names seats that were not sent: 'other'"),
+])
+def test_a_patch_answer_that_does_not_confirm_every_seat_fails_naming_them(answer, confirmed, what):
+    client, _session = answered(answer)
+    with pytest.raises(SeatsNotConfirmed) as info:
+        zt.patch_seats(client, SEATS)
+    assert what in str(info.value) and str(info.value).startswith("The API's answer to PATCH %s/access/seats" % USERS[:-13])
+    assert set(info.value.confirmed) == confirmed and info.value.unconfirmed is True
+
+
+def test_a_patch_answer_without_result_is_none_for_unconfirmed():
+    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import FakeResponse
+    client, _session, _sleeps = make_client([FakeResponse(200, {'success': True, 'errors': [], 'messages': []})])
+    assert zt.patch_seats(client, SEATS) is None
+
+
+def test_a_patch_answer_in_another_letter_case_confirms_the_seat():
+    client, _session = answered(seat_answer(dict(SEATS[0], seat_uid='seat-ada-0001'), SEATS[1]))
+    assert set(zt.patch_seats(client, SEATS)) == {'seat-ada-0001', 'seat-max'}

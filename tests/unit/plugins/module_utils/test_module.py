@@ -117,10 +117,21 @@ def test_a_partial_write_says_what_was_written_and_changed():
                             extra={'diff': TOKEN})
     result = run(raising(exc))
     assert result == {'failed': True, 'msg': 'failed after 1 ********', 'written': written, 'changed': True,
-                      'not_written': [{'email': '********', 'action': 'delete'}], 'diff': '********',
+                      'not_written': [{'email': '********', 'action': 'delete'}], 'unknown': [], 'diff': '********',
                       'failure': cause.as_dict()}
     result = run(raising(PartialWriteError('none', [], [])))
-    assert result == {'failed': True, 'msg': 'none', 'written': [], 'not_written': [], 'changed': False}
+    assert result == {'failed': True, 'msg': 'none', 'written': [], 'not_written': [], 'unknown': [], 'changed': False}
+
+
+def test_a_write_whose_outcome_is_unknown_is_listed_apart_and_counts_as_a_possible_change():
+    unknown = [{'email': 'lost@example.com', 'action': 'create'}]
+    result = run(raising(PartialWriteError('lost', [], [], unknown=unknown)))
+    assert result == {'failed': True, 'msg': 'lost', 'written': [], 'not_written': [], 'unknown': unknown, 'changed': True}
+
+
+def test_a_credential_the_server_echoes_in_a_result_is_redacted_from_the_result():
+    result = run(lambda m, c: {'changed': False, 'users': [{'name': 'echo ' + TOKEN}]})
+    assert result == {'changed': False, 'users': [{'name': 'echo ********'}]}
 
 
 def test_an_unexpected_error_names_its_type_with_a_redacted_traceback():

@@ -540,3 +540,31 @@ def test_a_valid_task_does_reach_the_network():
         result, calls = run_module(module_name, VALID[module_name])
         assert calls and calls[0][0] == 'GET', module_name
         assert result['failed'] is True and 'NetworkUsed' in result['msg']
+
+
+# --- a list or a dict given to a string option (issue 18) ------------------------------------------------
+
+
+@pytest.mark.parametrize('module_name, option, value', [
+    ('cloudflare_zt_user_info', 'api_token', [TOKEN]),
+    ('cloudflare_zt_user_info', 'api_token', {'token': TOKEN}),
+    ('cloudflare_zt_user', 'name', ['Ada']),
+    ('cloudflare_zt_user', 'email', ['jdoe@example.com']),
+    ('cloudflare_zt_user_info', 'search', {'q': 'x'}),
+    ('cloudflare_zt_seat', 'seat_uid', ['SEAT-1']),
+    ('cloudflare_zt_users', 'account_id', [ACCOUNT]),
+])
+def test_a_list_or_a_dict_given_to_a_string_option_is_refused_without_showing_it(module_name, option, value):
+    base = dict(VALID[module_name])
+    if module_name == 'cloudflare_zt_seat' and option == 'seat_uid':
+        base = {'seat_uid': 'x', 'access_seat': True}
+    msg = check_refused(module_name, option, value, expect='%s must be a string, got a %s' % (
+        option, 'dict' if isinstance(value, dict) else 'list'), base=base)
+    assert 'Ada' not in msg and 'SEAT-1' not in msg
+
+
+@pytest.mark.parametrize('rate', [1e-9, 1e-300, 0.001, 1001, 1e300])
+def test_a_write_rate_out_of_its_range_is_refused_before_any_request(rate):
+    msg = check_refused('cloudflare_zt_users', 'write_rate', rate, expect='write_rate must be a number of writes per second '
+                        'from 0.01 to 1000, got %g' % rate)
+    assert 'OverflowError' not in msg

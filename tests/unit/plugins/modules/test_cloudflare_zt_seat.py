@@ -147,13 +147,40 @@ def test_check_mode_predicts_the_real_result_and_sends_no_patch(api):
     assert emails == sorted(emails) and len(emails) == real['summary']['changed'] == 20
 
 
-def test_the_patch_answer_wins_over_the_plan_in_the_result(api):
+def test_a_patch_answer_with_other_flags_fails_naming_the_seat_as_unknown(api):
     from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import envelope
     api.users[:] = [make_user(0)]
     api.fail('PATCH', response=envelope([{'seat_uid': api.users[0]['seat_uid'], 'access_seat': False,
                                           'gateway_seat': False}, {'bogus': 1}]))
     result = run({'email': api.users[0]['email'], 'access_seat': True})
-    assert result['seats'][0]['access_seat'] is False
+    assert result['failed'] is True and result['changed'] is True
+    assert 'does not confirm 1 of 1 seats' in result['msg']
+    assert 'answered access_seat=false, gateway_seat=false where access_seat=true, gateway_seat=false was sent' in result['msg']
+    assert [u['email'] for u in result['unknown']] == [api.users[0]['email']]
+    assert result['written'] == [] and result['not_written'] == []
+
+
+def test_a_patch_answer_without_result_is_a_success_said_to_be_unconfirmed(api):
+    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import FakeResponse
+    api.users[:] = [make_user(0)]
+    api.fail('PATCH', response=FakeResponse(200, {'success': True, 'errors': [], 'messages': []}))
+    result = run({'email': api.users[0]['email'], 'access_seat': True})
+    assert result['changed'] is True and result['seats'][0]['access_seat'] is True
+    assert [w['event']['msg'] if isinstance(w, dict) else w for w in result['warnings']] == [
+        'The API answered a seat PATCH without a result: 1 seat is reported as sent, unconfirmed (the API makes the '
+        'result optional; a read, or the task run again in check mode, shows what Cloudflare holds)']
+
+
+def test_a_patch_answer_that_leaves_seats_out_confirms_only_those_it_holds(api):
+    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import envelope
+    api.users[:] = [make_user(i) for i in range(3)]
+    api.fail('PATCH', response=envelope([{'seat_uid': api.users[0]['seat_uid'], 'access_seat': True,
+                                          'gateway_seat': False}]))
+    result = run({'seats': bulk(api.users, 0, 3, access_seat=True)})
+    assert 'does not confirm 2 of 3 seats' in result['msg'] and 'is not in the answer' in result['msg']
+    assert [u['email'] for u in result['written']] == [api.users[0]['email']]
+    assert [u['email'] for u in result['unknown']] == [api.users[1]['email'], api.users[2]['email']]
+    assert 'Outcome unknown: 2 (' in result['msg'] and 'finds out what was applied' in result['msg']
 
 
 def test_second_run_changes_nothing_and_sends_no_write(api):

@@ -7,13 +7,15 @@
 
     python hostile_server.py PORT_FILE [--lifetime SECONDS]
 
-Three listeners, their ports written to PORT_FILE as JSON {"main": ..., "elsewhere": ..., "proxy": ...}:
+Four listeners, their ports written to PORT_FILE as JSON {"main": ..., "elsewhere": ..., "proxy": ..., "proxy407": ...}:
 
 - main: the first part of the path picks a misbehaviour, e.g. http://127.0.0.1:MAIN/redirect301/client/v4
   (redirect301/302/303/307/308, drip_body, drip_headers, huge, huge_declared, pages, shift, problem, errorkey,
-  record). Everything after it is the API path.
+  record, gzip, gzip_bomb). Everything after it is the API path.
 - elsewhere: another origin, where the redirects point; it records what reaches it.
 - proxy: a forward proxy for plain HTTP that records the headers it sees and passes the request on.
+- proxy407: a proxy that refuses every request with 407, quoting the Proxy-Authorization it got (the base64,
+  the user and the password, decoded and percent-encoded) on its error page.
 
 GET /__hostile__/log on main returns what was recorded (credentials are never recorded: only the
 authentication scheme and which headers were present); POST /__hostile__/shutdown stops everything.
@@ -25,6 +27,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import argparse
+import base64
+import gzip
 import http.client
 import json
 import os
@@ -98,6 +102,9 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         length = int(self.headers.get('Content-Length') or 0)
         body = self.rfile.read(length) if length else b''
+        if self.role == 'proxy407':
+            record('proxy407', self)
+            return self.refuse_proxy_auth()
         if self.path.startswith('http://'):
             return self.forward(body)
         if self.role == 'elsewhere':
@@ -139,7 +146,49 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         connection.close()
 
+    def refuse_proxy_auth(self):
+        """A proxy that refuses the credentials it was given, and quotes them in every form on its error page."""
+        scheme, _space, token = (self.headers.get('Proxy-Authorization') or '').partition(' ')
+        try:
+            decoded = base64.b64decode(token).decode('utf-8')
+        except ValueError:
+            decoded = ''
+        user, _colon, password = decoded.partition(':')
+        page = ('<html><body><h1>407 Proxy Authentication Required</h1><p>%s %s was refused: user %s, password %s '
+                '(%s in the URL)</p></body></html>' % (scheme, token, user, password, urllib.parse.quote(password, safe='')))
+        data = page.encode('utf-8')
+        self.send_response(407)
+        self.send_header('Proxy-Authenticate', 'Basic realm="egress"')
+        self.send_header('Content-Type', 'text/html')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     # --- misbehaviours ----------------------------------------------------------------------
+
+    def scenario_gzip_bomb(self, _path, _query):
+        """1 KiB on the wire, gzip inside gzip, that decodes to 64 MiB of JSON, twice the cap (a page padded with spaces)."""
+        data = gzip_bomb()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Encoding', 'gzip, gzip')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def scenario_gzip(self, _path, _query):
+        """A page compressed twice (gzip, gzip), small once decoded: the client decodes every layer."""
+        data = gzip.compress(gzip.compress(json.dumps(envelope([user(1)], result_info={
+            'page': 1, 'per_page': 1000, 'count': 1, 'total_count': 1, 'total_pages': 1})).encode('utf-8')))
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Encoding', 'gzip, gzip')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def redirect(self, status, path):
         elsewhere = 'http://127.0.0.1:%d/catch%s' % (self.server.ports['elsewhere'], path)
@@ -245,6 +294,18 @@ class Handler(BaseHTTPRequestHandler):
             'page': 1, 'per_page': 1000, 'count': 1, 'total_count': 1, 'total_pages': 1}))
 
 
+_BOMB = []
+
+
+def gzip_bomb():
+    """The body of scenario_gzip_bomb, made once (a second or so of compression)."""
+    if not _BOMB:
+        inner = gzip.compress(b'{"success": true, "errors": [], "messages": [], "result": [' + b' ' * (64 * 1024 * 1024) + b']}',
+                              compresslevel=9)
+        _BOMB.append(gzip.compress(inner, compresslevel=9))
+    return _BOMB[0]
+
+
 def serve(role, ports, servers):
     handler = type('Handler_' + role, (Handler,), {'role': role})
     server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
@@ -263,7 +324,7 @@ def main():
     parser.add_argument('--lifetime', type=float, default=600)
     args = parser.parse_args()
     ports, servers = {}, []
-    for role in ('main', 'elsewhere', 'proxy'):
+    for role in ('main', 'elsewhere', 'proxy', 'proxy407'):
         serve(role, ports, servers)
     temporary = args.port_file + '.tmp'
     with open(temporary, 'w') as handle:

@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Answers parsed within bounds (_bodies.py): every content-coding layer bounded, JSON depth checked without
+recursion, no NaN or Infinity."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import gzip
+import json
+import zlib
+
+import pytest
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _bodies as bodies
+
+CAP = 32 * 1024 * 1024
+PAGE = json.dumps({'success': True, 'errors': [], 'messages': [], 'result': [
+    {'id': '6a8d6ba4-7b66-4b29-8a4a-0e6a2a1d1c11', 'email': 'u%d@example.com' % i, 'name': 'A [b] {c} "]]]"'}
+    for i in range(1000)]}).encode('utf-8')
+
+
+def decode(encoding, data, limit=CAP, step=None):
+    decoder = bodies.BoundedDecoder(encoding, limit)
+    step = step or len(data) or 1
+    for start in range(0, len(data), step):
+        decoder.feed(data[start:start + step])
+    return decoder.finish()
+
+
+@pytest.mark.parametrize('encoding, encode', [
+    (None, lambda d: d),
+    ('identity', lambda d: d),
+    ('gzip', gzip.compress),
+    ('x-gzip', gzip.compress),
+    ('deflate', zlib.compress),
+    ('deflate', lambda d: zlib.compress(d)[2:-4]),           # raw deflate, which servers send too
+    ('gzip, gzip', lambda d: gzip.compress(gzip.compress(d))),
+    ('deflate, gzip', lambda d: gzip.compress(zlib.compress(d))),
+])
+def test_every_coding_and_layer_decodes_whatever_the_chunks(encoding, encode):
+    for step in (None, 1, 7, 4096):
+        assert decode(encoding, encode(PAGE), step=step) == PAGE
+
+
+def test_a_gzip_inside_gzip_bomb_stops_at_the_cap_of_the_layer():
+    bomb = gzip.compress(gzip.compress(b' ' * (64 * 1024 * 1024)))
+    assert len(bomb) < 2048
+    with pytest.raises(bodies.BodyTooLarge) as info:
+        decode('gzip, gzip', bomb)
+    assert 'more than 33554432 bytes' in str(info.value)
+
+
+def test_an_intermediate_layer_is_bounded_too():
+    # The inner layer stays small once decoded, but the outer one decodes to 2 MB: a limit of 1 MB refuses it.
+    inner = gzip.compress(b'x' * (2 * 1024 * 1024), compresslevel=0)
+    with pytest.raises(bodies.BodyTooLarge):
+        decode('gzip, gzip', gzip.compress(inner), limit=1024 * 1024)
+
+
+def test_a_plain_body_past_the_cap_is_refused():
+    with pytest.raises(bodies.BodyTooLarge) as info:
+        decode(None, b'x' * 101, limit=100, step=10)
+    assert 'goes on past 100 bytes' in str(info.value)
+
+
+@pytest.mark.parametrize('encoding, text', [
+    ('br', 'content coding the client does not decode (br)'),
+    ('gzip, zstd', 'does not decode (zstd)'),
+    ('gzip, gzip, gzip', 'encoded 3 times (gzip, gzip, gzip), more than the 2 layers accepted'),
+])
+def test_codings_it_cannot_bound_are_refused_before_reading(encoding, text):
+    with pytest.raises(bodies.BodyError) as info:
+        bodies.BoundedDecoder(encoding, CAP)
+    assert text in str(info.value)
+
+
+def test_gzip_that_is_not_gzip_or_ends_early_is_refused():
+    with pytest.raises(bodies.BodyError) as info:
+        decode('gzip', b'<html>not gzip</html>')
+    assert 'not valid gzip data' in str(info.value)
+    with pytest.raises(bodies.BodyError) as info:
+        decode('gzip', gzip.compress(PAGE)[:-20])
+    assert 'ends early' in str(info.value)
+
+
+def test_concatenated_gzip_members_are_one_body():
+    assert decode('gzip', gzip.compress(b'{"a": ') + gzip.compress(b'1}')) == b'{"a": 1}'
+
+
+def test_json_within_bounds_loads():
+    assert bodies.load_json(PAGE.decode('utf-8'))[0]['result'][999]['email'] == 'u999@example.com'
+    assert bodies.load_json('[' * 32 + ']' * 32)[1] is None
+
+
+@pytest.mark.parametrize('text, why', [
+    ('[' * 100000 + ']' * 100000, 'JSON nested deeper than 32 levels'),
+    ('[' * 33 + ']' * 33, 'JSON nested deeper than 32 levels'),
+    ('{"result": [{"active_device_count": NaN}]}', 'the number NaN, which JSON does not allow'),
+    ('{"result": [{"active_device_count": Infinity}]}', 'the number Infinity'),
+    ('[-Infinity]', 'the number -Infinity'),
+    ('[1e999]', 'the number 1e999, too large to be finite'),
+    ('[%s]' % ('9' * 5000), 'a number that cannot be read'),
+])
+def test_json_out_of_bounds_is_refused_with_the_reason_and_without_recursion(text, why):
+    data, problem = bodies.load_json(text)
+    assert data is None and why in problem
+
+
+def test_brackets_inside_strings_do_not_count_for_depth():
+    text = json.dumps({'name': '[' * 100 + '\\"' + '{' * 100})
+    assert bodies.load_json(text) == (json.loads(text), None)
+
+
+@pytest.mark.parametrize('text', ['<html>502</html>', '', '{"success": tru'])
+def test_text_that_is_not_json_is_told_apart_from_json_refused(text):
+    assert bodies.load_json(text) == (None, None)
