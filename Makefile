@@ -1,4 +1,6 @@
 # cloudflare_ops.zero_trust: `make demo` and `make test` work on a machine with Python 3.12, make and git.
+# The checks are nox sessions (noxfile.py, antsibull-nox.toml); the targets here bootstrap nox and uv into
+# .venv-nox, run the sessions, and keep the short names (CONTRIBUTING.md says which session each runs).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -12,47 +14,71 @@ BUILD := $(abspath build)
 COLL := $(BUILD)/ansible_collections/cloudflare_ops/zero_trust
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(BUILD)/cloudflare_ops-zero_trust-$(VERSION).tar.gz
-# Python versions ansible-test checks modules with, among those this machine has.
-TARGET_PYTHONS ?= 3.9 3.10 3.11 3.12 3.13
 TARGETS ?=
-# The lowest supported ansible-core gets its own venv; sanity and integration run on it too.
-VENV_MIN ?= .venv-core-min
-BIN_MIN := $(abspath $(VENV_MIN))/bin
-TARGET_PYTHONS_MIN ?= 3.9 3.12
+NEED_PYTHON = @test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
+
+# nox, antsibull-nox and uv, pinned in requirements-nox.txt: pip installs uv, uv the rest.
+NOX_VENV ?= .venv-nox
+UV_PIN = $(shell grep '^uv==' requirements-nox.txt)
+BOOTSTRAP_WHEELS ?= $(HOME)/.cache/cloudflare_ops-bootstrap
+PIP_INTO_NOX_VENV = $(PYTHON) -m pip --python $(NOX_VENV)/bin/python install --quiet
+UV := $(abspath $(NOX_VENV))/bin/uv
+# --reuse-venv=yes: a session's venv is made once and its pins re-applied (quickly, by uv) on each run.
+NOX := $(abspath $(NOX_VENV))/bin/nox --reuse-venv=yes --no-color
+# The ansible-core minors requires_ansible admits, as noxfile.py derives them (requirements-core-X.Y.txt).
+CORE_VERSIONS = $(sort $(patsubst requirements-core-%.txt,%,$(wildcard requirements-core-2.*.txt)))
+CORE_MIN = $(firstword $(CORE_VERSIONS))
+CORE_MAX = $(lastword $(CORE_VERSIONS))
 # openapi-core for the contract check has a venv of its own (its openapi-schema-validator pin
 # conflicts with .venv's); .ci/with-emulator validates every emulator-backed run with it.
 VENV_CONTRACT ?= .venv-contract
 export CONTRACT_PYTHON := $(abspath $(VENV_CONTRACT))/bin/python
+# uv compiles the bytecode as pip does: PYTHONDONTWRITEBYTECODE is set on these machines.
+export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help venv venv-min sanity-min integration-min copy demo test sanity units integration emulator-tests lint changelog-lint docs-lint build install-tarball bench clean lock
+.PHONY: help nox venv venv-contract copy build install-tarball demo bench test sanity sanity-min units \
+        integration integration-min matrix secrets emulator-tests contract-tests molecule ee-create lint \
+        changelog-lint docs-lint license-check extra-checks galaxy-importer bench-smoke docsite awx-lint clean lock
 
 help:
 	@echo "make demo   - set up everything and run the example playbook against the local emulator"
 	@echo "make test   - everything CI runs"
 	@echo "make bench  - the request-count and speed benchmark"
 
+nox: $(NOX_VENV)/.installed
+
+$(NOX_VENV)/.installed: requirements-nox.txt
+	$(NEED_PYTHON)
+	rm -rf $(NOX_VENV)
+	$(PYTHON) -m venv --without-pip $(NOX_VENV)
+	@# The interpreter's pip installs the uv wheel into the venv from a wheel kept in $(BOOTSTRAP_WHEELS) (pip
+	@# keeps no cache here, and uv's wheel is 18 MB), downloading it the first time; uv installs the rest.
+	$(PIP_INTO_NOX_VENV) --no-index --find-links $(BOOTSTRAP_WHEELS) $(UV_PIN) 2>/dev/null || { \
+	  $(PYTHON) -m pip download --quiet --no-deps --only-binary :all: -d $(BOOTSTRAP_WHEELS) $(UV_PIN) && \
+	  $(PIP_INTO_NOX_VENV) --no-index --find-links $(BOOTSTRAP_WHEELS) $(UV_PIN); }
+	$(UV) pip install --quiet --python $(NOX_VENV)/bin/python -r requirements-nox.txt
+	touch $@
+
+# The development venv (make demo, make bench, and by hand: .venv/bin/ansible-playbook ...), made by uv.
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements-dev.txt constraints-dev.txt
-	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints-dev.txt
+$(VENV)/.installed: requirements-dev.txt constraints-dev.txt $(NOX_VENV)/.installed
+	$(NEED_PYTHON)
+	$(UV) venv --quiet --seed --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements-dev.txt -c constraints-dev.txt
 	.ci/seed-ansible-test-cache $(VENV)
 	touch $@
 
-venv-min: $(VENV_MIN)/.installed
+venv-contract: $(VENV_CONTRACT)/.installed
 
-$(VENV_MIN)/.installed: requirements-core-min.txt
-	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
-	$(PYTHON) -m venv $(VENV_MIN)
-	$(BIN_MIN)/python -m pip install --quiet --upgrade pip
-	$(BIN_MIN)/python -m pip install --quiet -r requirements-core-min.txt
-	.ci/seed-ansible-test-cache $(VENV_MIN)
+$(VENV_CONTRACT)/.installed: tests/contract/requirements.txt tests/contract/constraints.txt $(NOX_VENV)/.installed
+	$(NEED_PYTHON)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV_CONTRACT)
+	$(UV) pip install --quiet --python $(VENV_CONTRACT)/bin/python -r tests/contract/requirements.txt -c tests/contract/constraints.txt
 	touch $@
 
-# ansible-test needs the collection under ansible_collections/<namespace>/<name>: a copy of
-# the files git knows (committed or not, ignored ones left out).
+# A copy of the files git knows (committed or not, ignored ones left out) under
+# ansible_collections/<namespace>/<name>, for ansible-test and ansible-galaxy by hand (the sessions make their own).
 copy: venv venv-contract
 	rm -rf $(BUILD)/ansible_collections
 	mkdir -p $(COLL)
@@ -69,125 +95,108 @@ install-tarball: build
 	$(BIN)/ansible-galaxy collection install --force $(TARBALL) -p $(BUILD)/installed
 	test -f $(BUILD)/installed/ansible_collections/cloudflare_ops/zero_trust/plugins/modules/cloudflare_zt_seat.py
 
-sanity: copy
-	.ci/sanity $(COLL) $(TARGET_PYTHONS)
-
-units: copy
-	cd $(COLL) && ansible-test units --python 3.12 --color no
-
-integration: copy
-	.ci/with-emulator -- .ci/integration $(COLL) $(TARGETS)
-
-# cloudflare_live against a real Cloudflare test account (CLOUDFLARE_* variables; tests/integration/README.md).
-.PHONY: integration-live
-integration-live: copy
-	.ci/integration-live $(COLL)
-
-sanity-min: copy venv-min
-	PATH=$(BIN_MIN):$$PATH ANSIBLE_PYTHON_INTERPRETER=$(BIN_MIN)/python .ci/sanity $(COLL) $(TARGET_PYTHONS_MIN)
-
-integration-min: copy venv-min
-	PATH=$(BIN_MIN):$$PATH ANSIBLE_PYTHON_INTERPRETER=$(BIN_MIN)/python \
-	  .ci/with-emulator -- .ci/integration $(COLL) $(TARGETS)
-
-# Every supported ansible-core minor between the lowest and the newest gets a small venv (ansible-core and
-# requests only, requirements-core-X.Y.txt) for the secrets test and the bad-input tests; 2.16 reuses
-# the min venv, and 2.21 is .venv, where `make secrets` and `make integration` run them.
-CORE_MATRIX ?= 2.17 2.18 2.19 2.20
-.PHONY: matrix
-venv-core-%: .venv-core-%/.installed
-	@true
-
-.venv-core-%/.installed: requirements-core-%.txt
-	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
-	$(PYTHON) -m venv .venv-core-$*
-	.venv-core-$*/bin/python -m pip install --quiet --upgrade pip
-	.venv-core-$*/bin/python -m pip install --quiet -r requirements-core-$*.txt
-	.ci/seed-ansible-test-cache .venv-core-$*
-	touch $@
-
-matrix: copy venv-min $(foreach v,$(CORE_MATRIX),.venv-core-$(v)/.installed)
-	set -e; for venv in $(VENV_MIN) $(foreach v,$(CORE_MATRIX),.venv-core-$(v)); do \
-	  bin=$$(cd $$venv/bin && pwd); echo "matrix: $$($$bin/ansible --version | head -1)"; \
-	  PATH=$$bin:$$PATH ANSIBLE_PYTHON_INTERPRETER=$$bin/python \
-	    .ci/with-emulator -- $$bin/python $(COLL)/tests/secrets/check_secrets.py $(BUILD); \
-	  PATH=$$bin:$$PATH ANSIBLE_PYTHON_INTERPRETER=$$bin/python \
-	    .ci/with-emulator -- .ci/integration $(COLL) cloudflare_bad_input; \
-	done
-
-emulator-tests: venv
-	$(BIN)/python -m pytest -q -rs -p no:cacheprovider tests/emulator
-
-# Every module, succeeding and failing, at -vvvv and with --diff: no credential in the output or the results.
-.PHONY: secrets
-secrets: copy
-	.ci/with-emulator -- $(BIN)/python $(COLL)/tests/secrets/check_secrets.py $(BUILD)
-
-# The reconcile role's molecule scenario (converge, idempotence, verify, a check-mode report) on localhost.
-.PHONY: molecule ee-create
-molecule: copy
-	.ci/molecule $(COLL)
-
-# The execution environment definition in docs/ must be accepted by ansible-builder and build from the
-# tarball of `make build`; the one in docs/ee-galaxy/ installs from Galaxy the version that tarball is (no image is
-# built here).
-ee-create: build
-	.ci/ansible-builder-create $(TARBALL)
-	.ci/ansible-builder-create-galaxy $(TARBALL)
-
-lint: copy
-	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --profile production --offline
-
-changelog-lint: venv
-	$(BIN)/antsibull-changelog lint
-
-docs-lint: copy
-	cd $(COLL) && ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
-
-test: sanity units emulator-tests contract-tests integration secrets matrix molecule ee-create sanity-min integration-min lint changelog-lint docs-lint install-tarball bench-smoke galaxy-importer docsite awx-lint
-	@echo "make test: all checks passed"
-
 demo: install-tarball
 	.ci/with-emulator --users-file demo/users.json -- demo/run
 
 bench: install-tarball
 	$(BIN)/python bench/bench.py
 
-# The benchmark over 200 users, asserting its request bounds (no timing): part of `make test`.
-bench-smoke: install-tarball
-	BENCH_COLLECTIONS_PATH=$(BUILD)/installed $(BIN)/python -m pytest -q -p no:cacheprovider tests/bench_smoke
+# --- make test: every session, two at a time (2 CPUs), each one's output printed whole when it ends. ---
+# The longest first, so that the short ones fill the other slot. A failing session fails make test after
+# the others ran (-k); each step's result is printed with its wall time and the CPU time its processes used
+# (which, unlike the wall time, does not depend on what else the machine runs).
+TEST_STEPS := sanity integration sanity-min integration-min matrix molecule units lint galaxy-importer docsite \
+              emulator-tests contract-tests ee-create bench-smoke awx-lint docs-lint license-check extra-checks \
+              changelog-lint
+JOBS ?= 2
+test: nox venv-contract
+	@start=$$(date +%s); mkdir -p "$(BUILD)"; \
+	if $(MAKE) --no-print-directory -k -j$(JOBS) -O $(addprefix step-,$(TEST_STEPS)); then \
+	  times >"$(BUILD)/.cpu-test"; \
+	  echo "make test: all checks passed in $$(( $$(date +%s) - start )) s (CPU user, system: $$(tail -n 1 "$(BUILD)/.cpu-test"))"; \
+	else echo "make test: failed (see the steps above marked FAILED)"; exit 1; fi
 
-venv-contract: $(VENV_CONTRACT)/.installed
+# Steps that run no playbook against the emulator run at a lower priority: cloudflare_faults asserts that a
+# retried write finished within 10 s of wall time, which a CPU shared with sanity's pylint can stretch.
+BACKGROUND_STEPS := sanity sanity-min units lint galaxy-importer docsite ee-create awx-lint docs-lint license-check \
+                    extra-checks changelog-lint emulator-tests
+step-%: nox venv-contract
+	@start=$$(date +%s); echo "=== $*: started $$(date +%T)"; mkdir -p "$(BUILD)"; \
+	if $(if $(filter $*,$(BACKGROUND_STEPS)),nice -n 10) $(MAKE) --no-print-directory $*; then result=passed; \
+	else result=FAILED; fi; \
+	times >"$(BUILD)/.cpu-$*"; \
+	echo "=== $*: $$result in $$(( $$(date +%s) - start )) s (CPU user, system: $$(tail -n 1 "$(BUILD)/.cpu-$*"))"; \
+	[ "$$result" = passed ]
 
-$(VENV_CONTRACT)/.installed: tests/contract/requirements.txt tests/contract/constraints.txt
-	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
-	$(PYTHON) -m venv $(VENV_CONTRACT)
-	$(VENV_CONTRACT)/bin/python -m pip install --quiet -r tests/contract/requirements.txt -c tests/contract/constraints.txt
-	touch $@
+# ansible-test sanity with the newest ansible-core: every test, compile and import on Python 3.9 to 3.13
+# (those this machine has), in one ansible-test run; with the oldest, on 3.9 and 3.12.
+sanity: nox
+	$(NOX) -e ansible-test-sanity-$(CORE_MAX)
 
-# The contract check itself: the emulator's log, the validator on right and wrong exchanges, the hook.
-.PHONY: venv-contract contract-tests
-contract-tests: venv-contract
-	$(CONTRACT_PYTHON) -m pytest -q -p no:cacheprovider tests/contract
+sanity-min: nox
+	$(NOX) -e ansible-test-sanity-$(CORE_MIN)
 
-# galaxy-importer on the tarball, offline (no ansible-test container), any warning fails. Automation Hub's
-# REQUIRE_V1_OR_GREATER rule is on from version 1.0.0 on; GALAXY_REQUIRE_V1=true forces it.
-GALAXY_REQUIRE_V1 ?= $(if $(filter 0.%,$(VERSION)),false,true)
-.PHONY: galaxy-importer docsite awx-lint
-galaxy-importer: build
-	.ci/galaxy-importer $(TARBALL) $(GALAXY_REQUIRE_V1)
+units: nox
+	$(NOX) -e ansible-test-units
 
-# The rendered docs site (antsibull-docs + Sphinx) of the built collection: any Sphinx warning fails, except
-# intersphinx inventories that cannot be fetched offline.
-docsite: copy
-	.ci/docsite $(COLL) $(BUILD)/docsite
+# With the newest ansible-core: the credential check (every module at -vvvv with --diff, no credential in the
+# output) and every integration target against the emulator; `make integration TARGETS=x` runs target x only.
+integration: nox venv-contract
+	$(NOX) -e ansible-test-integration-$(CORE_MAX) $(if $(TARGETS),-- $(TARGETS))
 
-# The AWX-as-code playbook: syntax check and ansible-lint (production) with awx.awx, taken offline from
-# the pinned `ansible` wheel (only that collection is unpacked; cached in the venv).
-AWX_COLLECTIONS := $(abspath $(VENV))/awx-collections
-awx-lint: venv
-	.ci/awx-collection $(VENV) $(AWX_COLLECTIONS)
-	ANSIBLE_COLLECTIONS_PATH=$(AWX_COLLECTIONS) .ci/awx-lint docs/awx/configure-awx.yml
+secrets: nox venv-contract
+	$(NOX) -e ansible-test-integration-$(CORE_MAX) -- secrets
+
+integration-min: nox venv-contract
+	$(NOX) -e ansible-test-integration-$(CORE_MIN) $(if $(TARGETS),-- $(TARGETS))
+
+# The ansible-core minors between: the credential check and the bad-input target each.
+matrix: nox venv-contract
+	$(NOX) -e $(foreach v,$(filter-out $(CORE_MIN) $(CORE_MAX),$(CORE_VERSIONS)),ansible-test-integration-$(v))
+
+emulator-tests: nox
+	$(NOX) -e emulator-tests
+
+contract-tests: nox
+	$(NOX) -e contract-tests
+
+molecule: nox venv-contract
+	$(NOX) -e molecule
+
+# ansible-builder create only, on docs/execution-environment.yml (the built tarball) and docs/ee-galaxy/ (from
+# Galaxy): no container engine here (antsibull-nox's ee-check builds an image and runs it).
+ee-create: nox
+	$(NOX) -e ee-check
+
+lint: nox
+	$(NOX) -e lint ansible-lint
+
+changelog-lint: nox
+	$(NOX) -e changelog-lint
+
+docs-lint: nox
+	$(NOX) -e docs-check
+
+license-check: nox
+	$(NOX) -e license-check
+
+extra-checks: nox
+	$(NOX) -e extra-checks
+
+# Build, install and import the tarball with galaxy-importer (offline, no ansible-test container): any warning
+# fails. GALAXY_REQUIRE_V1=true|false overrides Automation Hub's REQUIRE_V1_OR_GREATER (on from 1.0.0).
+galaxy-importer: nox
+	$(NOX) -e build-import-check
+
+# The benchmark over 200 users, asserting its request bounds (no timing).
+bench-smoke: nox venv-contract
+	$(NOX) -e bench-smoke
+
+docsite: nox
+	$(NOX) -e docsite
+
+awx-lint: nox
+	$(NOX) -e awx-lint
 
 # Mutation testing (mutmut) over plugins/module_utils/ with the unit tests (.ci/mutation; not part of `make test`).
 # Its own venv: mutmut pinned in tests/mutation/requirements.txt, the rest from constraints-dev.txt.
@@ -196,17 +205,22 @@ VENV_MUTATION ?= .venv-mutation
 .PHONY: mutation venv-mutation
 venv-mutation: $(VENV_MUTATION)/.installed
 
-$(VENV_MUTATION)/.installed: tests/mutation/requirements.txt constraints-dev.txt
-	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
-	$(PYTHON) -m venv $(VENV_MUTATION)
-	$(VENV_MUTATION)/bin/python -m pip install --quiet -r tests/mutation/requirements.txt -c constraints-dev.txt
+$(VENV_MUTATION)/.installed: tests/mutation/requirements.txt constraints-dev.txt $(NOX_VENV)/.installed
+	$(NEED_PYTHON)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV_MUTATION)
+	$(UV) pip install --quiet --python $(VENV_MUTATION)/bin/python -r tests/mutation/requirements.txt -c constraints-dev.txt
 	touch $@
 
 mutation: venv-mutation
 	.ci/mutation $(abspath $(VENV_MUTATION))/bin $(MUTANTS)
 
+# cloudflare_live against a real Cloudflare test account (CLOUDFLARE_* variables; tests/integration/README.md).
+.PHONY: integration-live
+integration-live: copy
+	.ci/integration-live $(COLL)
+
 lock: venv
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints-dev.txt
+	$(UV) pip freeze --python $(BIN)/python --exclude-editable | grep -v '^pip==' > constraints-dev.txt
 
 clean:
-	rm -rf $(BUILD) $(VENV) $(VENV_MIN) $(VENV_CONTRACT) .venv-core-2.* tests/output
+	rm -rf $(BUILD) $(VENV) $(VENV_CONTRACT) $(VENV_MUTATION) $(NOX_VENV) .nox tests/output

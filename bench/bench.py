@@ -21,7 +21,13 @@ its own ``ansible-playbook`` process against the installed collection:
 (h) at 10,000: check mode with and without --diff, for ``cloudflare_zt_seat`` (3,333 seats change) and
     for ``cloudflare_zt_users`` (3,333 renames), runs interleaved;
 (i) at 10,000: ``cloudflare_zt_seat`` over every seat, two thirds changing (run after each (c));
-(m) at 50,000 (--memory-size): ``cloudflare_zt_users`` over every user, nothing changing (memory).
+(m) at 50,000 (--memory-size): ``cloudflare_zt_users`` over every user, nothing changing (memory);
+(s) at 10,000 (issue 20), each right after a one-user seat task (c), --speed-repeats times: the ``reconcile`` role
+    in check mode with report files (f's users), ``cloudflare_zt_seat`` with two thirds of the seats changing (i's
+    seats) and ``cloudflare_zt_users`` listing every user as the account holds them; ``--only-scale`` runs these
+    rows and the memory rows at 50,000 alone.
+(p), (q), (r): several accounts under one credential against the emulator's rate limit, forks 8 (bench/parallel.py;
+    --only-parallel runs these alone, --no-parallel skips them).
 
 Measured per run: the HTTP requests by method (from the emulator's request log), the wall time
 of the whole ``ansible-playbook`` process, the time of the task itself (a callback), the peak
@@ -39,6 +45,8 @@ Then it checks the bounds of issues 6, 11 and 12 and exits non-zero if one fails
   issue 11 compare task times (the callback) within the run: (f) < 3x a one-user task (stretch 2x),
   (g) < 1/20 of the loop, (h) --diff < 1.5x without, (i) < 2x a one-user task;
 - memory: the module's peak RSS stays under 150 MB at U=50,000, for cloudflare_zt_seat and cloudflare_zt_users.
+- issue 20, pair by pair (median of the per-pair ratios): (s) the role's span (first task to last) < 2x the one-user
+  task run just before it, the seat task < 1.6x, the users task < 1.5x.
 The Markdown table goes to bench/RESULTS.md (--output; a "## Findings" section already there, written by
 hand, is kept), the raw figures to --json.
 """
@@ -59,6 +67,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -116,6 +126,7 @@ SCENARIOS = {
     "m_users": "(m) cloudflare_zt_users, all users, nothing changes",
     "n_reclaim": "(n) cloudflare_zt_seat release_inactive (90 days), whole account",
 }
+SCENARIOS.update(parallel.SCENARIOS)
 # The task of a playbook whose time is the row's task time (the others: the sum of its tasks).
 ROLE_TASK = "Bring the users and their seats to reconcile_users"
 
@@ -769,6 +780,13 @@ def bench_size(users, runner, emulator, workdir, repeats, options):
                                                                           options.speed_repeats, seats_vars, expected):
                     record(results, users, key, measures, requests, problems, note=note)
 
+        if users == options.speed_size:
+            for key, measures, requests, problems, note, ratios in bench_scale(users, runner, emulator, workdir,
+                                                                               options.speed_repeats):
+                row = record(results, users, key, measures, requests, problems, note=note)
+                if ratios:
+                    row["pair_task_ratios"] = ratios
+
         if users == options.rename_size:
             rows = bench_renames(users, runner, emulator, workdir, options.speed_repeats, options.rename_loop)
             for key, (measures, requests, problems, note) in zip(("g", "g_loop"), rows):
@@ -817,6 +835,159 @@ def bench_size(users, runner, emulator, workdir, repeats, options):
                 problems.append("%d requests for %d users" % (requests["total"], len(loop_seats)))
             record(results, users, "e_sdk", [measure], requests, problems,
                    note="%d users, %.3f s each" % (len(loop_seats), measure["wall_s"] / max(1, len(loop_seats))))
+    finally:
+        emulator.stop()
+    return results
+
+
+# --- (s) the scale rows of issue 20: each big task right after a one-user task, pair by pair ----------------
+
+SCALE_ROLE_FACTOR = 2.0    # (s) the role in check mode with report files, first task to last, vs a one-user seat task
+SCALE_SEAT_FACTOR = 1.6    # (s) cloudflare_zt_seat, two thirds of 10,000 seats changing, vs a one-user seat task
+SCALE_USERS_FACTOR = 1.5   # (s) cloudflare_zt_users over 10,000 people, nothing changing, vs a one-user seat task
+SCALE_PAIRS = (("s_role", SCALE_ROLE_FACTOR, "the reconcile role in check mode with report files (first task to last)"),
+               ("s_seat", SCALE_SEAT_FACTOR, "cloudflare_zt_seat, two thirds of the seats changing"),
+               ("s_users", SCALE_USERS_FACTOR, "cloudflare_zt_users, every person listed, nothing changing"),
+               # Not a goal: ansible-core's own cost of 10,000 items handed to a module that does nothing with them.
+               ("s_floor", None, "a module that does nothing with the 10,000 seats of s_seat"))
+SCENARIOS.update({
+    "s_one": "(s) one task, one user (the pairs' baseline)",
+    "s_role": "(s) reconcile role, check mode, report files",
+    "s_seat": "(s) seat task, all seats, 2/3 change",
+    "s_users": "(s) users task, every user listed, nothing changes",
+    "s_floor": "(s) floor: the seats of s_seat into a module that does nothing",
+})
+
+
+def scale_run(key, users, runner, emulator, files, report_dir):
+    """One big task of (s) against the generated account: (measure, requests, problems, what the task did)."""
+    emulator.reset(users)
+    emulator.clear_log()
+    if key == "s_role":
+        shutil.rmtree(str(report_dir), ignore_errors=True)
+        measure = runner.playbook("role.yml", extra_vars={"bench_users_file": str(files[key]),
+                                                          "bench_report_dir": str(report_dir)}, options=("--check",))
+        got = summarize_requests(emulator.requests())
+        problems = check_list(got, users) + check_writes(got) + check_report(report_dir, users)
+    elif key == "s_seat":
+        measure = runner.playbook("bulk.yml", extra_vars={"bench_seats_file": str(files[key])})
+        got = summarize_requests(emulator.requests())
+        problems = check_bulk(got, users, changing(two_thirds_seats(users)))
+        if not measure["changed"]:
+            problems.append("the seat task reported no change")
+    elif key == "s_floor":
+        measure = runner.playbook("floor.yml", extra_vars={"bench_seats_file": str(files["s_seat"])})
+        got = summarize_requests(emulator.requests())
+        problems = ["the module that does nothing sent requests"] if got["total"] else []
+    else:
+        measure = runner.playbook("users.yml", extra_vars={"bench_users_file": str(files[key])})
+        got = summarize_requests(emulator.requests())
+        problems = check_list(got, users) + check_writes(got)
+        if measure["changed"]:
+            problems.append("the users task reported a change")
+    return measure, got, problems
+
+
+def check_report(report_dir, users):
+    """Problems with the drift report of (s)'s role run: drift.json in check mode with every change, and drift.md."""
+    expected = sum(1 for index in range(1, users + 1) if index % 3 in (0, 1))
+    drift_file = report_dir / "drift.json"
+    if not drift_file.exists() or not (report_dir / "drift.md").exists():
+        return ["drift.json or drift.md not written"]
+    drift = json.loads(drift_file.read_text())
+    if drift.get("check_mode") is not True or len(drift.get("drift") or []) != expected:
+        return ["drift.json: check_mode %s, %d entries, %d expected" % (
+            drift.get("check_mode"), len(drift.get("drift") or []), expected)]
+    return []
+
+
+def bench_scale(users, runner, emulator, workdir, repeats):
+    """(s): the role with report files, 2/3 of the seats changing and every user unchanged, each right after a
+    one-user seat task (c), ``repeats`` times; the goal is the ratio of task times within each pair.
+
+    Returns the rows' (key, measures, requests, problems, note) and each big row's per-pair ratios.
+    """
+    files = {"s_role": workdir / ("scale-role-%d.json" % users), "s_seat": workdir / ("scale-seats-%d.json" % users),
+             "s_users": workdir / ("scale-same-%d.json" % users)}
+    files["s_role"].write_text(json.dumps(role_users(users)))
+    files["s_seat"].write_text(json.dumps(two_thirds_seats(users)))
+    files["s_users"].write_text(json.dumps(renamed_users(users, every=users + 1)))
+    report_dir = workdir / "scale-report"
+    runs = dict((key, {"measures": [], "requests": None, "problems": [], "ratios": []})
+                for key in ("s_one",) + tuple(key for key, _f, _t in SCALE_PAIRS))
+    for repetition in range(repeats):
+        for key, _factor, _text in SCALE_PAIRS:
+            emulator.reset(users)
+            emulator.clear_log()
+            one = runner.playbook("one.yml", extra_vars={"bench_email": email_of(one_user_index(repetition))})
+            got = summarize_requests(emulator.requests())
+            baseline = runs["s_one"]
+            baseline["measures"].append(one)
+            baseline["requests"] = baseline["requests"] or got
+            baseline["problems"] += check_one_user(got)
+            measure, got, problems = scale_run(key, users, runner, emulator, files, report_dir)
+            row = runs[key]
+            row["measures"].append(measure)
+            row["requests"] = row["requests"] or got
+            row["problems"] += problems
+            big = measure["span_s"] if key == "s_role" else measure["task_s"]
+            row["ratios"].append(big / one["task_s"])
+    out = []
+    for key in ("s_one",) + tuple(key for key, _f, _t in SCALE_PAIRS):
+        row = runs[key]
+        note = None
+        if key == "s_role":
+            note = "role span %s" % duration(statistics.median(m["span_s"] for m in row["measures"]))
+        elif key == "s_seat":
+            note = "%d seats change" % changing(two_thirds_seats(users))
+        out.append((key, row["measures"], row["requests"], sorted(set(row["problems"])), note, row["ratios"]))
+    return out
+
+
+def scale_goals(results):
+    """(s)'s goals: each big task within its factor of the one-user task that ran just before it (median of pairs)."""
+    found = []
+    by = dict(((row["users"], row["scenario"]), row) for row in results)
+    for key, factor, text in SCALE_PAIRS:
+        row = by.get((SPEED_SIZE, key))
+        if not row or not row.get("pair_task_ratios"):
+            found.append(("(s) %s" % key, None, "not measured (needs U=%d)" % SPEED_SIZE))
+            continue
+        ratio = statistics.median(row["pair_task_ratios"])
+        shown = _ratio_text(ratio, factor) if factor else "%.2fx (not a goal: the floor)" % ratio
+        found.append(("(s) %s" % key, ratio < factor if factor else None, "U=%d: %s takes %s a one-user seat task run "
+                      "just before it (per pair %s)" % (SPEED_SIZE, text, shown,
+                                                        ", ".join("%.2f" % r for r in row["pair_task_ratios"]))))
+    return found
+
+
+def bench_scale_only(users, runner, emulator, workdir, options):
+    """``--only-scale``: the rows of issue 20 alone; at --speed-size the pairs of (s), at --memory-size the memory of
+    a seat task over every seat (a) and of cloudflare_zt_users over every user, nothing changing (m_users)."""
+    results = []
+    log("U = %d (scale rows only)" % users)
+    emulator.start(users)
+    try:
+        if users == options.speed_size:
+            for key, measures, requests, problems, note, ratios in bench_scale(
+                    users, runner, emulator, workdir, options.speed_repeats):
+                row = record(results, users, key, measures, requests, problems, note=note)
+                if ratios:
+                    row["pair_task_ratios"] = ratios
+        if users == options.memory_size:
+            seats = wanted_seats(users)
+            seats_file = workdir / ("seats-%d.json" % users)
+            seats_file.write_text(json.dumps(seats))
+            emulator.reset(users)
+            emulator.clear_log()
+            measure = runner.playbook("bulk.yml", extra_vars={"bench_seats_file": str(seats_file)})
+            requests = summarize_requests(emulator.requests())
+            record(results, users, "a", [measure], requests, check_bulk(requests, users, changing(seats)))
+            same_file = workdir / ("users-same-%d.json" % users)
+            same_file.write_text(json.dumps(renamed_users(users, every=users + 1)))
+            emulator.reset(users)
+            measure, requests = run_check(emulator, runner, "users.yml", {"bench_users_file": str(same_file)})
+            record(results, users, "m_users", [measure], requests, check_list(requests, users) + check_writes(requests))
     finally:
         emulator.stop()
     return results
@@ -922,7 +1093,7 @@ def goals(results):
                       "U=%d: cloudflare_zt_users' peak RSS is %.1f MB; goal < %d MB" % (MEMORY_SIZE, peak, MEMORY_LIMIT_MB)))
     else:
         found.append(("memory, users", None, "not measured (needs U=%d)" % MEMORY_SIZE))
-    return found
+    return found + scale_goals(results)
 
 
 def fmt_mb(kb):
@@ -1076,6 +1247,11 @@ def parse_args(argv):
     parser.add_argument("--output", default=str(BENCH_DIR / "RESULTS.md"), help="Markdown file (default %(default)s)")
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (playbook logs, seats files)")
+    parser.add_argument("--only-scale", action="store_true",
+                        help="only the rows of issue 20: (s) at --speed-size, the memory rows at --memory-size")
+    parser.add_argument("--no-parallel", dest="parallel", action="store_false",
+                        help="skip (p)-(r), several accounts under one credential's rate limit")
+    parser.add_argument("--only-parallel", action="store_true", help="run (p)-(r) only")
     args = parser.parse_args(argv)
     args.with_diff = not args.no_diff
     args.speed_repeats = max(1, args.speed_repeats)
@@ -1092,17 +1268,28 @@ def main(argv=None):
     emulator = Emulator(workdir, python)
     runner = Runner(workdir, python, coll, emulator)
     results = []
+    found = []
     try:
-        for users in sizes:
+        for users in [] if args.only_parallel else sizes:
             repeats = args.repeat if args.repeat is not None else DEFAULT_REPEATS.get(users, 1)
+            if args.only_scale:
+                results += bench_scale_only(users, runner, emulator, workdir, args)
+                continue
             results += bench_size(users, runner, emulator, workdir, max(1, repeats), args)
+        if args.parallel or args.only_parallel:
+            log("several accounts, one credential")
+            emulator.start(0)
+            try:
+                found += parallel.bench_parallel(sys.modules[__name__], runner, emulator, workdir, results)
+            finally:
+                emulator.stop()
     finally:
         emulator.stop()
         if args.keep:
             log("work directory kept: %s" % workdir)
         else:
             shutil.rmtree(str(workdir), ignore_errors=True)
-    found = goals(results)
+    found = goals(results) + found
     meta = {
         "date": datetime.date.today().isoformat(),
         "machine": "%s %s" % (platform.system(), platform.machine()),

@@ -44,6 +44,7 @@ WANTED = {
     "role": ("users", role_users),
     "renamed-third": ("users", renamed_users),
     "renamed-all": ("users", lambda users: renamed_users(users, every=1)),
+    "same": ("users", lambda users: renamed_users(users, every=users + 1)),  # (s) and (m): nothing changes
 }
 
 RUNNER = r'''
@@ -87,7 +88,9 @@ def main(argv=None):
     parser.add_argument("--module", choices=sorted(MODULES), default="seat")
     parser.add_argument("--wanted", choices=sorted(WANTED), default=None,
                         help="the wanted list (default: third for seat, role for users)")
-    parser.add_argument("--write-rate", type=float, default=1000.0, help="users: write_rate (default %(default)s)")
+    parser.add_argument("--write-rate", type=float, default=100.0, help="users: write_rate (default %(default)s)")
+    parser.add_argument("--report-dir", help="users: report_dir (drift.json and drift.md written there)")
+    parser.add_argument("--result-detail", help="result_detail (default: the module's, auto)")
     parser.add_argument("--check", action="store_true", help="run in check mode")
     parser.add_argument("--diff", action="store_true", help="run in diff mode")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (default %(default)s)")
@@ -112,6 +115,10 @@ def main(argv=None):
             module_args[key] = make(args.users)
             if args.module == "users":
                 module_args["write_rate"] = args.write_rate
+                if args.report_dir:
+                    module_args["report_dir"] = args.report_dir
+            if args.result_detail:
+                module_args["result_detail"] = args.result_detail
         args_file = workdir / "args.json"
         args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": module_args}))
         done = subprocess.run([sys.executable, "-c", RUNNER, str(workdir), str(args_file), MODULES[args.module],

@@ -59,17 +59,36 @@ options:
     default: 30
   max_retry_wait:
     description:
-      - The most seconds one task may spend waiting between retries, in total.
+      - The most seconds one task may spend waiting, in total, between retries and for the rate limit's budget (see
+        O(rate_limit_reserve)).
       - An HTTP 429 is retried after its C(Retry-After) whatever the method (the API refused the call without acting on it),
         and after at least one second.
       - HTTP 500, 502, 503 and 504, timeouts and broken connections are retried with exponential backoff and jitter for
         C(GET), C(PUT), C(PATCH) and C(DELETE); a C(POST) only when the connection was never established.
-      - The default rides out Cloudflare's five-minute block after the rate limit of 1200 requests per five minutes.
-        V(0) disables retries.
-      - When the budget runs out, the task fails and says what it got and how long it waited.
+      - The default rides out one reset of Cloudflare's five-minute window (1200 requests per five minutes per user), and
+        the five-minute block past it. V(0) disables retries and any wait for the budget.
+      - When it runs out, the task fails and says what it got and how long it waited. Before its first write, a task
+        whose planned writes the budget cannot carry within it fails (nothing written; in check mode, a warning), and so
+        does a listing, after its first page, whose announced pages the budget cannot carry within it.
       - From V(0) to V(86400) (one day).
     type: float
     default: 330
+  rate_limit_reserve:
+    description:
+      - "The share of Cloudflare's rate limit, in percent of its quota, that the task never spends: it is left to people
+        (the dashboard) and to other clients that do not pace themselves. Cloudflare's budget (1200 requests per five
+        minutes) is per user: every task, fork, job, machine and person using the credential spends the same one."
+      - Every request (reads, writes, retries) first waits until the budget allows it. Every answer says what is left
+        (C(Ratelimit) header) and the policy (C(Ratelimit-Policy)); other spenders show up as the budget falling faster
+        than the task spends, and the task leaves them their share. Half of what is above the reserve may go at once when
+        a window opens; the rest is spread evenly to the reserve at the window's reset. When nothing is left above the
+        reserve, the task waits for the reset.
+      - Without those headers (an older API, a proxy that strips them), the task paces itself on the documented 1200
+        requests per five minutes, counting only its own requests.
+      - The seconds waited are returned as RV(rate_limit_wait), the requests sent as RV(api_requests).
+      - From V(0) to V(50).
+    type: float
+    default: 10
 requirements:
   - requests
 notes:
@@ -98,6 +117,25 @@ options:
       - At least V(1).
     type: int
     default: 1000
+'''
+
+    # result_detail of cloudflare_zt_seat and cloudflare_zt_users (one rule: _report.applied_detail).
+    RESULT_DETAIL = r'''
+options:
+  result_detail:
+    description:
+      - How much the result says about each item that changes. A result is not free at scale - the module scrubs every
+        value for secrets before it leaves, Ansible sends it to the controller and keeps it with the host's variables -
+        so thousands of entries can cost more than the task's own work.
+      - V(full) lists every item that changes (the per-item lists of release 1.0.0).
+      - V(summary) returns those lists empty and keeps the counts of RV(summary), which say what changed and how much;
+        C(changed), the diff (with C(--diff)) and, on a failure, C(written) and C(not_written) are never shortened.
+      - V(auto) is V(full) up to 1000 items that change and V(summary) above; RV(result_detail) says which one the task
+        applied.
+    type: str
+    choices: [auto, full, summary]
+    default: auto
+    version_added: 1.1.0
 '''
 
     # The release_inactive policy of cloudflare_zt_seat and cloudflare_zt_users (one rule: _inactivity.py).

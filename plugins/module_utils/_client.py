@@ -7,7 +7,8 @@
 #
 # The client of the Cloudflare API: authentication, the response envelope, retries within a bounded
 # wait, and pagination, over one transport (_transport.py). Its failures are the typed
-# CloudflareError kinds of _errors.py, every text of them redacted (_redact.py).
+# CloudflareError kinds of _errors.py, every text of them redacted (_redact.py). Every request it
+# sends, retries included, first waits for the rate limit's budget (_budget.py).
 
 from __future__ import absolute_import, division, print_function
 
@@ -19,9 +20,11 @@ import math
 import random
 import time
 
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import DEFAULT_RESERVE, Budget
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     NOTHING_WRITTEN,
     CloudflareAPIError,
+    CloudflareBudgetError,
     CloudflareError,
     CloudflareLimitError,
     CloudflareListingError,
@@ -61,6 +64,8 @@ BACKOFF_MAX = 60.0
 RATE_LIMIT_DEFAULT_WAIT = 60.0
 # A Retry-After of 0 or of a past date would otherwise retry at once, for ever, without touching the budget.
 RATE_LIMIT_MIN_WAIT = 1.0
+# Waits for the budget shorter than this are not worth a sleep.
+BUDGET_WAIT_FLOOR = 0.001
 # A connection refused or a name that does not resolve is most often a wrong api_base_url: it gets
 # this many seconds of retries per task, not the long max_retry_wait sized for Cloudflare's 429 block.
 CONNECT_RETRY_WAIT = 10.0
@@ -104,7 +109,8 @@ class CloudflareClient(object):
     """
 
     def __init__(self, account_id, auth_headers, base_url=DEFAULT_BASE_URL, timeout=30, validate_certs=True,
-                 max_retry_wait=330, user_agent=None, session=None, sleep=time.sleep, secrets=(), documented_only=True):
+                 max_retry_wait=330, user_agent=None, session=None, sleep=time.sleep, secrets=(), documented_only=True,
+                 reserve=DEFAULT_RESERVE, clock=time.monotonic):
         self.account_id = account_id
         # Only the documented operations (_operations.py) are sent; off only in the unit tests of the client's mechanics.
         self.documented_only = documented_only
@@ -113,6 +119,9 @@ class CloudflareClient(object):
         self._sleep = sleep
         self.waited = 0.0
         self.connect_waited = 0.0
+        self.budget = Budget(reserve, clock)
+        self.api_requests = {}         # requests sent, by method (every attempt)
+        self.rate_limit_wait = 0.0     # seconds waited for the budget (part of ``waited``)
         self.redactor = Redactor(secrets)
         headers = dict(auth_headers)
         headers['User-Agent'] = user_agent or 'cloudflare_ops.zero_trust/%s' % COLLECTION_VERSION
@@ -156,6 +165,7 @@ class CloudflareClient(object):
                 'collection uses; nothing was sent' % (method, self.redactor.short(path)), method=method)
         attempt = 0
         while True:
+            sent_at = self._spend(method, path)
             try:
                 answer = self.transport.send(method, path, params, body)
             except CloudflareError as exc:
@@ -181,6 +191,7 @@ class CloudflareClient(object):
                     CloudflareTransportError, '%s on %s %s%s' % (reason, method, path, note),
                     method=method, path=path, waited=self.waited, unconfirmed=method != 'GET' and may_have_arrived(exc))
 
+            self.budget.answered(answer.headers, sent_at)
             status = answer.status
             if status == RATE_LIMIT_STATUS or (status in TRANSIENT_STATUSES and method in IDEMPOTENT_METHODS):
                 if status == RATE_LIMIT_STATUS:
@@ -196,6 +207,77 @@ class CloudflareClient(object):
                     continue
                 raise self._api_failure(method, path, answer, attempt, next_wait=delay)
             return self._decode(method, path, answer, attempt)
+
+    # --- the rate limit's budget -------------------------------------------------------
+
+    def _spend(self, method, path):
+        """Wait until the budget allows one more request, count it, and return when it goes (for ``answered``).
+
+        The wait counts in max_retry_wait; a wait beyond what is left of it fails before the request is sent.
+        """
+        delay = self.budget.delay()
+        while delay > BUDGET_WAIT_FLOOR:
+            if delay > self._budget_left():
+                raise self._error(
+                    CloudflareBudgetError,
+                    'Cloudflare\'s rate limit would make %s %s wait %.1f s, more than max_retry_wait=%s s leaves (%.1f s '
+                    'waited already); it was not sent. The budget: %s' % (
+                        method, path, delay, self.max_retry_wait, self.waited, self.budget.describe()),
+                    method=method, path=path, waited=self.waited)
+            self._wait(delay)
+            self.rate_limit_wait += delay
+            delay = self.budget.delay()
+        self.api_requests[method] = self.api_requests.get(method, 0) + 1
+        return self.budget.sending()
+
+    def check_affordable(self, count, what, own_interval=0.0):
+        """Fail before sending ``count`` requests (for ``what``) that the budget cannot carry within max_retry_wait.
+
+        ``own_interval``: the least spacing the task itself keeps between them (1 / write_rate for writes).
+        """
+        wait = self.budget.wait_for(count, own_interval)
+        if wait > self._budget_left():
+            raise self._error(
+                CloudflareBudgetError,
+                '%s needs %d request%s: Cloudflare\'s rate limit makes them wait at least %.0f s, more than '
+                'max_retry_wait=%s s leaves (%.0f s waited already); nothing of it was sent. The budget: %s' % (
+                    what, count, '' if count == 1 else 's', wait, self.max_retry_wait, self.waited,
+                    self.budget.describe()),
+                waited=self.waited)
+
+    def spending(self):
+        """What the task spent of the rate limit, for its result: requests by method, seconds waited for the budget."""
+        return {'api_requests': dict(self.api_requests), 'rate_limit_wait': round(self.rate_limit_wait, 3)}
+
+    def _check_listing(self, path, page, held, info):
+        """Stop a listing at once, before the next page, when what it announces cannot be or contradicts itself.
+
+        A page that holds fewer items than the ``per_page`` the server states, while more pages are announced,
+        contradicts itself; a listing whose announced pages cost more requests than the budget lets the task send
+        within max_retry_wait cannot be read. Either way the message says what reading it would cost.
+        """
+        announced = _announced_pages(info)
+        if announced is None or announced <= page:
+            return
+        more = announced - page
+        total, per_page = info.get('total_count'), info.get('per_page')
+        cost = '%d more request%s (total_count=%s, total_pages=%s)' % (
+            more, '' if more == 1 else 's', 'none' if total is None else total, announced)
+        if per_page is not None and 0 <= held < per_page:
+            raise self._error(
+                CloudflareResponseError,
+                'The Cloudflare API listing GET %s contradicts itself: page %d holds %d item%s where the server states '
+                'per_page=%d, and it announces more pages; reading them would cost %s' % (
+                    path, page, held, '' if held == 1 else 's', per_page, cost),
+                method='GET', path=path)
+        affordable = self.budget.affordable(self._budget_left())
+        if more > affordable:
+            raise self._error(
+                CloudflareBudgetError,
+                'The Cloudflare API listing GET %s announces %s: Cloudflare\'s rate limit lets this task send at most %d '
+                'more within max_retry_wait=%s s (%.0f s waited already), so it stops after page %d. The budget: %s' % (
+                    path, cost, affordable, self.max_retry_wait, self.waited, page, self.budget.describe()),
+                method='GET', path=path, waited=self.waited)
 
     def _waited_note(self, attempt):
         if not attempt:
@@ -313,7 +395,9 @@ class CloudflareClient(object):
 
         Each page is checked against its result_info (page_problems). A listing that contradicts itself may be
         incomplete: with ``complete`` (for tasks that act on the listing) it fails with CloudflareListingError once
-        read; else the items come back as a Listing whose ``problems`` say what contradicts itself.
+        read; else the items come back as a Listing whose ``problems`` say what contradicts itself. A listing that announces more pages than the rate limit lets the task
+        read within max_retry_wait, or whose page holds fewer items than the page size it states while it announces
+        more pages, fails at once, before the next page (see _check_listing).
 
         ``key(raw_item)`` names an item (default: its ``id`` when that is a non-empty string). Items
         seen twice (a record that moved from the end of one page to the start of the next while the
@@ -371,6 +455,7 @@ class CloudflareClient(object):
             stated.update((k, info[k]) for k in ('total_count', 'total_pages') if k in info)
             if last_page(page, len(result), info, len(items), stated):
                 break
+            self._check_listing(path, page, len(result), info)
             if page >= max_pages:
                 raise self._error(
                     CloudflareLimitError,
@@ -482,6 +567,17 @@ def last_page(page, size, info, listed, stated):
     per_page = info.get('per_page')
     total_pages = info.get('total_pages', stated.get('total_pages'))
     return total_pages is not None and page >= total_pages and per_page is not None and size < per_page
+
+
+def _announced_pages(info):
+    """How many pages a listing announces (``info``: see result_info_numbers): ``total_pages``, else ``total_count``
+    over ``per_page``; None if neither."""
+    if info.get('total_pages') is not None:
+        return info['total_pages']
+    total_count, per_page = info.get('total_count'), info.get('per_page')
+    if total_count is None or not per_page:
+        return None
+    return int(math.ceil(float(total_count) / per_page))
 
 
 def _json_type_name(cls):

@@ -116,6 +116,10 @@ class CloudflareLimitError(CloudflareResponseError):
     """An answer or a listing beyond the client's bounds: size of one answer, number of pages."""
 
 
+class CloudflareBudgetError(CloudflareLimitError):
+    """Requests that Cloudflare's rate limit cannot carry within max_retry_wait; raised before they are sent."""
+
+
 class CloudflareListingError(CloudflareResponseError):
     """A listing whose result_info contradicts itself or its pages: it may be incomplete, so no write acts on it.
     ``problems`` names each contradiction."""

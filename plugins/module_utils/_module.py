@@ -24,18 +24,12 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transpo
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 
 
-def build_client(module, environ=None, fail_extra=None):
-    """A client for the module's options, or fail_json (with ``fail_extra``) before any request is sent."""
-    fail_extra = fail_extra or {}
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR), **fail_extra)
+def client_for(module, environ):
+    """A client for the module's options; OptionsError, before any request, when they cannot work."""
     params = module.params
-    try:
-        refuse_structured_strings(module)
-        validate_connection(params)
-        headers, secrets = resolve_credentials(params, os.environ if environ is None else environ)
-    except OptionsError as exc:
-        module.fail_json(msg=str(exc), **fail_extra)
+    refuse_structured_strings(module)
+    validate_connection(params)
+    headers, secrets = resolve_credentials(params, environ)
     user_agent = 'cloudflare_ops.zero_trust/%s (ansible-core %s)' % (COLLECTION_VERSION, _ansible_version())
     return CloudflareClient(
         account_id=params['account_id'].lower(),
@@ -44,6 +38,7 @@ def build_client(module, environ=None, fail_extra=None):
         timeout=params['timeout'],
         validate_certs=params['validate_certs'],
         max_retry_wait=params['max_retry_wait'],
+        reserve=params.get('rate_limit_reserve', 10.0) / 100.0,
         user_agent=user_agent,
         secrets=secrets,
     )
@@ -57,37 +52,61 @@ def _ansible_version():
         return 'unknown'
 
 
-def run_module(module, runner, report_check_mode=False):
+def run_module(module, runner, report_check_mode=False, finish=None):
     """Build the client, run ``runner(module, client)`` (which returns the result dict), exit.
 
     The one place where a failure becomes ``fail_json``: the message says what failed and how much was written,
     the other keys carry the details (``failure``, ``errors``, ``written``/``not_written``/``unknown``), and none
-    ever holds a credential, nor does the result of a success. ``report_check_mode`` adds ``check_mode`` to every result, failures included.
+    ever holds a credential, nor does the result of a success. ``report_check_mode`` adds ``check_mode`` to every
+    result, failures included. Every result once a client exists, failures included, says what the task spent of the
+    rate limit (``api_requests``, ``rate_limit_wait``). ``finish(module, result)``, when given, receives every result,
+    a failed one with ``failed`` true, and returns it with what it adds: cloudflare_zt_users writes its drift report
+    there, also when the task fails.
     """
-    extra = {'check_mode': module.check_mode} if report_check_mode else {}
-    client = build_client(module, fail_extra=extra)
+    result = _outcome(module, runner, {'check_mode': module.check_mode} if report_check_mode else {})
+    if finish is not None:
+        result = finish(module, result)
+    if result.pop('failed', False):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+def _outcome(module, runner, extra):
+    """The result of the task, or of its failure (``failed`` true, ``msg``, the details), redacted."""
+    if not HAS_REQUESTS:
+        return dict(extra, failed=True, msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+    try:
+        client = client_for(module, os.environ)
+    except OptionsError as exc:
+        return dict(extra, failed=True, msg=str(exc))
     try:
         result = runner(module, client)
     except CloudflareError as exc:
-        module.fail_json(msg=client.redact(exc.message), failure=client.redact_data(exc.as_dict()), **extra)
+        extra.update(client.spending())
+        return dict(extra, failed=True, msg=client.redact(exc.message), failure=client.redact_data(exc.as_dict()))
     except OptionsError as exc:
+        extra.update(client.spending())
         if exc.errors:
             extra = dict(extra, errors=client.redact_data(exc.errors))
-        module.fail_json(msg=client.redact(exc), **extra)
+        return dict(extra, failed=True, msg=client.redact(exc))
     except PlanError as exc:
-        module.fail_json(msg=client.redact(exc), errors=client.redact_data(exc.errors), **extra)
+        extra.update(client.spending())
+        return dict(extra, failed=True, msg=client.redact(exc), errors=client.redact_data(exc.errors))
     except PartialWriteError as exc:
+        extra.update(client.spending())
         # Something may have been written before the failure, or by a write whose outcome is unknown: the task may have
         # changed the account then.
         details = dict(exc.extra, written=exc.written, not_written=exc.not_written, unknown=exc.unknown,
                        changed=bool(exc.written or exc.unknown), **extra)
         if exc.cause is not None:
             details['failure'] = exc.cause.as_dict()
-        module.fail_json(msg=client.redact(exc.message), **client.redact_data(details))
+        return dict(client.redact_data(details), failed=True, msg=client.redact(exc.message))
     except Exception as exc:  # pylint: disable=broad-except
         # An unexpected bug still gets a message, not a bare traceback, and never a credential.
-        module.fail_json(msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),
-                         exception=client.redact(traceback.format_exc()), **extra)
+        extra.update(client.spending())
+        return dict(extra, failed=True, msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),
+                    exception=client.redact(traceback.format_exc()))
     result.update(extra)
+    result.update(client.spending())
     # A server may echo a credential in a record (a name); one from the environment is no no_log value of Ansible's.
-    module.exit_json(**client.redact_data(result))
+    return client.redact_data(result)

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import math
+import os
 import re
 
 from urllib.parse import urlsplit
@@ -21,12 +22,14 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import _load_params, env_fallback
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import DEFAULT_RESERVE
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import AUTO, RESULT_DETAILS
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
@@ -40,6 +43,8 @@ DEFAULT_WRITE_RATE = 2.0
 PRINTABLE_RE = re.compile(r'^[!-~]+\Z')
 # The largest timeout and max_retry_wait accepted: one day (larger values overflow the socket and sleep calls).
 MAX_SECONDS = 86400
+# The largest rate_limit_reserve, in percent of the quota: the collection keeps at least half of the budget usable.
+MAX_RESERVE_PERCENT = 50
 
 ENV_TOKEN = 'CLOUDFLARE_API_TOKEN'
 ENV_EMAIL = 'CLOUDFLARE_EMAIL'
@@ -63,6 +68,7 @@ def cloudflare_argument_spec():
         validate_certs=dict(type='bool', default=True),
         timeout=dict(type='float', default=30),
         max_retry_wait=dict(type='float', default=330),
+        rate_limit_reserve=dict(type='float', default=DEFAULT_RESERVE * 100),
     )
 
 
@@ -75,6 +81,11 @@ def revoke_argument_spec():
     """The revoke_sessions and revoke_devices options (the cloudflare_ops.zero_trust.cloudflare.revoke_sessions doc
     fragment)."""
     return dict(revoke_sessions=dict(type='bool', default=False), revoke_devices=dict(type='bool', default=False))
+
+
+def result_detail_argument_spec():
+    """The result_detail option (the cloudflare_ops.zero_trust.cloudflare.result_detail doc fragment)."""
+    return dict(result_detail=dict(type='str', choices=list(RESULT_DETAILS), default=AUTO))
 
 
 def resolve_credentials(params, environ):
@@ -156,6 +167,10 @@ def validate_connection(params):
     wait = params.get('max_retry_wait')
     if wait is not None and not (math.isfinite(wait) and 0 <= wait <= MAX_SECONDS):
         raise OptionsError('max_retry_wait must be a number of seconds from 0 to %d, got %s' % (MAX_SECONDS, wait))
+    reserve = params.get('rate_limit_reserve')
+    if reserve is not None and not (math.isfinite(reserve) and 0 <= reserve <= MAX_RESERVE_PERCENT):
+        raise OptionsError('rate_limit_reserve must be a percentage of the rate limit from 0 to %d, got %s' % (
+            MAX_RESERVE_PERCENT, reserve))
 
 
 def _base_url_problem(base_url):
@@ -185,25 +200,29 @@ class SeatTask(object):
     """cloudflare_zt_seat's options, checked: the items, whether it is the single form, exclusive_seats, the
     release_inactive Policy (or None), seat_batch_size, revoke_sessions and revoke_devices."""
 
-    def __init__(self, items, single, exclusive_seats, policy, batch_size, revoke=(False, False)):
+    def __init__(self, items, single, exclusive_seats, policy, batch_size, revoke=(False, False), result_detail=AUTO):
         self.items = items
         self.single = single
         self.exclusive_seats = exclusive_seats
         self.policy = policy
         self.batch_size = batch_size
         self.revoke_sessions, self.revoke_devices = revoke
+        self.result_detail = result_detail
 
 
 class UsersTask(object):
-    """cloudflare_zt_users' options, checked (see SeatTask), with write_rate."""
+    """cloudflare_zt_users' options, checked (see SeatTask), with write_rate and report_dir (None: no report files)."""
 
-    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False)):
+    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False), result_detail=AUTO,
+                 report_dir=None):
         self.items = items
         self.exclusive_seats = exclusive_seats
         self.policy = policy
         self.batch_size = batch_size
         self.write_rate = write_rate
         self.revoke_sessions, self.revoke_devices = revoke
+        self.result_detail = result_detail
+        self.report_dir = report_dir
 
 
 def _refuse(*found):
@@ -219,6 +238,13 @@ def _refuse(*found):
 def check_batch_size(value):
     if value is None or value < 1:
         raise OptionsError('seat_batch_size must be at least 1, got %s; %s' % (value, NOTHING_WRITTEN))
+
+
+def check_report_dir(path):
+    """Refuse, before any request, a report_dir that exists and is not a directory (the report could not be written)."""
+    if path and os.path.exists(path) and not os.path.isdir(path):
+        raise OptionsError('report_dir %s is not a directory, so the drift report cannot be written there; %s' % (
+            path, NOTHING_WRITTEN))
 
 
 def check_write_rate(value):
@@ -257,7 +283,8 @@ def seat_task(params):
         _refuse(('release_inactive', policy_problems))
     alone = policy is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
     if seats is None and alone and not exclusive and not params.get('allow_release_all'):
-        return SeatTask([], False, False, policy, params['seat_batch_size'], revoke)     # release_inactive alone
+        return SeatTask([], False, False, policy, params['seat_batch_size'], revoke,
+                        params.get('result_detail'))     # release_inactive alone
     if seats is None:
         if exclusive:
             raise OptionsError('exclusive_seats needs seats: list the seats to keep (exclusive_seats releases every '
@@ -268,11 +295,11 @@ def seat_task(params):
             raise OptionsError('give access_seat and/or gateway_seat for the seat (both false releases it)')
         items, problems = parse_seat_items([dict((k, params.get(k)) for k in SEAT_IDENTIFIERS + FLAGS)], single=True)
         _refuse(('seats', problems))
-        return SeatTask(items, True, False, policy, params['seat_batch_size'], revoke)
+        return SeatTask(items, True, False, policy, params['seat_batch_size'], revoke, params.get('result_detail'))
     check_release_all('seats', seats, exclusive, params.get('allow_release_all'))
     items, problems = parse_seat_items(seats)
     _refuse(('seats', problems), ('release_inactive', policy_problems))
-    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], revoke)
+    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], revoke, params.get('result_detail'))
 
 
 def users_task(params):
@@ -282,11 +309,13 @@ def users_task(params):
     check_release_all('users', users, exclusive, params.get('allow_release_all'))
     check_batch_size(params.get('seat_batch_size'))
     check_write_rate(params.get('write_rate'))
+    check_report_dir(params.get('report_dir'))
     revoke = revoke_options(params)
     policy, policy_problems = parse_policy(params.get('release_inactive'))
     items, problems = parse_user_items(users)
     _refuse(('users', problems), ('release_inactive', policy_problems))
-    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'], revoke)
+    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'], revoke,
+                     params.get('result_detail'), params.get('report_dir') or None)
 
 
 def user_item(params):

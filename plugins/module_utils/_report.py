@@ -6,7 +6,8 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # What the modules report, in the user's words: records and seats as results, the users that change
-# (views), the drift entries of the reconcile role's report and its Markdown table, and the diffs.
+# (views), the drift entries of the reconcile role's report and its Markdown table, and the diffs; how much a
+# result lists (result_detail), and the drift report document (drift.json) and text (drift.md).
 # The words are the same everywhere: an action is create, update, release, release_inactive, delete or
 # revoke_sessions (the fields sessions and devices, after: revoked).
 
@@ -254,3 +255,88 @@ def seat_diff(changes, revocations=()):
         if id(change) in revoking:
             lines.extend('+   %s: %s' % (field, REVOKED) for field in revoked_fields(revoking[id(change)]))
     return '\n'.join(lines) + '\n' if lines else ''
+
+
+# --- how much a result lists (result_detail) -----------------------------------------------------------------------
+
+FULL = 'full'
+SUMMARY = 'summary'
+AUTO = 'auto'
+RESULT_DETAILS = (AUTO, FULL, SUMMARY)
+# Up to this many items that change, result_detail=auto lists every one (full); above, the counts only (summary).
+# Documented in the cloudflare.result_detail doc fragment: keep the two in step.
+RESULT_DETAIL_LIMIT = 1000
+
+
+def applied_detail(asked, changing):
+    """The detail a result gets (full or summary): what result_detail ``asked`` for, auto deciding by the number of
+    items that change. A result of 10,000 entries costs more than the task (the module scrubs it for secrets, the
+    controller decodes and keeps it): above the limit, the counts say what a playbook acts on."""
+    if asked in (None, AUTO):
+        return FULL if changing <= RESULT_DETAIL_LIMIT else SUMMARY
+    return asked
+
+
+# --- the drift report: drift.json and drift.md ---------------------------------------------------------------------
+
+# drift.md's table of counts: the keys of ``summary`` it names, in this order, with their column titles. A count not
+# named here follows under its own key, so that a count added to the summary shows without a change here.
+SUMMARY_COLUMNS = (
+    ('listed', 'users listed'), ('changed_users', 'users changing'), ('created', 'to create'), ('renamed', 'to rename'),
+    ('deleted', 'to delete'), ('seats_changed', 'users whose seats change'), ('seats_released', 'seats released'),
+    ('released_by_exclusive', 'released by exclusive'), ('released_inactive', 'released for inactivity'),
+    ('sessions_revoked', 'sessions revoked'),
+)
+# The lists a failed task adds to the report, after its message (unknown: writes whose outcome is not known).
+FAILURE_LISTS = ('errors', 'written', 'not_written', 'unknown')
+
+
+def drift_report(generated_at, check_mode, summary, drift, failure=None, api_requests=None, rate_limit_wait=0.0):
+    """The document of drift.json: when, whether in check mode, whether the task failed, its counts and drift entries,
+    what it spent of the rate limit, and for a failed task its message, the problems of a refused plan and what was
+    and was not written.
+
+    ``failure`` holds the failed result (msg, errors, written, not_written; what it lacks is empty); None for a task
+    that succeeded. Keys are added at the end, so that a reader that knows some of them keeps working.
+    """
+    report = {'generated_at': generated_at, 'check_mode': bool(check_mode), 'failed': failure is not None,
+              'summary': summary or {}, 'drift': drift or [], 'api_requests': dict(api_requests or {}),
+              'rate_limit_wait': rate_limit_wait or 0.0}
+    if failure is not None:
+        report['msg'] = failure.get('msg') or ''
+        for key in FAILURE_LISTS:
+            report[key] = failure.get(key) or []
+    return report
+
+
+def drift_markdown(report):
+    """drift.md: a ``drift_report`` for a person to read (the failure, check mode or not, the counts, one row per
+    changed field), built in linear time."""
+    lines = ['# Cloudflare Zero Trust drift', '']
+    if report['failed']:
+        lines += ['**The run failed**: %s' % ' '.join(str(report['msg']).split()), '']
+        if report['errors']:
+            lines += ['Refused, nothing was written:', '']
+            lines += ['- %s' % ' '.join(str(error).split()) for error in report['errors']] + ['']
+        if report['written'] or report['not_written'] or report['unknown']:
+            unknown = '; outcome unknown: %d' % len(report['unknown']) if report['unknown'] else ''
+            lines += ['Written before the failure: %d; not written: %d%s.' % (
+                len(report['written']), len(report['not_written']), unknown), '']
+    lines.append('Check mode: what a real run would change. Nothing was changed.' if report['check_mode']
+                 else 'Real run: the drift found before this run changed it.')
+    lines.append('Generated at %s.' % report['generated_at'])
+    requests = ', '.join('%s %s' % (method, count) for method, count in sorted(report['api_requests'].items()))
+    lines += ['Requests sent to the API: %s; waited %s s for the rate limit.' % (requests or 'none', report['rate_limit_wait']),
+              '']
+    summary = report['summary']
+    if summary:
+        titles = dict(SUMMARY_COLUMNS)
+        keys = [key for key, _title in SUMMARY_COLUMNS if key in summary] + sorted(k for k in summary if k not in titles)
+        lines += ['| %s |' % ' | '.join(titles.get(key, key) for key in keys),
+                  '|%s|' % '|'.join('---:' for _key in keys),
+                  '| %s |' % ' | '.join(_cell(summary[key]) for key in keys), '']
+    if report['drift']:
+        lines.append(drift_table(report['drift']))
+    elif not report['failed']:
+        lines += ['No drift: the account matches the wanted users.', '']
+    return '\n'.join(lines)

@@ -42,6 +42,7 @@ extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare
   - cloudflare_ops.zero_trust.cloudflare.actiongroup
   - cloudflare_ops.zero_trust.cloudflare.seat_batch
+  - cloudflare_ops.zero_trust.cloudflare.result_detail
   - cloudflare_ops.zero_trust.cloudflare.release_inactive
   - cloudflare_ops.zero_trust.cloudflare.revoke_sessions
   - cloudflare_ops.zero_trust.attributes
@@ -242,12 +243,35 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+api_requests:
+  description:
+    - The requests the task sent, by HTTP method, every attempt of a retried request included.
+  returned: always, once the options are valid
+  type: dict
+  sample: {"GET": 3, "PUT": 15}
+rate_limit_wait:
+  description:
+    - The seconds the task waited for Cloudflare's rate limit before its requests (see O(rate_limit_reserve)), not
+      counting the waits after an HTTP 429.
+  returned: always, once the options are valid
+  type: float
+  sample: 4.2
+result_detail:
+  description:
+    - How much the result lists, as O(result_detail) decided it. V(full), RV(seats) lists every seat that changes;
+      V(summary), RV(seats) is empty and RV(summary) counts them.
+  returned: success
+  type: str
+  sample: full
+  version_added: 1.1.0
 seats:
   description:
     - The seats that changed (that would change, in check mode), each with its flags after the run, sorted by email.
     - In the single form, the addressed seat, changed or not.
     - Seats that were already right are not listed (a 10,000-seat list would weigh on the controller); RV(summary)
       counts them.
+    - Empty when the result is a summary (RV(result_detail=summary), see O(result_detail)); the single form always
+      lists its seat.
   returned: success
   type: list
   elements: dict
@@ -428,6 +452,7 @@ try:
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import run_module
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
         cloudflare_argument_spec,
+        result_detail_argument_spec,
         revoke_argument_spec,
         seat_batch_argument_spec,
     )
@@ -443,6 +468,7 @@ SINGLE_FORM = ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat')
 def main():
     argument_spec = cloudflare_argument_spec()
     argument_spec.update(seat_batch_argument_spec())
+    argument_spec.update(result_detail_argument_spec())
     argument_spec.update(revoke_argument_spec())
     argument_spec.update(
         seat_uid=dict(type='str'),

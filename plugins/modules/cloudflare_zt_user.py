@@ -110,6 +110,19 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+api_requests:
+  description:
+    - The requests the task sent, by HTTP method, every attempt of a retried request included.
+  returned: always, once the options are valid
+  type: dict
+  sample: {"GET": 3, "PUT": 15}
+rate_limit_wait:
+  description:
+    - The seconds the task waited for Cloudflare's rate limit before its requests (see O(rate_limit_reserve)), not
+      counting the waits after an HTTP 429.
+  returned: always, once the options are valid
+  type: float
+  sample: 4.2
 user:
   description:
     - The user record as it stands after the task, with the API's field names; fields the API did not send are left out.

@@ -30,9 +30,9 @@ description:
     order, before any request; the problems that need the account are all reported in the refusal of the plan."
   - "It then writes in a fixed order: creates (their answers give the new users' ids and seats), renames, the seat
     changes of all users in C(PATCH) requests of O(seat_batch_size) seats (with O(revoke_sessions=true) each followed
-    by the revocations of the users it released), deletes (each preceded by the user's revocation). Writes are paced
-    at O(write_rate) per second, so a large task stays under Cloudflare's rate limit of 1200 requests per five
-    minutes."
+    by the revocations of the users it released), deletes (each preceded by the user's revocation). Every request
+    waits for Cloudflare's rate limit, shared with every other user of the credential (see O(rate_limit_reserve));
+    writes go at most O(write_rate) per second."
   - If a write fails, the task stops there and fails with a message that says what was written, what was not, and
     what was sent without a usable answer (RV(written), RV(not_written), RV(unknown)). Run it again; it reads the
     account afresh and sends only what is still different.
@@ -48,6 +48,7 @@ extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare
   - cloudflare_ops.zero_trust.cloudflare.actiongroup
   - cloudflare_ops.zero_trust.cloudflare.seat_batch
+  - cloudflare_ops.zero_trust.cloudflare.result_detail
   - cloudflare_ops.zero_trust.cloudflare.release_inactive
   - cloudflare_ops.zero_trust.cloudflare.revoke_sessions
   - cloudflare_ops.zero_trust.attributes
@@ -116,14 +117,25 @@ options:
     default: false
   write_rate:
     description:
-      - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second, revocations included.
-      - The default, V(2), uses at most half of Cloudflare's budget of 1200 requests per five minutes (a user over
-        the budget is refused every call for five minutes, dashboard included), and leaves the rest to other automation.
-        1,000 renames then take about eight minutes.
+      - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second, revocations included, an upper bound.
+      - It is no longer what keeps the task under Cloudflare's rate limit. Every request also waits for the budget the
+        API says is left (see O(rate_limit_reserve)), so several tasks, forks or jobs on one credential share it without
+        a block. Alone on the budget, the default V(2) is the pace, and 1,000 renames take about eight minutes.
       - An HTTP 429 is still waited out after its C(Retry-After), within O(max_retry_wait).
       - From V(0.01) to V(1000); other values fail before any request.
     type: float
     default: 2
+  report_dir:
+    description:
+      - A directory on the host that runs the module. When set, the module writes the drift report there,
+        C(drift.json) (RV(report), with every drift entry) and C(drift.md) (the same as Markdown, for people), in check
+        mode too and also when the task fails, then with what was and was not written. It is created if needed.
+      - Each file is written beside its final name and renamed over it, so a reader never sees half a report. Writing
+        the report is never a change. A path that exists and is not a directory is refused before any request; if the
+        report cannot be written otherwise, the task fails and says so after its own outcome.
+      - The reconcile role sets it from its C(reconcile_report_dir).
+    type: path
+    version_added: 1.1.0
 notes:
   - "Requests: one C(GET) per 1000 users of the account, then one write per user to create, rename or delete, one
     C(PATCH) per O(seat_batch_size) seats that change, and with O(revoke_sessions=true) one C(POST) per user released
@@ -197,13 +209,39 @@ EXAMPLES = r'''
         exclusive_seats: true
         revoke_sessions: true
         revoke_devices: true
+
+    - name: The drift of 10,000 people as files (drift.json, drift.md), the result holding only the counts
+      cloudflare_ops.zero_trust.cloudflare_zt_users:
+        users: "{{ lookup('ansible.builtin.file', 'people.json') | from_json }}"
+        report_dir: /var/lib/zero-trust/drift
+        result_detail: summary
+      check_mode: true
+      register: drift
+
+    - name: Say how many users drift and where the report is
+      ansible.builtin.debug:
+        msg: "{{ drift.summary.changed_users }} users drift; see {{ drift.report_files.markdown }}"
 '''
 
 RETURN = r'''
+api_requests:
+  description:
+    - The requests the task sent, by HTTP method, every attempt of a retried request included.
+  returned: always, once the options are valid
+  type: dict
+  sample: {"GET": 3, "PUT": 15}
+rate_limit_wait:
+  description:
+    - The seconds the task waited for Cloudflare's rate limit before its requests (see O(rate_limit_reserve)), not
+      counting the waits after an HTTP 429.
+  returned: always, once the options are valid
+  type: float
+  sample: 4.2
 users:
   description:
     - The users that change (that would change, in check mode), sorted by email, each with its fields after the task.
     - Users that were already right are not listed; RV(summary) counts them.
+    - Empty when the result is a summary (RV(result_detail=summary), see O(result_detail)).
   returned: success
   type: list
   elements: dict
@@ -308,6 +346,8 @@ drift:
       C(revoke_sessions), the field C(sessions) (and C(devices)) from null to C(revoked).
     - An entry of the action C(release_inactive) also carries the evidence C(last_successful_login),
       C(days_inactive), C(never_logged_in) and, for a user who never logged in, C(created_at).
+    - Empty when the result is a summary (RV(result_detail=summary)); RV(report) and, with O(report_dir), C(drift.json)
+      still count and hold them.
   returned: success, and with a failure after a write
   type: list
   elements: dict
@@ -332,10 +372,36 @@ drift:
 drift_table:
   description:
     - RV(drift) as the rows of a Markdown table (C(email), C(action), C(field), C(before), C(after), C(evidence)),
-      built by the module in linear time; the reconcile role's C(drift.md) uses it. Empty when there is no drift.
+      built by the module in linear time. Empty when there is no drift, and when the result is a summary.
   returned: success, and with a failure after a write
   type: str
   sample: "| email | action | field | before | after | evidence |\n|---|---|---|---|---|---|\n"
+result_detail:
+  description:
+    - How much the result lists, as O(result_detail) decided it. V(full), RV(users), RV(drift) and RV(drift_table) hold
+      every user that changes; V(summary), they are empty and RV(summary) counts them.
+  returned: always
+  type: str
+  sample: full
+  version_added: 1.1.0
+report:
+  description:
+    - The drift report, as C(drift.json) holds it (O(report_dir)), also when the task failed; the reconcile role keeps
+      it as its fact C(reconcile_drift).
+    - C(generated_at) (UTC, C(YYYY-MM-DDTHH:MM:SSZ)), C(check_mode), C(failed), C(summary) (RV(summary)), C(drift)
+      (RV(drift); left out when the result is a summary), and when the task failed C(msg), C(errors), C(written) and
+      C(not_written) (empty when the failure has none). Keys may be added in later releases.
+  returned: always
+  type: dict
+  sample: {"generated_at": "2026-12-01T21:06:44Z", "check_mode": true, "failed": false,
+           "summary": {"listed": 1, "changed_users": 0}, "drift": []}
+  version_added: 1.1.0
+report_files:
+  description: Where O(report_dir) holds the report, C(json) (C(drift.json)) and C(markdown) (C(drift.md)).
+  returned: when O(report_dir) is set and the report was written
+  type: dict
+  sample: {"json": "/runner/reports/drift.json", "markdown": "/runner/reports/drift.md"}
+  version_added: 1.1.0
 check_mode:
   description: Whether the task ran in check mode (whatever made it so), so that a report can say whether it wrote.
   returned: always
@@ -415,10 +481,11 @@ try:
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
         DEFAULT_WRITE_RATE,
         cloudflare_argument_spec,
+        result_detail_argument_spec,
         revoke_argument_spec,
         seat_batch_argument_spec,
     )
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import run_users
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import finish_users, run_users
 except (ImportError, SyntaxError):
     # The collection's module_utils need Python 3.9+: on an older Python, say so instead of a raw MODULE FAILURE.
     if not fail_on_old_python():
@@ -428,6 +495,7 @@ except (ImportError, SyntaxError):
 def main():
     argument_spec = cloudflare_argument_spec()
     argument_spec.update(seat_batch_argument_spec())
+    argument_spec.update(result_detail_argument_spec())
     argument_spec.update(revoke_argument_spec())
     argument_spec.update(
         # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
@@ -438,9 +506,10 @@ def main():
         write_rate=dict(type='float', default=DEFAULT_WRITE_RATE),
         # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),
+        report_dir=dict(type='path'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module, run_users, report_check_mode=True)
+    run_module(module, run_users, report_check_mode=True, finish=finish_users)
 
 
 if __name__ == '__main__':

@@ -45,6 +45,8 @@ def bench(tmp_path_factory):
                "--naive-limit", str(LOOP_USERS), "--repeat", "2", "--speed-size", str(USERS),
                "--rename-size", str(USERS), "--rename-loop", str(RENAME_LOOP_USERS), "--memory-size", str(USERS),
                "--speed-repeats", "1",
+               # (p)-(r) wait for the emulator's rate-limit windows by design; cloudflare_budget covers them in make test.
+               "--no-parallel",
                "--output", str(out / "RESULTS.md"), "--json", str(out / "results.json")]
     if os.environ.get("BENCH_COLLECTIONS_PATH"):
         command += ["--collections-path", os.environ["BENCH_COLLECTIONS_PATH"]]

@@ -139,6 +139,21 @@ def test_real_exchanges_of_the_emulator_pass(recorded):
     assert check.counts["requests"] == check.counts["responses"] == 10
 
 
+def test_rate_limited_exchanges_pass_with_the_kept_expectations(tmp_path):
+    """The emulator's rate limit: its headers on every answer, its 429 (code 971, as Cloudflare's) an expected violation."""
+    log = tmp_path / "contract.jsonl"
+    with ce.running_server(generate=1, rate_limit=2, rate_window=60, contract_log=str(log)) as server:
+        statuses = [call(server, "GET", USERS_PATH)[0] for _request in range(3)]
+    assert statuses == [200, 200, 429]
+    assert all("Ratelimit" in entry["response_headers"] for entry in read_log(log))
+    check = checker()
+    check.check_log(log)
+    assert len(check.violations) == 1 and "971 is less than the minimum of 1000" in "\n".join(check.violations[0][2])
+    check = validate.ContractChecker(DEFAULT_SLICE, validate.Expectations.load(validate.DEFAULT_EXPECTED))
+    check.check_log(log)
+    assert check.violations == [] and check.counts["expected"] == 1
+
+
 def test_deliberately_wrong_response_is_a_violation_and_fails_the_run(tmp_path):
     """The proof that a violation fails `make test`: one wrong exchange, exit status 1."""
     wrong = good_exchange()

@@ -11,9 +11,16 @@ OpenAPI slice in ``shared/cloudflare-api/openapi-access-users-seats.json``:
 
 A control API for tests lives under ``/__emulator__/`` (no authentication): ``requests`` (GET, DELETE),
 ``users`` (GET), ``revocations`` (GET, DELETE), ``reset`` (POST), ``faults`` (GET, POST, DELETE),
-``health`` (GET) and ``shutdown`` (POST). A failed revocation is a fault rule like any other, e.g.
+``health`` (GET), ``shutdown`` (POST), ``budget`` (GET, POST, DELETE), ``accounts`` (GET, POST) and
+``accounts/{account_id}/users`` (GET). A failed revocation is a fault rule like any other, e.g.
 ``{"method": "POST", "path": "/revoke_user$", "status": 403}`` (what a token without the permission
 "Access: Organizations, Identity Providers, and Groups Write" meets).
+
+Rate limit (``--rate-limit QUOTA --rate-window SECONDS --rate-block SECONDS``, or the control API
+``budget``): Cloudflare's budget per user, across every account and both credentials of the user; past
+the quota every call is 429 with ``Retry-After`` for the block; every answer carries ``Ratelimit`` and
+``Ratelimit-Policy``. Off by default (no counting, no headers). ``--accounts N`` serves N accounts, each
+with the same people under ids of its own (see :class:`RateLimit` and :class:`Accounts`).
 
 With ``--contract-log FILE`` (default: the ``EMULATOR_CONTRACT_LOG`` environment variable) every API
 exchange is appended to FILE as one JSON line, for ``tests/contract/validate.py`` to check against
@@ -39,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import hmac
 import json
 import math
@@ -782,6 +790,193 @@ def default_fault_errors(status: int, api_path: str) -> list:
     return [{"code": 1000, "message": f"Emulated failure (HTTP {status})"}]
 
 
+# --------------------------------------------------------------------------- the rate limit and the accounts
+#: Environment variables that give the rate-limit and accounts options their defaults (CLI flags win).
+RATE_LIMIT_ENV = "EMULATOR_RATE_LIMIT"      # quota per window; 0 (the default) turns the limit off
+RATE_WINDOW_ENV = "EMULATOR_RATE_WINDOW"    # seconds, default 300 (Cloudflare's five minutes)
+RATE_BLOCK_ENV = "EMULATOR_RATE_BLOCK"      # seconds refused after the request past the quota, default: the window
+ACCOUNTS_ENV = "EMULATOR_ACCOUNTS"          # how many accounts, default 1
+#: Cloudflare's documented limit: 1200 requests per 300 seconds per user.
+CLOUDFLARE_QUOTA = 1200
+CLOUDFLARE_WINDOW = 300
+#: The bucket of requests whose credentials name no user (wrong or missing): they are counted apart.
+ANONYMOUS = "(no user)"
+
+
+class RateLimit:
+    """Cloudflare's rate limit as its documentation describes it, for every credential of one user together.
+
+    Each user (the emulator's token and its email + Global API key are one user) has ``quota`` requests per
+    fixed window of ``window`` seconds, across all accounts. A window opens with the user's first request after
+    the last one closed. The request past the quota is refused with 429, and so is every request of that user
+    for ``block`` seconds (at least until the window ends); then a new window opens. When ``quota`` is 0 the
+    limit is off: nothing is counted and no ``Ratelimit`` header is sent (an API that predates them).
+
+    Every answer of an enforced limit carries ``Ratelimit: "default";r=<left>;t=<seconds to reset>`` and
+    ``Ratelimit-Policy: "default";q=<quota>;w=<window>``, and a refusal ``Retry-After`` (seconds, rounded up).
+    """
+
+    def __init__(self, quota: int = 0, window: int = CLOUDFLARE_WINDOW, block: int | None = None, clock=time.monotonic):
+        self.lock = threading.Lock()
+        self.clock = clock
+        self.quota, self.window, self.block = _rate_limit_config(quota, window, block)
+        self.initial = (self.quota, self.window, self.block)
+        self.users: dict = {}
+
+    @property
+    def enabled(self) -> bool:
+        """Whether requests are counted and refused past the quota."""
+        return self.quota > 0
+
+    def configure(self, quota: int, window: int = CLOUDFLARE_WINDOW, block: int | None = None) -> dict:
+        """Set a new limit (ValueError for a bad one) and forget what was spent; return the settings."""
+        settings = _rate_limit_config(quota, window, block)
+        with self.lock:
+            self.quota, self.window, self.block = settings
+            self.users = {}
+        return self.settings()
+
+    def restore(self) -> None:
+        """Back to the start-up limit, nothing spent (``/__emulator__/reset``)."""
+        self.configure(*self.initial)
+
+    def settings(self) -> dict:
+        """The limit in force."""
+        return {"quota": self.quota, "window": self.window, "block": self.block}
+
+    def admit(self, user: str) -> dict:
+        """Count one request of ``user``; return its verdict.
+
+        The verdict: ``refused`` (bool), ``left`` (requests left in the window, None when the limit is off) and
+        ``headers`` (the headers of the answer).
+        """
+        if not self.enabled:
+            return {"refused": False, "left": None, "headers": {}}
+        with self.lock:
+            now = self.clock()
+            spent = self.users.setdefault(user, {"opened": None, "spent": 0, "blocked_until": None, "refused": 0,
+                                                 "blocks": 0, "served": 0})
+            if spent["blocked_until"] is not None:
+                if now < spent["blocked_until"]:
+                    return self._refusal(spent, spent["blocked_until"] - now)
+                spent["blocked_until"], spent["opened"] = None, None
+            if spent["opened"] is None or now >= spent["opened"] + self.window:
+                spent["opened"], spent["spent"] = now, 0
+            window_end = spent["opened"] + self.window
+            if spent["spent"] >= self.quota:
+                spent["blocked_until"] = max(now + self.block, window_end)
+                spent["blocks"] += 1
+                return self._refusal(spent, spent["blocked_until"] - now)
+            spent["spent"] += 1
+            spent["served"] += 1
+            left = self.quota - spent["spent"]
+            return {"refused": False, "left": left, "headers": self._headers(left, window_end - now)}
+
+    def _refusal(self, spent: dict, seconds: float) -> dict:
+        spent["refused"] += 1
+        headers = self._headers(0, seconds)
+        headers["Retry-After"] = str(max(1, int(math.ceil(seconds))))
+        return {"refused": True, "left": 0, "headers": headers}
+
+    def _headers(self, left: int, reset_in: float) -> dict:
+        return {"Ratelimit": f'"default";r={left};t={max(1, int(math.ceil(reset_in)))}',
+                "Ratelimit-Policy": f'"default";q={self.quota};w={self.window}'}
+
+    def status(self) -> dict:
+        """The limit and, for each user, what the current window has left (for ``GET /__emulator__/budget``)."""
+        with self.lock:
+            now = self.clock()
+            users = {}
+            for user, spent in self.users.items():
+                blocked = spent["blocked_until"] is not None and now < spent["blocked_until"]
+                open_window = spent["opened"] is not None and now < spent["opened"] + self.window
+                users[user] = {
+                    "left": 0 if blocked else self.quota - spent["spent"] if open_window else self.quota,
+                    "reset_in": round(spent["opened"] + self.window - now, 3) if open_window and not blocked else None,
+                    "blocked_for": round(spent["blocked_until"] - now, 3) if blocked else None,
+                    "served": spent["served"], "refused": spent["refused"], "blocks": spent["blocks"],
+                }
+            return dict(self.settings(), enabled=self.enabled, users=users)
+
+
+def _rate_limit_config(quota, window, block) -> tuple:
+    """Validate (quota, window, block); block None means the window. Raise ValueError naming the bad value."""
+    for name, value, least in (("quota", quota, 0), ("window", window, 1), ("block", block, 0)):
+        if name == "block" and value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ValueError(f"'{name}' must be an integer of at least {least}")
+    return quota, window, window if block is None else block
+
+
+def account_id_for(index: int, first: str = DEFAULT_ACCOUNT_ID) -> str:
+    """The identifier of the emulator's account number ``index`` (1-based): the first is ``first``."""
+    if index == 1:
+        return first
+    return hashlib.sha256(f"cloudflare-emulator:account:{index}".encode()).hexdigest()[:32]
+
+
+def _account_users(specs: list, account_id: str) -> list:
+    """``specs`` for another account: the same people, with ids and seat_uids of that account."""
+    out = []
+    for spec in specs:
+        email = str(spec.get("email", "")).lower()
+        out.append(dict(spec, id=str(uuid.uuid5(ID_NAMESPACE, f"user:{account_id}:{email}")),
+                        uid=None, seat_uid=str(uuid.uuid5(ID_NAMESPACE, f"seat:{account_id}:{email}"))))
+    return out
+
+
+class Accounts:
+    """The accounts the emulator serves: the first (the server's ``state``) and any others, each with its own users.
+
+    Every account starts with the same people as the first (generated or from the users file), under identifiers
+    of its own. The credentials, the request log, the fault rules and the rate limit are the server's, shared.
+    """
+
+    def __init__(self, first: EmulatorState, count: int = 1, generate: int | None = None, users: list | None = None):
+        self.first = first
+        self.lock = threading.Lock()
+        self.others: dict = {}
+        self.initial = (count, generate, users)
+        self.populate(count, generate, users)
+
+    def populate(self, count: int, generate: int | None = None, users: list | None = None) -> list:
+        """Serve ``count`` accounts (the first keeps its users; ValueError changes nothing); return their ids."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError("'accounts' must be a positive integer")
+        if generate is not None and (isinstance(generate, bool) or not isinstance(generate, int) or generate < 0):
+            raise ValueError("'generate' must be a non-negative integer")
+        specs = generate_user_specs(generate) if generate is not None else list(users or [])
+        others = {}
+        for index in range(2, count + 1):
+            account_id = account_id_for(index, self.first.account_id)
+            state = EmulatorState(account_id, self.first.max_per_page)
+            state.replace_users(_account_users(specs, account_id))
+            others[account_id] = state
+        with self.lock:
+            self.others = others
+        return self.ids()
+
+    def restore(self, body: dict) -> None:
+        """After ``/__emulator__/reset``: the start-up number of accounts (or ``accounts``), with the first's new users."""
+        self.populate(body.get("accounts", self.initial[0]), body.get("generate"), body.get("users", []))
+        with self.lock:
+            for state in self.others.values():
+                state.max_per_page = self.first.max_per_page
+
+    def ids(self) -> list:
+        """Every account id, the first first."""
+        with self.lock:
+            return [self.first.account_id] + list(self.others)
+
+    def state(self, account_id: str) -> EmulatorState | None:
+        """The users of ``account_id``, or None for an account the emulator does not serve."""
+        if account_id == self.first.account_id:
+            return self.first
+        with self.lock:
+            return self.others.get(account_id)
+
+
 class EmulatorServer(ThreadingHTTPServer):
     """Threading HTTP(S) server holding the emulator's configuration and state."""
 
@@ -789,8 +984,11 @@ class EmulatorServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address, state: EmulatorState, credentials: dict, ssl_context: ssl.SSLContext | None = None,
-                 verbose: bool = False, contract_log: str | None = None):
+                 verbose: bool = False, contract_log: str | None = None, rate_limit: RateLimit | None = None,
+                 accounts: Accounts | None = None):
         self.state = state
+        self.rate_limit = rate_limit or RateLimit()
+        self.accounts = accounts or Accounts(state)
         self.credentials = credentials
         self.ssl_context = ssl_context
         self.verbose = verbose
@@ -976,7 +1174,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         entry = {"method": method, "path": path, "query": query, "status": None, "auth": scheme, "body": _loggable_body(raw),
                  "at": time.time()}
         self._fault_behaviours = []
-        status, body, content_type, headers = self._api_response(method, path, query, raw, scheme, entry)
+        verdict = self._admit(entry)
+        if verdict["refused"]:
+            status, body, content_type, headers = _rate_limited()
+        else:
+            status, body, content_type, headers = self._api_response(method, path, query, raw, scheme, entry)
+        headers = dict(headers, **verdict["headers"])
         entry["status"] = status
         self.server.state.record(entry)
         if self.server.contract_log:
@@ -1060,8 +1263,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             raise ApiError(405, CODE_METHOD, f"Method {method} not available for that URI")
         self._authenticate(scheme)
         groups = [unquote(group) for group in match.groups()]
-        state = self.server.state
-        if groups[0] != state.account_id:
+        state = self.server.accounts.state(groups[0])
+        if state is None:
             raise ApiError(403, CODE_UNAUTHORIZED_RESOURCE, "Unauthorized to access requested resource")
         if name == "users":
             if method == "GET":
@@ -1081,12 +1284,73 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return 202, state.delete_user(user_id, user_path)
         raise _no_route(api_path)
 
+    # ----------------------------------------------------------------- the rate limit
+    def _user(self) -> str:
+        """The user whose budget a request spends: the emulator's token and its email + key are one user."""
+        creds = self.server.credentials
+        match = BEARER_RE.match((self.headers.get("Authorization") or "").strip())
+        if match and hmac.compare_digest(match.group(1).encode(), creds["api_token"].encode()):
+            return creds["api_email"].lower()
+        email = (self.headers.get("X-Auth-Email") or "").strip().lower()
+        key = (self.headers.get("X-Auth-Key") or "").strip()
+        if self.headers.get("Authorization") is None and email and key and \
+                hmac.compare_digest(email.encode(), creds["api_email"].lower().encode()) and \
+                hmac.compare_digest(key.encode(), creds["api_key"].encode()):
+            return email
+        return ANONYMOUS
+
+    def _admit(self, entry: dict) -> dict:
+        """Spend one request of the caller's budget; note in the log entry what was left and who asked."""
+        verdict = self.server.rate_limit.admit(self._user())
+        entry["budget_left"] = verdict["left"]
+        entry["agent"] = self.headers.get("User-Agent")
+        return verdict
+
+    def _control_budget(self, sub: str, raw: bytes) -> bool:
+        """The control endpoints of the rate limit and the accounts; False when ``sub`` is not one of them.
+
+        ``budget``: GET the limit and what each user has left; POST ``{quota, window, block}`` sets a limit and
+        forgets what was spent (quota 0: off); DELETE turns it off. ``accounts``: GET the account ids; POST
+        ``{accounts, generate | users}`` serves that many accounts, the others with those people (default: none).
+        ``accounts/<id>/users``: GET the users of one account.
+        """
+        method, limit = self.command, self.server.rate_limit
+        if sub == "/budget" and method == "GET":
+            self._send_json(200, limit.status())
+        elif sub == "/budget" and method == "POST":
+            body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+            if not isinstance(body, dict):
+                raise ValueError("budget body must be a JSON object")
+            self._send_json(200, limit.configure(body.get("quota", CLOUDFLARE_QUOTA), body.get("window", CLOUDFLARE_WINDOW),
+                                                 body.get("block")))
+        elif sub == "/budget" and method == "DELETE":
+            self._send_json(200, limit.configure(0, limit.window, limit.block))
+        elif sub == "/accounts" and method == "GET":
+            self._send_json(200, {"accounts": self.server.accounts.ids()})
+        elif sub == "/accounts" and method == "POST":
+            body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+            if not isinstance(body, dict):
+                raise ValueError("accounts body must be a JSON object")
+            accounts = self.server.accounts
+            self._send_json(200, {"accounts": accounts.populate(body.get("accounts", 1), body.get("generate"), body.get("users"))})
+        elif sub.startswith("/accounts/") and sub.endswith("/users") and method == "GET":
+            state = self.server.accounts.state(sub[len("/accounts/"):-len("/users")])
+            if state is None:
+                self._send_json(404, {"error": f"the emulator serves no account {sub[len('/accounts/'):-len('/users')]}"})
+            else:
+                self._send_json(200, {"users": state.all_users()})
+        else:
+            return False
+        return True
+
     # ----------------------------------------------------------------- the control API
     def _control(self, sub: str, raw: bytes) -> None:
         state = self.server.state
         method = self.command
         sub = sub.rstrip("/")
         try:
+            if self._control_budget(sub, raw):
+                return
             if sub == "/requests" and method == "GET":
                 with state.lock:
                     log = list(state.log)
@@ -1102,7 +1366,10 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._control_revocations(method)
             elif sub == "/reset" and method == "POST":
                 body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-                self._send_json(200, {"users": state.reset(body)})
+                count = state.reset(body)
+                self.server.accounts.restore(body)
+                self.server.rate_limit.restore()
+                self._send_json(200, {"users": count})
             elif sub == "/faults" and method == "GET":
                 self._send_json(200, {"faults": state.list_faults()})
             elif sub == "/faults" and method == "POST":
@@ -1134,6 +1401,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self._send_json(200, {"cleared": cleared})
         else:
             self._send_json(404, {"error": f"unknown control endpoint {method} {CONTROL_PREFIX}/revocations"})
+
+
+def _rate_limited() -> tuple:
+    """The answer to a request past the rate limit (its headers are added by the caller)."""
+    errors = [{"code": CODE_RATE_LIMIT, "message": "Please wait and consider throttling your request speed"}]
+    return 429, _dumps(failure_envelope(errors)), "application/json", {}
 
 
 def _match_route(api_path: str) -> tuple:
@@ -1196,8 +1469,13 @@ def make_server(host: str = "127.0.0.1", port: int = 0, *, account_id: str = DEF
                 api_token: str = DEFAULT_API_TOKEN, api_email: str = DEFAULT_API_EMAIL, api_key: str = DEFAULT_API_KEY,
                 users: list | None = None, generate: int | None = None, max_per_page: int = DEFAULT_MAX_PER_PAGE,
                 tls_cert: str | None = None, tls_key: str | None = None, verbose: bool = False,
-                contract_log: str | None = None) -> EmulatorServer:
-    """Create a listening (not yet serving) emulator server; call ``serve_forever`` on it."""
+                contract_log: str | None = None, rate_limit: int = 0, rate_window: int = CLOUDFLARE_WINDOW,
+                rate_block: int | None = None, accounts: int = 1) -> EmulatorServer:
+    """Create a listening (not yet serving) emulator server; call ``serve_forever`` on it.
+
+    ``rate_limit`` requests per ``rate_window`` seconds per user, refused for ``rate_block`` seconds past it (see
+    :class:`RateLimit`; 0, the default, is off); ``accounts`` accounts, each with the same people (:class:`Accounts`).
+    """
     if max_per_page < 1:
         raise ValueError("max_per_page must be at least 1")
     state = EmulatorState(account_id, max_per_page)
@@ -1214,7 +1492,9 @@ def make_server(host: str = "127.0.0.1", port: int = 0, *, account_id: str = DEF
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(tls_cert, tls_key)
     credentials = {"api_token": api_token, "api_email": api_email, "api_key": api_key}
-    return EmulatorServer((host, port), state, credentials, context, verbose, contract_log)
+    limit = RateLimit(rate_limit, rate_window, rate_block)
+    served = Accounts(state, accounts, generate, users)
+    return EmulatorServer((host, port), state, credentials, context, verbose, contract_log, limit, served)
 
 
 def start_server(**kwargs) -> tuple:
@@ -1262,7 +1542,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="log every request line to stderr")
     parser.add_argument("--contract-log", default=os.environ.get(CONTRACT_LOG_ENV) or None, metavar="FILE",
                         help=f"append every API exchange to FILE as a JSON line (default: ${CONTRACT_LOG_ENV})")
+    _add_budget_arguments(parser)
     return parser
+
+
+def _env_int(name: str, default: int | None) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _add_budget_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the rate limit and the accounts (their environment variables give the defaults)."""
+    parser.add_argument("--rate-limit", type=int, default=_env_int(RATE_LIMIT_ENV, 0), metavar="QUOTA",
+                        help=f"requests per window per user, then 429 (default ${RATE_LIMIT_ENV} or 0: off, no Ratelimit "
+                             f"headers; Cloudflare's is {CLOUDFLARE_QUOTA})")
+    parser.add_argument("--rate-window", type=int, default=_env_int(RATE_WINDOW_ENV, CLOUDFLARE_WINDOW), metavar="SECONDS",
+                        help=f"the window of --rate-limit (default ${RATE_WINDOW_ENV} or {CLOUDFLARE_WINDOW})")
+    parser.add_argument("--rate-block", type=int, default=_env_int(RATE_BLOCK_ENV, None), metavar="SECONDS",
+                        help=f"how long every request is refused past the quota (default ${RATE_BLOCK_ENV} or the window)")
+    parser.add_argument("--accounts", type=int, default=_env_int(ACCOUNTS_ENV, 1), metavar="N",
+                        help=f"serve N accounts, each with the same people under its own ids (default ${ACCOUNTS_ENV} or 1)")
 
 
 def _raise_exit(_signum, _frame):
@@ -1279,9 +1578,14 @@ def main(argv: list | None = None) -> int:
     if bool(args.tls_cert) != bool(args.tls_key):
         build_parser().error("--tls-cert and --tls-key go together")
     users = load_users_file(args.users_file) if args.users_file else None
-    server = make_server(args.host, args.port, account_id=args.account_id, api_token=args.api_token, api_email=args.api_email,
-                         api_key=args.api_key, users=users, generate=args.generate, max_per_page=args.max_per_page,
-                         tls_cert=args.tls_cert, tls_key=args.tls_key, verbose=args.verbose, contract_log=args.contract_log)
+    try:
+        server = make_server(args.host, args.port, account_id=args.account_id, api_token=args.api_token, api_email=args.api_email,
+                             api_key=args.api_key, users=users, generate=args.generate, max_per_page=args.max_per_page,
+                             tls_cert=args.tls_cert, tls_key=args.tls_key, verbose=args.verbose, contract_log=args.contract_log,
+                             rate_limit=args.rate_limit, rate_window=args.rate_window, rate_block=args.rate_block,
+                             accounts=args.accounts)
+    except ValueError as exc:
+        build_parser().error(str(exc))
     signal.signal(signal.SIGTERM, _raise_exit)
     if args.port_file:
         temporary = args.port_file + ".tmp"
@@ -1289,6 +1593,9 @@ def main(argv: list | None = None) -> int:
             handle.write(f"{server.port}\n")
         os.replace(temporary, args.port_file)
     sys.stdout.write(f"cloudflare emulator: {server.state.user_count()} users, listening on {server.base_url}\n")
+    if len(server.accounts.ids()) > 1 or server.rate_limit.enabled:
+        sys.stdout.write(f"cloudflare emulator: accounts {' '.join(server.accounts.ids())}; rate limit "
+                         f"{server.rate_limit.settings() if server.rate_limit.enabled else 'off'}\n")
     sys.stdout.flush()
     try:
         server.serve_forever(poll_interval=0.1)

@@ -18,8 +18,23 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import DEFAULT_WRITE_RATE, seat_task
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, Inactivity, SeatPlan, plan_seats
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import REVOKED, revoked_fields, seat_diff, seat_view
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import Pacer, WriteLog, accept, ordered_writes, send_plan
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
+    FULL,
+    REVOKED,
+    applied_detail,
+    revoked_fields,
+    seat_diff,
+    seat_view,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
+    Pacer,
+    WriteLog,
+    accept,
+    afford,
+    ordered_writes,
+    send_plan,
+    write_requests,
+)
 
 # Up to this many distinct users named by email or user_id (and no seat_uid, no exclusive_seats), the module looks
 # them up one by one (GET by id: 1 read; list filtered by email: 1 read) instead of listing the account (1 read per
@@ -65,7 +80,8 @@ def run_seat(module, client):
     task = seat_task(module.params)
     inactivity = Inactivity(task.policy, utc_now()) if task.policy is not None else None
     plan = SeatPlan([], 0)
-    result = {'changed': False, 'seats': [], 'summary': plan.summary()}
+    result = {'changed': False, 'seats': [], 'summary': plan.summary(),
+              'result_detail': applied_detail(task.result_detail, 0)}
     if task.items or task.exclusive_seats or inactivity:
         records = read_records(client, task.items, task.exclusive_seats or inactivity is not None)
         plan, problems = plan_seats(Account(records), task.items, exclusive=task.exclusive_seats, single=task.single,
@@ -73,10 +89,13 @@ def run_seat(module, client):
                                     revoke_devices=task.revoke_devices)
         accept(module, 'Cannot change the seats of account %s' % client.account_id, plan, problems)
         applied = {}
+        # The module has no write_rate: its PATCHes are few, but a revocation is one request per user, so with
+        # revocations the writes go at cloudflare_zt_users' default rate.
+        pacer = Pacer(DEFAULT_WRITE_RATE if plan.revocations else None)
+        if plan.changes:
+            afford(module, client, write_requests(plan, task.batch_size),
+                   'The seat changes of account %s' % client.account_id, own_interval=pacer.interval)
         if plan.changes and not module.check_mode:
-            # The module has no write_rate: its PATCHes are few, but a revocation is one request per user, so with
-            # revocations the writes go at cloudflare_zt_users' default rate.
-            pacer = Pacer(DEFAULT_WRITE_RATE if plan.revocations else None)
             log = WriteLog(ordered_writes(plan, task.batch_size), pacer)
             applied = send_plan(client, plan, log, task.batch_size)
             for warning in log.warnings():
@@ -96,10 +115,13 @@ def run_seat(module, client):
                 seat['inactivity'] = dict(change.evidence)
             return seat
 
+        # The single form reports its one seat whatever it asks; a list, as result_detail says (see applied_detail).
+        detail = FULL if plan.single is not None else applied_detail(task.result_detail, len(plan.changes))
         if plan.single is not None:
             result['seats'] = [after(*plan.single)]
-        else:
+        elif detail == FULL:
             result['seats'] = [reported(c) for c in plan.changes]
+        result['result_detail'] = detail
         result['changed'] = bool(plan.changes)
         result['summary'] = plan.summary()
     if module._diff:

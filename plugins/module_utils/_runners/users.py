@@ -7,11 +7,16 @@
 #
 # cloudflare_zt_users: the people of an account as one list. One read of the account, one plan checked
 # whole, then the writes in the plan's order (creates, renames, the batched seat PATCH, the revocations,
-# deletes), paced under the rate limit.
+# deletes), paced under the rate limit; every result, failures included, ends as the drift report
+# (report_dir: drift.json and drift.md, written here, on the host that runs the module).
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import json
+import os
+import tempfile
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import list_users
@@ -19,24 +24,48 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import users_task
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_entries, drift_table, prepared_diff, user_views
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import Pacer, WriteLog, accept, ordered_writes, send_plan
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
+    FULL,
+    applied_detail,
+    drift_entries,
+    drift_markdown,
+    drift_report,
+    drift_table,
+    prepared_diff,
+    user_views,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
+    Pacer,
+    WriteLog,
+    accept,
+    afford,
+    ordered_writes,
+    send_plan,
+    write_requests,
+)
+
+# The files of the drift report in report_dir, by the key of report_files.
+REPORT_FILES = (('json', 'drift.json'), ('markdown', 'drift.md'))
 
 
-def users_report(plan, answers):
-    """The views of the users that change, and the result keys that report them."""
+def users_report(plan, answers, asked_detail):
+    """The views of the users that change, and the result keys that report them: the counts and the drift entries
+    always (the drift report is made of them), the per-user lists only when the result is full (see applied_detail)."""
     views = user_views(plan, answers)
     drift = drift_entries(views)
+    detail = applied_detail(asked_detail, len(views))
+    full = detail == FULL
     return views, {
-        'users': [v.after() for v in views],
+        'users': [v.after() for v in views] if full else [],
         'summary': dict(plan.summary(), changed_users=len(views)),
         'drift': drift,
-        'drift_table': drift_table(drift),
+        'drift_table': drift_table(drift) if full else '',
+        'result_detail': detail,
     }
 
 
 def run_users(module, client):
-    """The runner of cloudflare_zt_users (see _module.run_module)."""
+    """The runner of cloudflare_zt_users (see _module.run_module; finish_users ends every result)."""
     task = users_task(module.params)
     inactivity = Inactivity(task.policy, utc_now()) if task.policy is not None else None
     plan, problems = plan_users(Account(list_users(client, keep=plan_record)), task.items,
@@ -44,17 +73,83 @@ def run_users(module, client):
                                 revoke_sessions=task.revoke_sessions, revoke_devices=task.revoke_devices)
     accept(module, 'Cannot reconcile the users of account %s' % client.account_id, plan, problems)
     log = WriteLog(ordered_writes(plan, task.batch_size), Pacer(task.write_rate))
+    if plan.changed:
+        afford(module, client, write_requests(plan, task.batch_size), 'The plan for account %s' % client.account_id,
+               own_interval=1.0 / task.write_rate)
     if plan.changed and not module.check_mode:
         try:
             send_plan(client, plan, log, task.batch_size)
         except PartialWriteError as exc:
-            # What the plan was and what the creates answered goes with the failure (the role writes it).
-            exc.extra.update(users_report(plan, log.answers)[1])
+            # What the plan was and what the creates answered goes with the failure, and into the drift report.
+            exc.extra.update(users_report(plan, log.answers, task.result_detail)[1])
             raise
         for warning in log.warnings():
             module.warn(warning)
-    views, report = users_report(plan, log.answers)
+    views, report = users_report(plan, log.answers, task.result_detail)
     result = dict(report, changed=plan.changed)
     if module._diff:
         result['diff'] = {'prepared': prepared_diff(views)}
     return result
+
+
+def finish_users(module, result):
+    """Every result of cloudflare_zt_users, failed ones included: the drift report made of it (RV(report)), written to
+    report_dir when it is set; then the drift entries leave a result that is a summary (they stay in the files)."""
+    failed = bool(result.get('failed'))
+    report = drift_report(utc_now().strftime('%Y-%m-%dT%H:%M:%SZ'), module.check_mode, result.get('summary'),
+                          result.get('drift'), failure=result if failed else None,
+                          api_requests=result.get('api_requests'), rate_limit_wait=result.get('rate_limit_wait'))
+    result.setdefault('result_detail', applied_detail(module.params.get('result_detail'), 0))
+    directory = module.params.get('report_dir')
+    if directory:
+        try:
+            result['report_files'] = write_report(directory, report)
+        except (OSError, ValueError) as exc:
+            # The task's own outcome (changed, written) stands; the report's failure is said after its message.
+            problem = 'The drift report could not be written to %s: %s.' % (directory, exc)
+            result.update(failed=True, msg=' '.join(part for part in (result.get('msg'), problem) if part))
+    if result['result_detail'] != FULL:
+        result['drift'] = []
+        report = dict((key, value) for key, value in report.items() if key != 'drift')
+    result['report'] = report
+    return result
+
+
+def write_report(directory, report):
+    """Write drift.json and drift.md of ``report`` into ``directory`` (created if needed); return their paths.
+
+    Each file is written beside its final name and renamed over it, so that a reader (a person, AWX, the next task)
+    finds the previous report or this one, never half of one.
+    """
+    directory = os.path.abspath(os.path.expanduser(directory))
+    if not os.path.isdir(directory):
+        os.makedirs(directory, 0o755)
+    texts = {'json': report_json(report), 'markdown': drift_markdown(report)}
+    paths = {}
+    for key, name in REPORT_FILES:
+        path = os.path.join(directory, name)
+        handle, temporary = tempfile.mkstemp(prefix='.%s.' % name, dir=directory)
+        try:
+            with os.fdopen(handle, 'w', encoding='utf-8') as out:
+                out.write(texts[key])
+            os.chmod(temporary, 0o644)
+            os.rename(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        paths[key] = path
+    return paths
+
+
+def report_json(report):
+    """drift.json's text: one key of the report per line, and one line per entry of its lists (the drift, what was
+    written), so that a person or grep reads it entry by entry; each value is encoded by json's C encoder, which an
+    indented dump of the whole document would not use (ten times slower over 10,000 entries)."""
+    lines = []
+    for key, value in report.items():
+        if isinstance(value, list) and value:
+            text = '[\n    %s\n  ]' % ',\n    '.join(json.dumps(entry) for entry in value)
+        else:
+            text = json.dumps(value)
+        lines.append('  %s: %s' % (json.dumps(key), text))
+    return '{\n%s\n}\n' % ',\n'.join(lines)

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import time
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import plan_record
@@ -23,7 +24,13 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoin
     revoke_user,
     update_user_name,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, PartialWriteError, PlanError, SeatsNotConfirmed
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+    CloudflareBudgetError,
+    CloudflareError,
+    PartialWriteError,
+    PlanError,
+    SeatsNotConfirmed,
+)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
     CREATE,
@@ -194,6 +201,29 @@ def send_plan(client, plan, log, batch_size):
         for write in writes:
             log.send([write], lambda w=write, kind=kind: _SEND[kind](client, w))
     return applied
+
+
+def batches(count, batch_size):
+    """How many PATCH requests carry ``count`` seat changes."""
+    return int(math.ceil(count / float(batch_size)))
+
+
+def write_requests(plan, batch_size):
+    """How many requests send_plan sends for a UsersPlan or a SeatPlan: one per create, rename, revocation and
+    delete, one per seat batch."""
+    return sum(batches(len(writes), batch_size) if kind == SEAT else len(writes)
+               for kind, writes in plan.steps(batch_size))
+
+
+def afford(module, client, count, what, own_interval=0.0):
+    """Before the first write: fail when the rate limit cannot carry the ``count`` write requests within
+    max_retry_wait (CloudflareBudgetError, nothing written); in check mode, say so in a warning."""
+    try:
+        client.check_affordable(count, what, own_interval)
+    except CloudflareBudgetError as exc:
+        if not module.check_mode:
+            raise
+        module.warn('A real run would fail: %s' % exc.message)
 
 
 def ordered_writes(plan, batch_size):

@@ -295,6 +295,10 @@ def session_class(fake):
     return FakeSession
 
 
+# The fake API install() put in place (run_module checks api_requests against what it received).
+INSTALLED = {}
+
+
 def install(monkeypatch, fake):
     """Put ``fake`` behind requests.Session, and its clock behind the client's sleep and the writers' pacing."""
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _module, _transport
@@ -307,6 +311,7 @@ def install(monkeypatch, fake):
 
     def client(*args, **kwargs):
         kwargs.setdefault('sleep', fake.clock.sleep)
+        kwargs.setdefault('clock', fake.clock.monotonic)
         return real_client(*args, **kwargs)
 
     monkeypatch.setattr(_module, 'CloudflareClient', client)
@@ -317,6 +322,7 @@ def install(monkeypatch, fake):
 
     monkeypatch.setattr(users_runner, 'Pacer', pacer)
     monkeypatch.setattr(seat_runner, 'Pacer', pacer)
+    monkeypatch.setitem(INSTALLED, 'fake', fake)
     return fake
 
 
@@ -327,13 +333,36 @@ def run_module(module, args, check_mode=False, diff=False, secrets=(TOKEN,)):
     full = dict((key, value) for key, value in full.items() if value is not None)
     full.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
     out, err = io.StringIO(), io.StringIO()
+    fake = INSTALLED.get('fake')
+    sent_before = len(fake.log) if fake is not None else 0
     with patch_module_args(full):
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             with pytest.raises(SystemExit):
                 module.main()
     for secret in secrets:
         assert secret not in out.getvalue() and secret not in err.getvalue(), 'a credential reached the output'
-    return json.loads(out.getvalue())
+    return _checked_spending(json.loads(out.getvalue()), fake, sent_before)
+
+
+def _checked_spending(result, fake, sent_before):
+    """The result without ``api_requests`` and ``rate_limit_wait``, once they are checked against what the fake API
+    received during the run (every result that got as far as a client carries them; they differ between check mode
+    and a real run by design, so comparisons of whole results leave them out)."""
+    if 'api_requests' not in result:
+        return result
+    spent, waited = result.pop('api_requests'), result.pop('rate_limit_wait')
+    assert isinstance(waited, float) and waited >= 0
+    if isinstance(result.get('report'), dict):
+        # The drift report of cloudflare_zt_users says the same as the result.
+        report = dict(result['report'])
+        assert (report.pop('api_requests'), report.pop('rate_limit_wait')) == (spent, waited)
+        result['report'] = report
+    if fake is not None:
+        received = {}
+        for request in fake.log[sent_before:]:
+            received[request.method] = received.get(request.method, 0) + 1
+        assert spent == received, 'api_requests %r, the fake API received %r' % (spent, received)
+    return result
 
 
 def seat_summary(addressed, changed, released, released_inactive, released_by_exclusive=0, sessions_revoked=0):

@@ -88,26 +88,44 @@ def raising(exc):
     return runner
 
 
+# What every result says of the rate limit when the runner sent nothing (see test_what_the_task_spent_...).
+NOTHING_SPENT = {'api_requests': {}, 'rate_limit_wait': 0.0}
+
+
 def test_a_result_is_exited_with_check_mode_when_asked():
-    assert run(lambda m, c: {'changed': False}) == {'changed': False}
-    assert run(lambda m, c: {'changed': True}, report_check_mode=True, check_mode=True) == {
-        'changed': True, 'check_mode': True}
+    assert run(lambda m, c: {'changed': False}) == dict(NOTHING_SPENT, changed=False)
+    assert run(lambda m, c: {'changed': True}, report_check_mode=True, check_mode=True) == dict(
+        NOTHING_SPENT, changed=True, check_mode=True)
+
+
+def test_what_the_task_spent_of_the_rate_limit_is_in_every_result():
+    def spending(module, client):
+        client.api_requests.update(GET=2, PUT=1)
+        client.rate_limit_wait = 1.23456
+        return {'changed': True}
+
+    def failing(module, client):
+        spending(module, client)
+        raise PlanError('refused', ['x'])
+    assert run(spending) == {'changed': True, 'api_requests': {'GET': 2, 'PUT': 1}, 'rate_limit_wait': 1.235}
+    result = run(failing)
+    assert result['failed'] is True and (result['api_requests'], result['rate_limit_wait']) == ({'GET': 2, 'PUT': 1}, 1.235)
 
 
 def test_an_api_failure_carries_its_structured_failure_redacted():
     exc = CloudflareAPIError('HTTP 400 ' + TOKEN, method='GET', path='/p', status=400,
                              errors=[{'code': 1, 'message': TOKEN}])
     result = run(raising(exc), report_check_mode=True)
-    assert result == {'failed': True, 'msg': 'HTTP 400 ********', 'check_mode': False, 'failure': {
+    assert result == dict(NOTHING_SPENT, failed=True, msg='HTTP 400 ********', check_mode=False, failure={
         'method': 'GET', 'path': '/p', 'status': 400, 'errors': [{'code': 1, 'message': '********'}],
-        'error_chain': [], 'waited_seconds': None}}
+        'error_chain': [], 'waited_seconds': None})
 
 
 def test_options_and_plan_errors_are_redacted_and_a_plan_names_its_errors():
-    assert run(raising(OptionsError('bad ' + TOKEN))) == {'failed': True, 'msg': 'bad ********'}
+    assert run(raising(OptionsError('bad ' + TOKEN))) == dict(NOTHING_SPENT, failed=True, msg='bad ********')
     result = run(raising(PlanError('refused', ['seats[0]: ' + TOKEN])))
-    assert result == {'failed': True, 'msg': 'refused, nothing was written: seats[0]: ********',
-                      'errors': ['seats[0]: ********']}
+    assert result == dict(NOTHING_SPENT, failed=True, msg='refused, nothing was written: seats[0]: ********',
+                          errors=['seats[0]: ********'])
 
 
 def test_a_partial_write_says_what_was_written_and_changed():
@@ -116,22 +134,22 @@ def test_a_partial_write_says_what_was_written_and_changed():
     exc = PartialWriteError('failed after 1 ' + TOKEN, written, [{'email': TOKEN, 'action': 'delete'}], cause=cause,
                             extra={'diff': TOKEN})
     result = run(raising(exc))
-    assert result == {'failed': True, 'msg': 'failed after 1 ********', 'written': written, 'changed': True,
-                      'not_written': [{'email': '********', 'action': 'delete'}], 'unknown': [], 'diff': '********',
-                      'failure': cause.as_dict()}
+    assert result == dict(NOTHING_SPENT, failed=True, msg='failed after 1 ********', written=written, changed=True,
+                          not_written=[{'email': '********', 'action': 'delete'}], unknown=[], diff='********',
+                          failure=cause.as_dict())
     result = run(raising(PartialWriteError('none', [], [])))
-    assert result == {'failed': True, 'msg': 'none', 'written': [], 'not_written': [], 'unknown': [], 'changed': False}
+    assert result == dict(NOTHING_SPENT, failed=True, msg='none', written=[], not_written=[], unknown=[], changed=False)
 
 
 def test_a_write_whose_outcome_is_unknown_is_listed_apart_and_counts_as_a_possible_change():
     unknown = [{'email': 'lost@example.com', 'action': 'create'}]
     result = run(raising(PartialWriteError('lost', [], [], unknown=unknown)))
-    assert result == {'failed': True, 'msg': 'lost', 'written': [], 'not_written': [], 'unknown': unknown, 'changed': True}
+    assert result == dict(NOTHING_SPENT, failed=True, msg='lost', written=[], not_written=[], unknown=unknown, changed=True)
 
 
 def test_a_credential_the_server_echoes_in_a_result_is_redacted_from_the_result():
     result = run(lambda m, c: {'changed': False, 'users': [{'name': 'echo ' + TOKEN}]})
-    assert result == {'changed': False, 'users': [{'name': 'echo ********'}]}
+    assert result == dict(NOTHING_SPENT, changed=False, users=[{'name': 'echo ********'}])
 
 
 def test_an_unexpected_error_names_its_type_with_a_redacted_traceback():

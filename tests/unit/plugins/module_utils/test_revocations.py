@@ -37,7 +37,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report 
     user_views,
     write_entry,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, ordered_writes
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, ordered_writes, write_requests
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import ACCOUNT, make_client, ok
 
@@ -158,6 +158,9 @@ def test_each_patch_is_followed_by_the_revocations_of_the_users_it_released_and_
         (REVOKE, ['user0006@example.com']), (DELETE, ['user0006@example.com']),
     ]
     assert [w.email for w in ordered_writes(plan, 2)] == [w.email for _kind, ws in plan.steps(2) for w in ws]
+    # What afford counts before the first write: 3 PATCHes, 6 revocations, 2 deletes.
+    assert write_requests(plan, 2) == 3 + 6 + 2
+    assert write_requests(plan, 1000) == 1 + 6 + 2
 
 
 def test_the_seat_plan_revokes_after_each_patch():

@@ -63,14 +63,15 @@ VALID = {
 }
 CONNECTION = {'api_token': TOKEN, 'account_id': ACCOUNT, 'api_base_url': BASE}
 CONNECTION_OPTIONS = ('api_token', 'api_email', 'api_key', 'account_id', 'api_base_url', 'validate_certs', 'timeout',
-                      'max_retry_wait')
+                      'max_retry_wait', 'rate_limit_reserve')
 OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
     'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive_seats',
-                           'allow_release_all', 'seat_batch_size', 'release_inactive', 'revoke_sessions', 'revoke_devices'),
+                           'allow_release_all', 'seat_batch_size', 'release_inactive', 'result_detail', 'revoke_sessions',
+                           'revoke_devices'),
     'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size',
-                            'release_inactive', 'revoke_sessions', 'revoke_devices'),
+                            'release_inactive', 'result_detail', 'report_dir', 'revoke_sessions', 'revoke_devices'),
 }
 
 
@@ -186,6 +187,9 @@ TABLE = [
     ('cloudflare_zt_user_info', 'max_retry_wait', -1, 'max_retry_wait', None),
     ('cloudflare_zt_user', 'max_retry_wait', 'inf', 'max_retry_wait', None),
     ('cloudflare_zt_seat', 'max_retry_wait', [330], 'max_retry_wait', None),
+    ('cloudflare_zt_users', 'rate_limit_reserve', -1, 'rate_limit_reserve', None),
+    ('cloudflare_zt_user', 'rate_limit_reserve', 50.5, 'rate_limit_reserve', None),
+    ('cloudflare_zt_seat', 'rate_limit_reserve', 'nan', 'rate_limit_reserve', None),
     # cloudflare_zt_user_info
     ('cloudflare_zt_user_info', 'user_id', 'not-a-uuid', 'user_id', None),
     ('cloudflare_zt_user_info', 'user_id', JANE_ID + '\n', 'user_id', None),
@@ -269,6 +273,9 @@ TABLE = [
     ('cloudflare_zt_users', 'write_rate', 'fast', 'write_rate', None),
     ('cloudflare_zt_users', 'seat_batch_size', 0, 'seat_batch_size', None),
     ('cloudflare_zt_users', 'seat_batch_size', 'lots', 'seat_batch_size', None),
+    ('cloudflare_zt_users', 'result_detail', 'everything', 'result_detail', None),
+    ('cloudflare_zt_seat', 'result_detail', 'compact', 'result_detail', None),
+    ('cloudflare_zt_users', 'report_dir', '/dev/null', 'report_dir /dev/null is not a directory', None),
     # release_inactive (both modules) and the inactivity filter of cloudflare_zt_user_info
     ('cloudflare_zt_seat', 'release_inactive', {'days': 0}, 'release_inactive.days', {}),
     ('cloudflare_zt_seat', 'release_inactive', {'days': 3651}, 'release_inactive.days', {}),
@@ -388,6 +395,17 @@ def not_seconds(low_ok):
     )
 
 
+def not_percentage(highest):
+    """Wrong values of a percentage option from 0 to ``highest``."""
+    out_of_range = st.floats(max_value=-1e-6) | st.floats(min_value=highest, exclude_min=True)
+    return st.one_of(
+        st.text().filter(lambda s: not _is_float(s)),
+        st.just('nan'), st.just('inf'), st.just('-inf'),
+        out_of_range.filter(lambda f: not math.isnan(f)),
+        st.lists(st.floats(), max_size=2),
+    )
+
+
 def _is_float(text):
     try:
         float(text)
@@ -445,6 +463,7 @@ CONNECTION_STRATEGIES = {
     'validate_certs': (not_bool, None, 'validate_certs'),
     'timeout': (not_seconds(low_ok=False), None, 'timeout'),
     'max_retry_wait': (not_seconds(low_ok=True), None, 'max_retry_wait'),
+    'rate_limit_reserve': (not_percentage(50), None, 'rate_limit_reserve'),
 }
 OWN_STRATEGIES = {
     ('cloudflare_zt_user_info', 'user_id'): (not_uuid, None, 'user_id'),
@@ -489,6 +508,10 @@ OWN_STRATEGIES = {
     ('cloudflare_zt_users', 'seat_batch_size'): (not_batch_size, None, 'seat_batch_size'),
     ('cloudflare_zt_seat', 'release_inactive'): (not_policy, {}, 'release_inactive'),
     ('cloudflare_zt_users', 'release_inactive'): (not_policy, None, 'release_inactive'),
+    ('cloudflare_zt_seat', 'result_detail'): (not_choice(('auto', 'full', 'summary')), None, 'result_detail'),
+    ('cloudflare_zt_users', 'result_detail'): (not_choice(('auto', 'full', 'summary')), None, 'result_detail'),
+    # A path that exists and is not a directory: the report could not be written there.
+    ('cloudflare_zt_users', 'report_dir'): (st.sampled_from(['/dev/null', __file__]), None, 'report_dir'),
     ('cloudflare_zt_user_info', 'inactive_days'): (st.one_of(
         st.integers(max_value=0), st.integers(min_value=3651),
         st.text().filter(lambda s: not s.strip().lstrip('+-').isdigit() and not _is_float(s))), None, 'inactive_days'),

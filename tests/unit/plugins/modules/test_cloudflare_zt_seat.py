@@ -293,3 +293,18 @@ def test_a_credential_echoed_by_the_server_never_reaches_the_result(api):
     api.fail('PATCH', status=403, message='token %s is not allowed' % TOKEN)
     result = run({'email': api.users[0]['email'], 'access_seat': True})
     assert result['failed'] is True and '********' in result['msg']
+
+
+def test_above_the_limit_the_seats_are_counted_not_listed_and_full_lists_them(api):
+    api.users[:] = [make_user(n) for n in range(1001)]
+    seats = {'seats': [{'email': u['email'], 'access_seat': True} for u in api.users]}
+    result = run(seats, check_mode=True)
+    assert result['result_detail'] == 'summary' and result['seats'] == []
+    assert result['changed'] is True and result['summary']['seats_changed'] == 1001
+    full = run(dict(seats, result_detail='full'), check_mode=True)
+    assert full['result_detail'] == 'full' and len(full['seats']) == 1001
+    small = run({'seats': seats['seats'][:1000]}, check_mode=True)
+    assert small['result_detail'] == 'full' and len(small['seats']) == 1000
+    single = run({'email': api.users[0]['email'], 'access_seat': True, 'result_detail': 'summary'}, check_mode=True)
+    assert single['result_detail'] == 'full' and len(single['seats']) == 1
+    assert api.writes == []

@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -31,10 +33,16 @@ def run(args, check_mode=False, diff=False):
 
 
 def without_new_ids(result):
-    """A result with the ids of created users blanked (check mode cannot know them)."""
+    """A result with the ids of created users blanked (check mode cannot know them), and its report's time."""
     result = dict(result)
     result['users'] = [dict(u, user_id=None) if u['action'] == 'create' else u for u in result['users']]
+    result['report'] = dict(result['report'], generated_at=None)
     return result
+
+
+def as_real(checked):
+    """What a check-mode result predicts of the real run: the same, but for check_mode (its report's too)."""
+    return without_new_ids(dict(checked, check_mode=False, report=dict(checked['report'], check_mode=False)))
 
 
 def check_real_idempotent(api, args):
@@ -45,7 +53,7 @@ def check_real_idempotent(api, args):
     assert checked['check_mode'] is True and checked['changed'] is True
     real = run(args, diff=True)
     assert real['check_mode'] is False
-    assert without_new_ids(real) == dict(checked, check_mode=False)
+    assert without_new_ids(real) == as_real(checked)
     api.log[:] = []
     again = run(args, diff=True)
     assert again['changed'] is False and again['users'] == [] and again['drift'] == []
@@ -308,7 +316,91 @@ def test_property_a_refused_plan_writes_nothing_and_an_accepted_one_converges(mo
         assert api.writes == [], result['msg']
         assert checked.get('failed') and checked['msg'] == result['msg'] and checked.get('errors') == result.get('errors')
         return
-    assert without_new_ids(result) == dict(checked, check_mode=False)
+    assert without_new_ids(result) == as_real(checked)
     api.log[:] = []
     again = run(args)
     assert again['changed'] is False and api.writes == [], again
+
+
+# --- result_detail and the drift report (report_dir) ----------------------------------------
+
+def test_above_the_limit_the_result_is_a_summary_and_the_report_counts_every_change(api):
+    api.users[:] = [make_user(n) for n in range(1002)]
+    renamed = {'users': [{'email': u['email'], 'name': 'Renamed %s' % u['email']} for u in api.users[:1001]]}
+    result = run(renamed, check_mode=True)
+    assert result['result_detail'] == 'summary'
+    assert result['users'] == [] and result['drift'] == [] and result['drift_table'] == ''
+    assert result['summary']['renamed'] == 1001 and result['summary']['changed_users'] == 1001
+    assert 'drift' not in result['report'] and result['report']['summary'] == result['summary']
+    small = run(dict(renamed, users=renamed['users'][:1000]), check_mode=True)
+    assert small['result_detail'] == 'full' and len(small['users']) == 1000 and len(small['drift']) == 1000
+    assert small['report']['drift'] == small['drift']
+    full = run(dict(renamed, result_detail='full'), check_mode=True)
+    assert full['result_detail'] == 'full' and len(full['users']) == 1001
+    assert api.writes == []
+
+
+def test_report_dir_holds_the_whole_drift_written_whole_also_in_check_mode(api, tmp_path):
+    api.users[:] = [make_user(0), make_user(1, access=True)]
+    args = {'users': [{'email': 'user0000@example.com', 'name': 'Renamed'}], 'exclusive_seats': True,
+            'report_dir': str(tmp_path / 'reports'), 'result_detail': 'summary'}
+    result = run(args, check_mode=True)
+    assert result['changed'] is True and api.writes == []
+    assert result['report_files'] == {'json': str(tmp_path / 'reports' / 'drift.json'),
+                                      'markdown': str(tmp_path / 'reports' / 'drift.md')}
+    written = json.loads((tmp_path / 'reports' / 'drift.json').read_text())
+    assert written['api_requests'] == {'GET': 1} and written['rate_limit_wait'] >= 0
+    assert written == dict(result['report'], drift=written['drift'], api_requests=written['api_requests'],
+                           rate_limit_wait=written['rate_limit_wait'])
+    assert [(e['email'], e['action'], e['field']) for e in written['drift']] == [
+        ('user0000@example.com', 'update', 'name'), ('user0001@example.com', 'release', 'access_seat')]
+    assert written['check_mode'] is True and written['failed'] is False
+    markdown = (tmp_path / 'reports' / 'drift.md').read_text()
+    assert '| user0001@example.com | release | access_seat | true | false |  |' in markdown
+    assert sorted(p.name for p in (tmp_path / 'reports').iterdir()) == ['drift.json', 'drift.md']
+    assert oct((tmp_path / 'reports' / 'drift.json').stat().st_mode & 0o777) == '0o644'
+
+
+def test_a_refused_plan_and_refused_options_still_write_the_report(api, tmp_path):
+    api.users[:] = [make_user(0)]
+    result = run({'users': [{'email': 'nobody@example.com'}], 'report_dir': str(tmp_path)})
+    assert result['failed'] is True and api.writes == []
+    written = json.loads((tmp_path / 'drift.json').read_text())
+    assert written['failed'] is True and written['msg'] == result['msg'] and written['errors'] == result['errors']
+    assert written['written'] == [] and written['not_written'] == [] and written['drift'] == []
+    result = run({'users': [], 'account_id': 'not-an-account', 'report_dir': str(tmp_path)}, check_mode=True)
+    assert result['failed'] is True and result['check_mode'] is True and api.count('GET') == 1
+    written = json.loads((tmp_path / 'drift.json').read_text())
+    assert written['check_mode'] is True and 'account_id' in written['msg'] and written == result['report']
+
+
+def test_a_failed_write_is_reported_with_what_was_and_was_not_written(api, tmp_path):
+    api.users[:] = [make_user(0)]
+    api.fail('PATCH', status=403)
+    result = run({'users': [{'email': 'new@example.com', 'name': 'New'},
+                            {'email': 'user0000@example.com', 'access_seat': True}],
+                  'max_retry_wait': 0, 'report_dir': str(tmp_path)})
+    assert result['failed'] is True and result['changed'] is True
+    written = json.loads((tmp_path / 'drift.json').read_text())
+    assert [w['action'] for w in written['written']] == ['create']
+    assert [w['action'] for w in written['not_written']] == ['update']
+    assert len(written['drift']) == 2 and written['summary']['created'] == 1
+    assert 'Written before the failure: 1; not written: 1.' in (tmp_path / 'drift.md').read_text()
+
+
+def test_a_report_that_cannot_be_written_fails_the_task_after_its_outcome(api, tmp_path):
+    api.users[:] = [make_user(0)]
+    (tmp_path / 'file').write_text('not a directory')
+    below_a_file = str(tmp_path / 'file' / 'reports')
+    result = run({'users': [{'email': 'user0000@example.com', 'name': 'Renamed'}], 'report_dir': below_a_file})
+    assert result['failed'] is True and result['changed'] is True and api.users[0]['name'] == 'Renamed'
+    assert result['msg'].startswith('The drift report could not be written to %s' % below_a_file)
+    assert 'report_files' not in result and result['report']['failed'] is False
+
+
+def test_a_report_dir_that_is_a_file_is_refused_before_any_request(api, tmp_path):
+    (tmp_path / 'file').write_text('not a directory')
+    result = run({'users': [{'email': 'user0000@example.com', 'name': 'Renamed'}], 'report_dir': str(tmp_path / 'file')})
+    assert result['failed'] is True and api.log == []
+    assert result['msg'].startswith('report_dir %s is not a directory' % (tmp_path / 'file'))
+    assert (tmp_path / 'file').read_text() == 'not a directory'

@@ -36,7 +36,8 @@ def test_users_check_mode_predicts_each_revocation_then_the_real_run_sends_them_
     assert [(u['email'], u['action'], u.get('sessions')) for u in checked['users']] == [
         ('user0001@example.com', 'release', 'revoked'), ('user0003@example.com', 'delete', 'revoked')]
     real = run(cloudflare_zt_users, args, diff=True)
-    assert real == dict(checked, check_mode=False)
+    assert real == dict(checked, check_mode=False,
+                        report=dict(checked['report'], check_mode=False, generated_at=real['report']['generated_at']))
     assert [(r.method, r.path == REVOKE_PATH) for r in api.writes] == [
         ('PATCH', False), ('POST', True), ('POST', True), ('DELETE', False)]
     assert api.revocations == [{'email': 'user0001@example.com'}, {'email': 'user0003@example.com'}]
