@@ -18,7 +18,7 @@ import json
 import pytest
 import requests
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _client, _errors, _transport
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _client, _errors, _listing, _transport
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient, backoff_delay, parse_retry_after
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     CloudflareAPIError,
@@ -936,18 +936,18 @@ def test_pagination_that_never_ends_is_left_at_the_page_bound():
 
 
 def test_pagination_without_total_count_has_a_fixed_page_bound():
-    script = [ok([{'id': 'u%d' % n}]) for n in range(_client.MAX_PAGES_UNBOUNDED + 5)]
+    script = [ok([{'id': 'u%d' % n}]) for n in range(_listing.MAX_PAGES_UNBOUNDED + 5)]
     client, session, _sleeps = make_client(script)
     with pytest.raises(_errors.CloudflareLimitError):
         client.paginate('/users')
-    assert len(session.calls) == _client.MAX_PAGES_UNBOUNDED
+    assert len(session.calls) == _listing.MAX_PAGES_UNBOUNDED
 
 
 def test_the_page_bound_leaves_room_for_a_growing_account():
-    assert _client._page_bound(50000, 1000) == 55
-    assert _client._page_bound(5, 2) == 5
-    assert _client._page_bound(0, 1) == 3
-    assert _client._page_bound(None, 1000) == _client.MAX_PAGES_UNBOUNDED
+    assert _listing._page_bound(50000, 1000) == 55
+    assert _listing._page_bound(5, 2) == 5
+    assert _listing._page_bound(0, 1) == 3
+    assert _listing._page_bound(None, 1000) == _listing.MAX_PAGES_UNBOUNDED
 
 
 def test_a_record_on_two_pages_is_one_item_the_later_copy_at_the_first_place():
