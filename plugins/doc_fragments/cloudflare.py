@@ -182,3 +182,32 @@ options:
         elements: str
         default: []
 '''
+
+    # Revoking the Access sessions of the users a task releases or deletes (cloudflare_zt_seat, cloudflare_zt_users).
+    REVOKE_SESSIONS = r'''
+options:
+  revoke_sessions:
+    description:
+      - Revoke the Access sessions of every user whose seat the task releases (both flags false, whether the user's
+        flags, O(exclusive_seats) or O(release_inactive) release it) and of every user it deletes, in the same run,
+        with one C(POST /accounts/{account_id}/access/organizations/revoke_user) per user that names the user's email.
+      - Releasing a seat does not end the sessions a user already holds (Cloudflare documents no revocation on release).
+        Until they expire, a leaver can still reach the applications, and their next login takes a seat again.
+      - The sessions are revoked right after the C(PATCH) that releases the seat, never before it, so that no session
+        issued before the release survives it; a user to delete is revoked right before the delete.
+      - Only the users this run releases or deletes are revoked, so a second run revokes nothing.
+      - Each revocation is a write like the others, predicted in check mode, shown in the diff, the result and the drift
+        (field C(sessions), action V(revoke_sessions)), and listed in RV(written) and RV(not_written) (action
+        V(revoke_sessions)). If one fails, the task stops there; the message names the users whose seats it released
+        without revoking their sessions, which a new run does not revoke (their seats are released already).
+    type: bool
+    default: false
+    version_added: 1.1.0
+  revoke_devices:
+    description:
+      - Revoke every device of those users too, in the same request (C(devices=true)).
+      - Needs O(revoke_sessions=true).
+    type: bool
+    default: false
+    version_added: 1.1.0
+'''

@@ -5,9 +5,9 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# The Zero Trust Access users and seats endpoints, on top of the client in _client.py. Each answer is
-# checked against the question before anything acts on it: the id of a fetched user, the fields a
-# write set, the seats a PATCH returned.
+# The Zero Trust Access users and seats endpoints, and the revocation of a user's sessions, on top of the
+# client in _client.py. Each answer is checked against the question before anything acts on it: the id
+# of a fetched user, the fields a write set, the seats a PATCH returned, the revocation's result.
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,6 +16,7 @@ __metaclass__ = type
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     CloudflareNotFoundError,
     CloudflareRequestRefused,
+    CloudflareResponseError,
     SeatsNotConfirmed,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key, same_email
@@ -104,6 +105,23 @@ def _check_written(client, method, path, user, email, name, user_id=None):
 def delete_user(client, user_id):
     method, path = _path(client, 'delete_user', user_id=user_id)
     client.result(method, path, expect=(dict, type(None)))
+
+
+def revoke_user(client, email, devices=False):
+    """Revoke the Access sessions of the user with this email, and with ``devices`` every device of theirs.
+
+    The answer's ``result`` is a boolean (null is taken as done: the envelope said success); false means Cloudflare
+    did not revoke, which is a failure like an error.
+    """
+    method, path = _path(client, 'revoke_user')
+    body = {'email': email}
+    if devices:
+        body['devices'] = True
+    revoked = client.result(method, path, body=body, expect=(bool, type(None)))
+    if revoked is False:
+        # Cloudflare says it did not revoke: not written (not an unknown outcome, as a contradicting answer is).
+        raise client._error(CloudflareResponseError, 'The Cloudflare API answered %s %s with result false: the sessions '
+                            'of %s were not revoked' % (method, path, email), method=method, path=path)
 
 
 def patch_seats(client, items):

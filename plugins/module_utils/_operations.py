@@ -28,6 +28,7 @@ OPERATIONS = {
     'update_user': ('PUT', '/accounts/{account_id}/access/users/{user_id}'),
     'delete_user': ('DELETE', '/accounts/{account_id}/access/users/{user_id}'),
     'edit_seats': ('PATCH', '/accounts/{account_id}/access/seats'),
+    'revoke_user': ('POST', '/accounts/{account_id}/access/organizations/revoke_user'),
 }
 
 # segment -> (pattern, what it must be, for the message).

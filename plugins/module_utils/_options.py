@@ -34,8 +34,9 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
 # The range of write_rate, in writes per second: below it a task of a few writes would take hours (and a rate
-# near 0 would sleep for ever); above it the rate is no bound at all.
+# near 0 would sleep for ever); above it the rate is no bound at all. The default uses half of Cloudflare's budget.
 MIN_WRITE_RATE, MAX_WRITE_RATE = 0.01, 1000.0
+DEFAULT_WRITE_RATE = 2.0
 
 # Header values and the base URL: printable ASCII, no space (anything else fails inside requests or http.client,
 # where the error text would quote the value).
@@ -74,6 +75,12 @@ def cloudflare_argument_spec():
 def seat_batch_argument_spec():
     """The seat_batch_size option (the cloudflare_ops.zero_trust.cloudflare.seat_batch doc fragment)."""
     return dict(seat_batch_size=dict(type='int', default=SEAT_BATCH_SIZE))
+
+
+def revoke_argument_spec():
+    """The revoke_sessions and revoke_devices options (the cloudflare_ops.zero_trust.cloudflare.revoke_sessions doc
+    fragment)."""
+    return dict(revoke_sessions=dict(type='bool', default=False), revoke_devices=dict(type='bool', default=False))
 
 
 def result_detail_argument_spec():
@@ -191,26 +198,29 @@ def _base_url_problem(base_url):
 
 class SeatTask(object):
     """cloudflare_zt_seat's options, checked: the items, whether it is the single form, exclusive_seats, the
-    release_inactive Policy (or None) and seat_batch_size."""
+    release_inactive Policy (or None), seat_batch_size, revoke_sessions and revoke_devices."""
 
-    def __init__(self, items, single, exclusive_seats, policy, batch_size, result_detail=AUTO):
+    def __init__(self, items, single, exclusive_seats, policy, batch_size, revoke=(False, False), result_detail=AUTO):
         self.items = items
         self.single = single
         self.exclusive_seats = exclusive_seats
         self.policy = policy
         self.batch_size = batch_size
+        self.revoke_sessions, self.revoke_devices = revoke
         self.result_detail = result_detail
 
 
 class UsersTask(object):
     """cloudflare_zt_users' options, checked (see SeatTask), with write_rate and report_dir (None: no report files)."""
 
-    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, result_detail=AUTO, report_dir=None):
+    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False), result_detail=AUTO,
+                 report_dir=None):
         self.items = items
         self.exclusive_seats = exclusive_seats
         self.policy = policy
         self.batch_size = batch_size
         self.write_rate = write_rate
+        self.revoke_sessions, self.revoke_devices = revoke
         self.result_detail = result_detail
         self.report_dir = report_dir
 
@@ -243,6 +253,15 @@ def check_write_rate(value):
             MIN_WRITE_RATE, MAX_WRITE_RATE, value, NOTHING_WRITTEN))
 
 
+def revoke_options(params):
+    """(revoke_sessions, revoke_devices); the devices are revoked with the sessions, in the same request."""
+    sessions, devices = bool(params.get('revoke_sessions')), bool(params.get('revoke_devices'))
+    if devices and not sessions:
+        raise OptionsError('revoke_devices needs revoke_sessions=true: the devices are revoked with the sessions, in the '
+                           'same request; %s' % NOTHING_WRITTEN)
+    return sessions, devices
+
+
 def check_release_all(option, items, exclusive, allow_release_all, exclusive_option='exclusive_seats'):
     """The guard of exclusive_seats: an empty list would release every seat of the account."""
     if exclusive and not items and not allow_release_all:
@@ -257,13 +276,15 @@ def seat_task(params):
     seats = params.get('seats')
     exclusive = bool(params.get('exclusive_seats'))
     check_batch_size(params.get('seat_batch_size'))
+    revoke = revoke_options(params)
     policy, policy_problems = parse_policy(params.get('release_inactive'))
     if seats is None:
         # Without seats, what else the task means depends on the policy: refuse a bad one first.
         _refuse(('release_inactive', policy_problems))
     alone = policy is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
     if seats is None and alone and not exclusive and not params.get('allow_release_all'):
-        return SeatTask([], False, False, policy, params['seat_batch_size'], params.get('result_detail'))   # release_inactive alone
+        return SeatTask([], False, False, policy, params['seat_batch_size'], revoke,
+                        params.get('result_detail'))     # release_inactive alone
     if seats is None:
         if exclusive:
             raise OptionsError('exclusive_seats needs seats: list the seats to keep (exclusive_seats releases every '
@@ -274,11 +295,11 @@ def seat_task(params):
             raise OptionsError('give access_seat and/or gateway_seat for the seat (both false releases it)')
         items, problems = parse_seat_items([dict((k, params.get(k)) for k in SEAT_IDENTIFIERS + FLAGS)], single=True)
         _refuse(('seats', problems))
-        return SeatTask(items, True, False, policy, params['seat_batch_size'], params.get('result_detail'))
+        return SeatTask(items, True, False, policy, params['seat_batch_size'], revoke, params.get('result_detail'))
     check_release_all('seats', seats, exclusive, params.get('allow_release_all'))
     items, problems = parse_seat_items(seats)
     _refuse(('seats', problems), ('release_inactive', policy_problems))
-    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], params.get('result_detail'))
+    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], revoke, params.get('result_detail'))
 
 
 def users_task(params):
@@ -289,10 +310,11 @@ def users_task(params):
     check_batch_size(params.get('seat_batch_size'))
     check_write_rate(params.get('write_rate'))
     check_report_dir(params.get('report_dir'))
+    revoke = revoke_options(params)
     policy, policy_problems = parse_policy(params.get('release_inactive'))
     items, problems = parse_user_items(users)
     _refuse(('users', problems), ('release_inactive', policy_problems))
-    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'],
+    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'], revoke,
                      params.get('result_detail'), params.get('report_dir') or None)
 
 

@@ -11,7 +11,8 @@
 #
 # Vocabulary: a "target" is a record addressed by items, with the flags they want (None = keep); a
 # "change" is a seat whose flags differ (SeatChange); user writes are UserWrite objects (create,
-# rename, delete). A plan is refused whole when it has problems: nothing of it is sent.
+# rename, delete); a Revocation ends the Access sessions of a user the task releases or deletes. A plan
+# is refused whole when it has problems: nothing of it is sent.
 
 from __future__ import absolute_import, division, print_function
 
@@ -206,15 +207,79 @@ def unsendable(record):
     return None
 
 
-class SeatPlan(object):
-    """What cloudflare_zt_seat does: the changes (PATCH order), the distinct seats addressed, and in the single
-    form the addressed seat after the task (``single``: (record, access_seat, gateway_seat))."""
+# The kinds of write in a plan's steps (UsersPlan.steps, SeatPlan.steps); _report.write_entry names them for users.
+CREATE = 'create'
+RENAME = 'rename'
+SEAT = 'seat'
+DELETE = 'delete'
+REVOKE = 'revoke_sessions'
 
-    def __init__(self, changes, addressed, single=None, warnings=()):
+
+class Revocation(object):
+    """The revocation of a user's Access sessions (and with ``devices`` of their devices), caused by ``cause``: the
+    SeatChange that releases the user's seat, or the UserWrite that deletes the user."""
+
+    __slots__ = ('record', 'devices', 'cause')
+
+    def __init__(self, record, devices, cause):
+        self.record = record
+        self.devices = devices
+        self.cause = cause
+
+    @property
+    def email(self):
+        return self.record.get('email')
+
+
+def revocations(causes, devices, problems):
+    """A Revocation for each release or delete in ``causes``; a user without an email cannot be revoked (the API
+    names the user by email), which is a problem of the plan."""
+    found = []
+    for cause in causes:
+        if not cause.record.get('email'):
+            problems.append('%s has no email, which revoke_sessions must send, so its sessions cannot be revoked' % (
+                describe(cause.record)))
+            continue
+        found.append(Revocation(cause.record, devices, cause))
+    return found
+
+
+def seat_steps(seat_writes, revoking, batch_size):
+    """The seat writes in PATCHes of ``batch_size``, each followed by the revocations of the users it released.
+
+    ``revoking`` maps id(SeatChange) to its Revocation. The sessions are revoked after the release, never before.
+    Releasing a seat does not end the sessions its holder has, and a session revoked before the release could be
+    replaced by a new login before the PATCH; revoked after, no session from before the release survives, and a new
+    login takes a seat again, which the next run sees. The cost: a revocation that fails after its PATCH is not
+    retried by a new run (the seat is released already, so nothing is planned for that user); the failure names
+    those users. Each PATCH is followed by its own revocations, so that a failure leaves as few of them as it can.
+    """
+    size = batch_size or max(len(seat_writes), 1)
+    steps = []
+    for start in range(0, len(seat_writes), size):
+        batch = seat_writes[start:start + size]
+        steps.append((SEAT, batch))
+        revoked = [revoking[id(w)] for w in batch if id(w) in revoking]
+        if revoked:
+            steps.append((REVOKE, revoked))
+    return steps
+
+
+class SeatPlan(object):
+    """What cloudflare_zt_seat does: the changes (PATCH order), the revocations of the users released (with
+    revoke_sessions), the distinct seats addressed, and in the single form the addressed seat after the task
+    (``single``: (record, access_seat, gateway_seat)); ``steps()`` says in which order they are sent."""
+
+    def __init__(self, changes, addressed, single=None, warnings=(), revocations=()):
         self.changes = changes
         self.addressed = addressed
         self.single = single
         self.warnings = list(warnings)
+        self.revocations = list(revocations)
+
+    def steps(self, batch_size):
+        """The writes in the order they are sent: (SEAT, a PATCH's changes), each followed by (REVOKE, ...)."""
+        return seat_steps(self.changes, dict((id(r.cause), r) for r in self.revocations), batch_size)
 
     def summary(self):
         released = [c for c in self.changes if c.released]
@@ -223,15 +288,19 @@ class SeatPlan(object):
                 'seats_released': len(released),
                 'released_by_exclusive': sum(1 for c in released if c.reason == EXCLUSIVE),
                 'released_inactive': sum(1 for c in released if c.reason == INACTIVE),
+                'sessions_revoked': len(self.revocations),
                 # 1.0.0's names of seats_changed and seats_released, deprecated (removed in 2.0.0).
                 'changed': len(self.changes), 'released': len(released)}
 
 
-def plan_seats(account, items, exclusive=False, single=False, inactivity=None):
-    """Resolve the seat items against the account and compute the changes. Return (plan, problems). Pure."""
+def plan_seats(account, items, exclusive=False, single=False, inactivity=None, revoke_sessions=False,
+               revoke_devices=False):
+    """Resolve the seat items against the account and compute the changes (and with ``revoke_sessions`` the
+    revocations of the users released). Return (plan, problems). Pure."""
     problems = []
     targets = seat_targets(account, items, problems)
     changes = seat_changes(account, targets, exclusive=exclusive, problems=problems, inactivity=inactivity)
+    revoked = revocations([c for c in changes if c.released], revoke_devices, problems) if revoke_sessions else []
     single_result = None
     if single and targets:
         target = targets[0]
@@ -244,13 +313,7 @@ def plan_seats(account, items, exclusive=False, single=False, inactivity=None):
         change = by_key.get(record_key(single_result[0]))
         if change is not None:
             single_result = (single_result[0], change.access_seat, change.gateway_seat)
-    return SeatPlan(changes, len(targets), single_result, inactivity.warnings if inactivity else ()), problems
-
-
-CREATE = 'create'
-RENAME = 'rename'
-SEAT = 'seat'
-DELETE = 'delete'
+    return SeatPlan(changes, len(targets), single_result, inactivity.warnings if inactivity else (), revoked), problems
 
 
 class UserWrite(object):
@@ -286,27 +349,36 @@ class NewSeat(object):
 
 class UsersPlan(object):
     """What cloudflare_zt_users (and cloudflare_zt_user) does: ``creates``, ``renames``, the seat changes of existing
-    users (``seats``) and of the users it creates (``new_seats``, NewSeat), ``deletes``; ``steps()`` says in which
-    order they are sent."""
+    users (``seats``) and of the users it creates (``new_seats``, NewSeat), ``deletes``, and with revoke_sessions the
+    ``revocations`` of the users released or deleted; ``steps()`` says in which order they are sent."""
 
-    def __init__(self, creates, renames, seats, new_seats, deletes, listed):
+    def __init__(self, creates, renames, seats, new_seats, deletes, listed, revocations=()):
         self.creates = creates
         self.renames = renames
         self.seats = seats
         self.new_seats = new_seats
         self.deletes = deletes
         self.listed = listed
+        self.revocations = list(revocations)
 
     @property
     def changed(self):
         return bool(self.creates or self.renames or self.seats or self.new_seats or self.deletes)
 
-    def steps(self):
+    def steps(self, batch_size=None):
         """The writes in the order they are sent, the one list of it: (kind, writes) for CREATE (first: a new user's
-        seats need the seat_uid its create answers), RENAME, SEAT (the seat changes, sent in batched PATCHes) and
-        DELETE (last: a user deleted first could not be released by the same task's PATCH)."""
-        return [(CREATE, self.creates), (RENAME, self.renames), (SEAT, self.seats + self.new_seats),
-                (DELETE, self.deletes)]
+        seats need the seat_uid its create answers), RENAME, SEAT (the seat changes, in PATCHes of ``batch_size``,
+        None: one) each followed by REVOKE for the users it released (see seat_steps), and for each user to delete
+        REVOKE then DELETE (last: a user deleted first could not be released by the same task's PATCH, and after
+        the delete the email names nobody to revoke)."""
+        revoking = dict((id(r.cause), r) for r in self.revocations)
+        steps = [(CREATE, self.creates), (RENAME, self.renames)]
+        steps.extend(seat_steps(self.seats + self.new_seats, revoking, batch_size))
+        for delete in self.deletes:
+            if id(delete) in revoking:
+                steps.append((REVOKE, [revoking[id(delete)]]))
+            steps.append((DELETE, [delete]))
+        return steps
 
     def summary(self):
         released = [c for c in self.seats if c.released]
@@ -319,10 +391,12 @@ class UsersPlan(object):
             'seats_released': len(released),
             'released_by_exclusive': sum(1 for c in released if c.reason == EXCLUSIVE),
             'released_inactive': sum(1 for c in released if c.reason == INACTIVE),
+            'sessions_revoked': len(self.revocations),
         }
 
 
-def plan_users(account, items, exclusive_seats=False, create_needs_name=True, inactivity=None):
+def plan_users(account, items, exclusive_seats=False, create_needs_name=True, inactivity=None, revoke_sessions=False,
+               revoke_devices=False):
     """Compare the wanted users with the account. Return (plan, problems); any problem means nothing may be written.
 
     A user that does not exist is created from its email and name (an id cannot be chosen, a name is needed); a name
@@ -330,6 +404,8 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
     state=absent deletes. Under ``exclusive_seats`` every seat holder not listed is released, except users deleted.
     ``create_needs_name``: in a list, an item without a name names a user to manage, not one to create (a typo in an
     email must not create a user); cloudflare_zt_user, which names one user, may create one from its email alone.
+    With ``revoke_sessions`` every user released or deleted has their sessions revoked (``revoke_devices``: and
+    their devices).
     """
     problems = []
     creates, renames, deletes, targets, new_seats = [], [], [], [], []
@@ -388,6 +464,7 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
     renames.sort(key=lambda w: email_order(w.email))
     deletes.sort(key=lambda w: email_order(w.email))
     new_seats.sort(key=lambda new: email_order(new.email))
-    plan = UsersPlan(creates, renames, seats, new_seats, deletes, len(items))
+    revoked = revocations([c for c in seats if c.released] + deletes, revoke_devices, problems) if revoke_sessions else []
+    plan = UsersPlan(creates, renames, seats, new_seats, deletes, len(items), revoked)
     plan.warnings = inactivity.warnings if inactivity is not None else []
     return plan, problems

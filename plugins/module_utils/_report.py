@@ -8,14 +8,26 @@
 # What the modules report, in the user's words: records and seats as results, the users that change
 # (views), the drift entries of the reconcile role's report and its Markdown table, and the diffs; how much a
 # result lists (result_detail), and the drift report document (drift.json) and text (drift.md).
-# The words are the same everywhere: an action is create, update, release, release_inactive or delete.
+# The words are the same everywhere: an action is create, update, release, release_inactive, delete or
+# revoke_sessions (the fields sessions and devices, after: revoked).
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS, email_order
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import CREATE, DELETE, EXCLUSIVE, INACTIVE, RENAME, WANTED, NewSeat, SeatChange
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
+    CREATE,
+    DELETE,
+    EXCLUSIVE,
+    INACTIVE,
+    RENAME,
+    REVOKE,
+    WANTED,
+    NewSeat,
+    Revocation,
+    SeatChange,
+)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import escape_controls
 
 # The user fields the modules report, in the API's own names.
@@ -34,8 +46,19 @@ def seat_view(record, access_seat, gateway_seat):
             'access_seat': access_seat, 'gateway_seat': gateway_seat}
 
 
+# What a revocation sets, in drift entries, diffs and results: the field sessions (devices too, with
+# revoke_devices) goes from unknown (the sessions are not read) to REVOKED.
+REVOKED = 'revoked'
+REVOCATION_FIELDS = ('sessions', 'devices')
+
+
+def revoked_fields(revocation):
+    """The fields a Revocation sets: sessions, and devices with revoke_devices."""
+    return REVOCATION_FIELDS if revocation.devices else REVOCATION_FIELDS[:1]
+
+
 # The order of a user's fields in drift entries and diffs.
-CHANGE_FIELDS = ('state', 'name') + FLAGS
+CHANGE_FIELDS = ('state', 'name') + FLAGS + REVOCATION_FIELDS
 RELEASE = 'release'
 RELEASE_INACTIVE = 'release_inactive'
 UPDATE = 'update'
@@ -54,6 +77,9 @@ def write_entry(write, answers):
         return {'action': ACTION_OF[write.reason], 'email': write.email, 'user_id': write.record.get('id'),
                 'seat_uid': write.record.get('seat_uid'),
                 'fields': _changed_flags(write.record, write.access_seat, write.gateway_seat)}
+    if isinstance(write, Revocation):
+        return {'action': REVOKE, 'email': write.email, 'user_id': write.record.get('id'),
+                'fields': list(revoked_fields(write))}
     if isinstance(write, NewSeat):
         created = answers.get(id(write.create)) or {}
         return {'action': UPDATE, 'email': write.email, 'user_id': created.get('id'), 'seat_uid': created.get('seat_uid'),
@@ -81,6 +107,11 @@ class UserView(object):
 
     def set(self, field, before, after):
         self.fields[field] = (before, after)
+
+    def field_action(self, field):
+        """The action of one field's drift entry: a revocation is an action of its own, beside the release or delete
+        that caused it."""
+        return REVOKE if field in REVOCATION_FIELDS else self.action
 
     def after(self):
         entry = {'email': self.email, 'user_id': self.user_id, 'action': self.action}
@@ -123,6 +154,11 @@ def user_views(plan, answers=None):
                 v.set(flag, before, after)
     for write in plan.deletes:
         view(write.record, write.email, DELETE).set('state', 'present', 'absent')
+    for revocation in plan.revocations:
+        # Every revocation follows a release or a delete, so its user has a view already.
+        v = view(revocation.record, revocation.email, REVOKE)
+        for field in revoked_fields(revocation):
+            v.set(field, None, REVOKED)
     return sorted(views.values(), key=lambda v: email_order(v.email, v.user_id))
 
 
@@ -133,8 +169,9 @@ def drift_entries(views):
         for field in CHANGE_FIELDS:
             if field in v.fields:
                 before, after = v.fields[field]
-                entry = {'email': v.email, 'action': v.action, 'field': field, 'before': before, 'after': after}
-                if v.evidence is not None:
+                action = v.field_action(field)
+                entry = {'email': v.email, 'action': action, 'field': field, 'before': before, 'after': after}
+                if v.evidence is not None and action == v.action:
                     entry.update(v.evidence)
                 entries.append(entry)
     return entries
@@ -200,8 +237,10 @@ def prepared_diff(views):
     return '\n'.join(lines) + '\n' if lines else ''
 
 
-def seat_diff(changes):
-    """cloudflare_zt_seat's diff: the seats that change, sorted by email, as text (see prepared_diff)."""
+def seat_diff(changes, revocations=()):
+    """cloudflare_zt_seat's diff: the seats that change, sorted by email, and the revocations that follow, as text
+    (see prepared_diff)."""
+    revoking = dict((id(r.cause), r) for r in revocations)
     lines = []
     for change in changes:
         why = '; released for inactivity: ' + evidence_text(change.evidence) if change.reason == INACTIVE else ''
@@ -213,6 +252,8 @@ def seat_diff(changes):
             if before != after:
                 lines.append('-   %s: %s' % (flag, _shown(before)))
                 lines.append('+   %s: %s' % (flag, _shown(after)))
+        if id(change) in revoking:
+            lines.extend('+   %s: %s' % (field, REVOKED) for field in revoked_fields(revoking[id(change)]))
     return '\n'.join(lines) + '\n' if lines else ''
 
 
@@ -244,6 +285,7 @@ SUMMARY_COLUMNS = (
     ('listed', 'users listed'), ('changed_users', 'users changing'), ('created', 'to create'), ('renamed', 'to rename'),
     ('deleted', 'to delete'), ('seats_changed', 'users whose seats change'), ('seats_released', 'seats released'),
     ('released_by_exclusive', 'released by exclusive'), ('released_inactive', 'released for inactivity'),
+    ('sessions_revoked', 'sessions revoked'),
 )
 # The lists a failed task adds to the report, after its message (unknown: writes whose outcome is not known).
 FAILURE_LISTS = ('errors', 'written', 'not_written', 'unknown')

@@ -36,19 +36,22 @@ description:
     disagree with each other or with the pages), and fails before writing.
   - To manage users and their seats together, as one list, use M(cloudflare_ops.zero_trust.cloudflare_zt_users); it
     plans seats with the same code.
+  - With O(revoke_sessions=true), the Access sessions of every user whose seat the task releases are revoked right
+    after the C(PATCH) that releases it, in the same run.
 extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare
   - cloudflare_ops.zero_trust.cloudflare.actiongroup
   - cloudflare_ops.zero_trust.cloudflare.seat_batch
   - cloudflare_ops.zero_trust.cloudflare.result_detail
   - cloudflare_ops.zero_trust.cloudflare.release_inactive
+  - cloudflare_ops.zero_trust.cloudflare.revoke_sessions
   - cloudflare_ops.zero_trust.attributes
 attributes:
   check_mode:
     support: full
     details:
       - Check mode reads the current state like a real run and returns the same RV(seats), RV(summary) and diff,
-        but sends no PATCH.
+        but sends no PATCH and no revocation.
   diff_mode:
     support: full
     details:
@@ -134,11 +137,14 @@ notes:
     without O(exclusive_seats) and without O(seats[].seat_uid)), it looks them up one by one instead: one C(GET) per user
     id, one C(GET) per email (two if the API leaves out pagination details), whatever the size of the account."
   - Cloudflare allows 1200 requests per five minutes; a task over 10,000 seats costs about 11 requests.
+  - "With O(revoke_sessions=true), each user released costs one C(POST) more, and the writes are paced at 2 per
+    second (the default C(write_rate) of M(cloudflare_ops.zero_trust.cloudflare_zt_users))."
   - "Two tasks that change the seats of one account at the same time do not see each other's writes: the last
     writer wins, and two overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time
     per account (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
   - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
-    read the users, C(Zero Trust: Seats Write) for the C(PATCH)."
+    read the users, C(Zero Trust: Seats Write) for the C(PATCH), and only with O(revoke_sessions=true)
+    C(Access: Organizations, Identity Providers, and Groups Write) to revoke sessions."
   - Releasing a seat also removes the user's device registrations (Cloudflare's behaviour). The user takes a seat
     again the next time they authenticate.
 seealso:
@@ -226,6 +232,14 @@ EXAMPLES = r'''
           - email: alice@example.com
           - email: bob@example.com
         exclusive: true
+
+    - name: Offboard a leaver - release the seat, then end their Access sessions and revoke their devices
+      cloudflare_ops.zero_trust.cloudflare_zt_seat:
+        email: leaver@example.com
+        access_seat: false
+        gateway_seat: false
+        revoke_sessions: true
+        revoke_devices: true
 '''
 
 RETURN = r'''
@@ -304,6 +318,18 @@ seats:
           type: str
           returned: when RV(seats[].inactivity.never_logged_in) is true
           sample: '2025-01-12T09:30:00Z'
+    sessions:
+      description: V(revoked) when the user's Access sessions are revoked after the release (O(revoke_sessions=true)).
+      type: str
+      returned: for seats released with O(revoke_sessions=true)
+      sample: revoked
+      version_added: 1.1.0
+    devices:
+      description: V(revoked) when the user's devices are revoked with the sessions (O(revoke_devices=true)).
+      type: str
+      returned: for seats released with O(revoke_devices=true)
+      sample: revoked
+      version_added: 1.1.0
 summary:
   description: Counts of seats for the task.
   returned: success
@@ -332,6 +358,11 @@ summary:
       description: Seats among those released that O(release_inactive) released (not counted apart from RV(summary.seats_released)).
       type: int
       sample: 1
+    sessions_revoked:
+      description: Users whose Access sessions were revoked (would be, in check mode) after their seats were released.
+      type: int
+      sample: 1
+      version_added: 1.1.0
     changed:
       description:
         - The same as RV(summary.seats_changed), its 1.0.0 name, kept for compatibility.
@@ -346,9 +377,10 @@ summary:
       sample: 1
 written:
   description:
-    - When a PATCH failed, the seats that the PATCHes before it wrote, in the order sent. C(action) is V(update),
+    - When a write failed, the seats (and revocations) that the writes before it wrote, in the order sent. C(action) is V(update),
       V(release) or V(release_inactive) as in the drift report of M(cloudflare_ops.zero_trust.cloudflare_zt_users)
-      (V(seat) in 1.0.0), and C(fields) names the flags the write set.
+      (V(seat) in 1.0.0), and C(fields) names the flags the write set. A revocation is the action V(revoke_sessions)
+      with C(email), C(user_id) and C(fields) V(sessions) (and V(devices)).
   returned: failure after a write
   type: list
   elements: dict
@@ -356,7 +388,8 @@ written:
             "seat_uid": "f174e90a-fafe-4643-bbbc-4a0ed4fc8415"}]
 not_written:
   description:
-    - When a PATCH failed, the seats that it (when the API refused it) and the PATCHes after it would have written.
+    - When a write failed, the seats and revocations that it (when the API refused it) and the writes after it would
+      have written.
     - Seats whose outcome is not known are in RV(unknown), not here.
   returned: failure after a write
   type: list
@@ -420,6 +453,7 @@ try:
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
         cloudflare_argument_spec,
         result_detail_argument_spec,
+        revoke_argument_spec,
         seat_batch_argument_spec,
     )
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import run_seat
@@ -435,6 +469,7 @@ def main():
     argument_spec = cloudflare_argument_spec()
     argument_spec.update(seat_batch_argument_spec())
     argument_spec.update(result_detail_argument_spec())
+    argument_spec.update(revoke_argument_spec())
     argument_spec.update(
         seat_uid=dict(type='str'),
         email=dict(type='str'),

@@ -19,6 +19,8 @@ description:
     exist is created from its email and O(users[].name); a name that differs is changed; seat flags that differ are
     set; O(users[].state=absent) deletes the user. A field left out (or V(null)) is not managed.
   - With O(exclusive_seats=true), every user who holds a seat and is not in O(users) is released (both flags false).
+  - With O(revoke_sessions=true), every user whose seat the task releases and every user it deletes has their Access
+    sessions revoked in the same run.
   - "The task reads the account once (one C(GET) per 1000 users), plans every change and checks the whole plan before
     the first write: items that repeat a user, emails that match more than one record, records that lack the fields a
     change needs (an id, an email to rename, a C(seat_uid) for a seat), users to create without a name, a user_id that
@@ -27,9 +29,10 @@ description:
     name with O(users[].state=absent)) and problems of O(release_inactive) are all reported in one refusal, in item
     order, before any request; the problems that need the account are all reported in the refusal of the plan."
   - "It then writes in a fixed order: creates (their answers give the new users' ids and seats), renames, the seat
-    changes of all users in C(PATCH) requests of O(seat_batch_size) seats, deletes. Every request waits for Cloudflare's
-    rate limit, shared with every other user of the credential (see O(rate_limit_reserve)); writes go at most
-    O(write_rate) per second."
+    changes of all users in C(PATCH) requests of O(seat_batch_size) seats (with O(revoke_sessions=true) each followed
+    by the revocations of the users it released), deletes (each preceded by the user's revocation). Every request
+    waits for Cloudflare's rate limit, shared with every other user of the credential (see O(rate_limit_reserve));
+    writes go at most O(write_rate) per second."
   - If a write fails, the task stops there and fails with a message that says what was written, what was not, and
     what was sent without a usable answer (RV(written), RV(not_written), RV(unknown)). Run it again; it reads the
     account afresh and sends only what is still different.
@@ -47,6 +50,7 @@ extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare.seat_batch
   - cloudflare_ops.zero_trust.cloudflare.result_detail
   - cloudflare_ops.zero_trust.cloudflare.release_inactive
+  - cloudflare_ops.zero_trust.cloudflare.revoke_sessions
   - cloudflare_ops.zero_trust.attributes
 attributes:
   check_mode:
@@ -113,7 +117,7 @@ options:
     default: false
   write_rate:
     description:
-      - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second, an upper bound.
+      - The most write requests (C(POST), C(PUT), C(PATCH), C(DELETE)) the task sends per second, revocations included, an upper bound.
       - It is no longer what keeps the task under Cloudflare's rate limit. Every request also waits for the budget the
         API says is left (see O(rate_limit_reserve)), so several tasks, forks or jobs on one credential share it without
         a block. Alone on the budget, the default V(2) is the pace, and 1,000 renames take about eight minutes.
@@ -133,11 +137,13 @@ options:
     type: path
     version_added: 1.1.0
 notes:
-  - "Requests: one C(GET) per 1000 users of the account, then one write per user to create, rename or delete, and one
-    C(PATCH) per O(seat_batch_size) seats that change. When nothing differs it sends no write."
+  - "Requests: one C(GET) per 1000 users of the account, then one write per user to create, rename or delete, one
+    C(PATCH) per O(seat_batch_size) seats that change, and with O(revoke_sessions=true) one C(POST) per user released
+    or deleted. When nothing differs it sends no write."
   - "Token permissions (the table in C(SECURITY.md), from Cloudflare's API reference): C(Access: Audit Logs Read) to
-    read the users, C(Zero Trust: Seats Write) to rename them and for the seats. Cloudflare lists no permission for
-    creating and deleting users."
+    read the users, C(Zero Trust: Seats Write) to rename them and for the seats, and only with
+    O(revoke_sessions=true) C(Access: Organizations, Identity Providers, and Groups Write) to revoke sessions.
+    Cloudflare lists no permission for creating and deleting users."
   - "Two tasks that change one account at the same time do not see each other's writes: the last writer wins, and two
     overlapping O(exclusive_seats=true) runs can leave neither wanted state. Run one such job at a time per account
     (in AWX, do not allow concurrent jobs of the template; in playbooks, C(throttle: 1) or C(run_once))."
@@ -196,6 +202,13 @@ EXAMPLES = r'''
       cloudflare_ops.zero_trust.cloudflare_zt_users:
         users: "{{ renamed_users }}"
         write_rate: 3
+
+    - name: Offboard - only staff keep seats, the leaver goes, and everyone released or deleted is signed out
+      cloudflare_ops.zero_trust.cloudflare_zt_users:
+        users: "{{ staff + [{'email': 'leaver@example.com', 'state': 'absent'}] }}"
+        exclusive_seats: true
+        revoke_sessions: true
+        revoke_devices: true
 
     - name: The drift of 10,000 people as files (drift.json, drift.md), the result holding only the counts
       cloudflare_ops.zero_trust.cloudflare_zt_users:
@@ -266,6 +279,18 @@ users:
           C(created_at).
       type: dict
       returned: for releases for inactivity
+    sessions:
+      description: V(revoked) when the user's Access sessions are revoked (O(revoke_sessions=true)).
+      type: str
+      returned: for users released or deleted with O(revoke_sessions=true)
+      sample: revoked
+      version_added: 1.1.0
+    devices:
+      description: V(revoked) when the user's devices are revoked with the sessions (O(revoke_devices=true)).
+      type: str
+      returned: for users released or deleted with O(revoke_devices=true)
+      sample: revoked
+      version_added: 1.1.0
 summary:
   description: Counts for the task.
   returned: success
@@ -307,12 +332,18 @@ summary:
       description: Seats released by O(release_inactive).
       type: int
       sample: 0
+    sessions_revoked:
+      description: Users whose Access sessions are revoked (O(revoke_sessions=true)), released or deleted.
+      type: int
+      sample: 1
+      version_added: 1.1.0
 drift:
   description:
     - One entry per field that differs (that differed, after a real run), sorted by email then field; the rows of the
       reconcile role's drift report.
-    - C(field) is C(name), C(access_seat), C(gateway_seat) or C(state). C(before) is null for a user to create; a delete
-      is the field C(state) from C(present) to C(absent).
+    - C(field) is C(name), C(access_seat), C(gateway_seat), C(state), C(sessions) or C(devices). C(before) is null for
+      a user to create; a delete is the field C(state) from C(present) to C(absent); a revocation is the action
+      C(revoke_sessions), the field C(sessions) (and C(devices)) from null to C(revoked).
     - An entry of the action C(release_inactive) also carries the evidence C(last_successful_login),
       C(days_inactive), C(never_logged_in) and, for a user who never logged in, C(created_at).
     - Empty when the result is a summary (RV(result_detail=summary)); RV(report) and, with O(report_dir), C(drift.json)
@@ -379,9 +410,9 @@ check_mode:
 written:
   description:
     - When a write failed, the writes that succeeded before it, in the order sent. Each has C(action), in the words
-      of RV(users[].action) (V(create), V(update), V(release), V(release_inactive) or V(delete); in 1.0.0 a rename
-      was V(rename) and a seat change V(seat)), C(email), C(user_id), C(fields) (the fields the write set) and,
-      for a seat change, C(seat_uid).
+      of RV(users[].action) (V(create), V(update), V(release), V(release_inactive), V(delete) or
+      V(revoke_sessions); in 1.0.0 a rename was V(rename) and a seat change V(seat)), C(email), C(user_id),
+      C(fields) (the fields the write set) and, for a seat change, C(seat_uid).
   returned: failure after a write
   type: list
   elements: dict
@@ -448,8 +479,10 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._python 
 try:
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import run_module
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
+        DEFAULT_WRITE_RATE,
         cloudflare_argument_spec,
         result_detail_argument_spec,
+        revoke_argument_spec,
         seat_batch_argument_spec,
     )
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import finish_users, run_users
@@ -463,13 +496,14 @@ def main():
     argument_spec = cloudflare_argument_spec()
     argument_spec.update(seat_batch_argument_spec())
     argument_spec.update(result_detail_argument_spec())
+    argument_spec.update(revoke_argument_spec())
     argument_spec.update(
         # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
         # thousands of items instead of two.
         users=dict(type='list', elements='dict', required=True),
         exclusive_seats=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),
-        write_rate=dict(type='float', default=2),
+        write_rate=dict(type='float', default=DEFAULT_WRITE_RATE),
         # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),
         report_dir=dict(type='path'),

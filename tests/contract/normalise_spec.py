@@ -16,6 +16,10 @@ included. OpenAPI 3.0.3 gives ``readOnly`` a meaning for schema properties only;
 it to the parameter and refuses every request that names a user ("Tried to write read-only
 property"). The script drops ``readOnly`` from the top level of parameter schemas.
 
+Cloudflare's spec writes the response range of some operations as ``4xx`` (``revoke_user`` among them);
+OpenAPI 3.0.3 spells the ranges ``1XX`` ... ``5XX``, and openapi-core refuses the whole document over a
+lower-case one. The script upper-cases such keys.
+
 Nothing else changes, and the slice itself is never edited by hand.
 
     python tests/contract/normalise_spec.py [SLICE] OUT      # writes the normalised copy to OUT
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -57,6 +62,10 @@ def normalise(document: dict) -> tuple:
         for method, operation in item.items():
             if not isinstance(operation, dict):
                 continue
+            responses = operation.get("responses", {})
+            for status in [key for key in responses if re.fullmatch(r"[1-5]xx", key)]:
+                responses[status.upper()] = responses.pop(status)
+                changed.append(f"/paths/{template.replace('~', '~0').replace('/', '~1')}/{method}/responses/{status}")
             for index, parameter in enumerate(operation.get("parameters", [])):
                 schema = parameter.get("schema")
                 if isinstance(schema, dict) and schema.pop("readOnly", None) is not None:

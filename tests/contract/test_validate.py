@@ -31,6 +31,7 @@ from normalise_spec import DEFAULT_SLICE, normalise  # noqa: E402  pylint: disab
 ACCOUNT = ce.DEFAULT_ACCOUNT_ID
 USERS_PATH = f"/client/v4/accounts/{ACCOUNT}/access/users"
 SEATS_PATH = f"/client/v4/accounts/{ACCOUNT}/access/seats"
+REVOKE_PATH = f"/client/v4/accounts/{ACCOUNT}/access/organizations/revoke_user"
 
 
 def call(server, method, path, body=None, headers=None, token=ce.DEFAULT_API_TOKEN):
@@ -128,11 +129,14 @@ def test_real_exchanges_of_the_emulator_pass(recorded):
     call(server, "POST", USERS_PATH, {"email": "new.person@example.com", "name": "New Person"})
     call(server, "PATCH", SEATS_PATH, [{"seat_uid": user["seat_uid"], "access_seat": False, "gateway_seat": False}])
     call(server, "GET", USERS_PATH, token="wrong-token")                      # 403, a documented 4XX envelope
+    call(server, "POST", REVOKE_PATH, {"email": user["email"], "devices": True})
+    call(server, "POST", REVOKE_PATH + "?devices=true", {"email": user["email"]})
+    call(server, "POST", REVOKE_PATH, {"email": user["email"]}, token="wrong-token")   # 403 under the published "4xx"
     call(server, "DELETE", f"{USERS_PATH}/{user['id']}")
     check = checker()
     check.check_log(log)
     assert check.violations == []
-    assert check.counts["requests"] == check.counts["responses"] == 7
+    assert check.counts["requests"] == check.counts["responses"] == 10
 
 
 def test_rate_limited_exchanges_pass_with_the_kept_expectations(tmp_path):
@@ -337,3 +341,38 @@ def test_with_emulator_fails_a_passing_command_whose_exchanges_break_the_contrac
     good = _with_emulator(tmp_path, "BODY = []" + CLIENT)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "1 exchanges, 1 requests and 1 responses validated" in good.stdout
+
+
+def revoke_exchange(request_body: dict, response_body: dict, status: int = 200) -> dict:
+    """A POST revoke_user exchange as the emulator logs it."""
+    return {"method": "POST", "path": REVOKE_PATH, "query": "",
+            "request_headers": {"Authorization": "Bearer <redacted>", "Content-Type": "application/json"},
+            "request_body": json.dumps(request_body), "status": status,
+            "response_headers": {"Content-Type": "application/json"}, "response_body": json.dumps(response_body), "fault": []}
+
+
+def test_revoke_user_is_checked_against_the_published_operation():
+    """The added operation holds requests and answers to Cloudflare's schema: email required, result boolean."""
+    check = checker()
+    check.check(revoke_exchange({"email": "user00001@example.com", "devices": True},
+                                {"success": True, "errors": [], "messages": [], "result": True}))
+    assert check.violations == []
+    check.check(revoke_exchange({"devices": True}, {"success": True, "errors": [], "messages": [], "result": True}))
+    check.check(revoke_exchange({"email": "user00001@example.com"}, {"success": True, "errors": [], "messages": [], "result": "yes"}))
+    assert [what.split(" of ")[0] for _where, what, _messages in check.violations] == ["request", "response"]
+
+
+def test_normalisation_upper_cases_a_lower_case_response_range():
+    with open(DEFAULT_SLICE, encoding="utf-8") as handle:
+        shipped = json.load(handle)
+    operation = "/accounts/{account_id}/access/organizations/revoke_user"
+    assert "4xx" in shipped["paths"][operation]["post"]["responses"]             # as Cloudflare publishes it
+    normalised, changed = normalise(shipped)
+    assert sorted(normalised["paths"][operation]["post"]["responses"]) == ["200", "4XX"]
+    assert "/paths/~1accounts~1{account_id}~1access~1organizations~1revoke_user/post/responses/4xx" in changed
+    failure = revoke_exchange({"email": "user00001@example.com"},
+                              {"success": False, "errors": [{"code": 10000, "message": "Authentication error"}], "messages": [],
+                               "result": None}, status=403)
+    check = checker()
+    check.check(failure)
+    assert check.violations == []

@@ -7,11 +7,14 @@ OpenAPI slice in ``shared/cloudflare-api/openapi-access-users-seats.json``:
 * ``GET|POST /accounts/{account_id}/access/users``
 * ``GET|PUT|DELETE /accounts/{account_id}/access/users/{user_id}``
 * ``PATCH /accounts/{account_id}/access/seats``
+* ``POST /accounts/{account_id}/access/organizations/revoke_user`` (see :meth:`EmulatorState.revoke_user`)
 
 A control API for tests lives under ``/__emulator__/`` (no authentication): ``requests`` (GET, DELETE),
-``users`` (GET), ``reset`` (POST), ``faults`` (GET, POST, DELETE), ``health`` (GET),
-``shutdown`` (POST), ``budget`` (GET, POST, DELETE), ``accounts`` (GET, POST) and
-``accounts/{account_id}/users`` (GET).
+``users`` (GET), ``revocations`` (GET, DELETE), ``reset`` (POST), ``faults`` (GET, POST, DELETE),
+``health`` (GET), ``shutdown`` (POST), ``budget`` (GET, POST, DELETE), ``accounts`` (GET, POST) and
+``accounts/{account_id}/users`` (GET). A failed revocation is a fault rule like any other, e.g.
+``{"method": "POST", "path": "/revoke_user$", "status": 403}`` (what a token without the permission
+"Access: Organizations, Identity Providers, and Groups Write" meets).
 
 Rate limit (``--rate-limit QUOTA --rate-window SECONDS --rate-block SECONDS``, or the control API
 ``budget``): Cloudflare's budget per user, across every account and both credentials of the user; past
@@ -106,6 +109,7 @@ _ROUTES = (
     ("users", re.compile(r"^/accounts/([^/]+)/access/users$"), ("GET", "POST")),
     ("user", re.compile(r"^/accounts/([^/]+)/access/users/([^/]+)$"), ("GET", "PUT", "DELETE")),
     ("seats", re.compile(r"^/accounts/([^/]+)/access/seats$"), ("PATCH",)),
+    ("revoke_user", re.compile(r"^/accounts/([^/]+)/access/organizations/revoke_user$"), ("POST",)),
 )
 
 _FAULT_BEHAVIOURS = ("status", "raw_body", "success_false", "drop_result_info", "result_info")
@@ -277,6 +281,7 @@ class EmulatorState:
         self._order: list | None = None
         self.log: list = []
         self.faults: list = []
+        self.revocations: list = []
 
     # ----------------------------------------------------------------- state loading
     def replace_users(self, specs: list) -> int:
@@ -335,6 +340,7 @@ class EmulatorState:
             self.max_per_page = max_per_page
             self.log = []
             self.faults = []
+            self.revocations = []
         return count
 
     def all_users(self) -> list:
@@ -494,6 +500,44 @@ class EmulatorState:
                                "gateway_seat": new["gateway_seat"], "seat_uid": new["seat_uid"], "updated_at": now})
         info = {"count": len(result), "page": 1, "per_page": max(len(result), 1), "total_count": len(result), "total_pages": 1}
         return success_envelope(result, info)
+
+    def revoke_user(self, query: dict, body) -> dict:
+        """``POST /accounts/{a}/access/organizations/revoke_user``: record the revocation; ``result: true``.
+
+        The emulator holds no sessions, so a revocation is a record in ``self.revocations`` (the control
+        API's ``revocations``): the email as sent, the id of the user it names (None for an email no user
+        has: Cloudflare documents no error for that, and revoking nobody's tokens changes nothing), whether
+        devices were revoked too, and when. ``devices`` comes from the body or the query (the API takes
+        both; the body wins); revoking devices sets the user's ``active_device_count`` to 0.
+        """
+        if not isinstance(body, dict):
+            raise ApiError(400, CODE_INVALID, "Invalid request: the body must be a JSON object with 'email'")
+        email = body.get("email")
+        if not isinstance(email, str) or not EMAIL_RE.match(email):
+            raise ApiError(400, CODE_INVALID, "Invalid request: 'email' is required and must be a valid email address")
+        for flag in ("devices", "warp_session_reauth"):
+            if flag in body and not isinstance(body[flag], bool):
+                raise ApiError(400, CODE_INVALID, f"Invalid request: {flag!r} must be a boolean")
+        if "user_uid" in body and not isinstance(body["user_uid"], str):
+            raise ApiError(400, CODE_INVALID, "Invalid request: 'user_uid' must be a string")
+        devices = body.get("devices")
+        if devices is None:
+            raw = query.get("devices")
+            if raw not in (None, "true", "false"):
+                raise ApiError(400, CODE_INVALID, "Invalid request: the 'devices' parameter must be true or false")
+            devices = raw == "true"
+        with self.lock:
+            user_id = self._by_email.get(email.lower())
+            if devices and user_id is not None:
+                self._users[user_id] = dict(self._users[user_id], active_device_count=0)
+            self.revocations.append({"email": email, "user_id": user_id, "devices": devices,
+                                     "warp_session_reauth": body.get("warp_session_reauth", False), "at": time.time()})
+        return success_envelope(True)
+
+    def list_revocations(self) -> list:
+        """Return the revocations received, oldest first."""
+        with self.lock:
+            return [dict(revocation) for revocation in self.revocations]
 
     # ----------------------------------------------------------------- log and faults
     def record(self, entry: dict) -> None:
@@ -1228,6 +1272,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return 201, state.create_user(_parse_json(raw))
         if name == "seats":
             return 200, state.edit_seats(_parse_json(raw))
+        if name == "revoke_user":
+            return 200, state.revoke_user(query, _parse_json(raw))
         user_id = groups[1]
         user_path = f"/accounts/{groups[0]}/access/users/{user_id}"
         if name == "user":
@@ -1316,6 +1362,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._send_json(200, {"cleared": cleared})
             elif sub == "/users" and method == "GET":
                 self._send_json(200, {"users": state.all_users()})
+            elif sub == "/revocations":
+                self._control_revocations(method)
             elif sub == "/reset" and method == "POST":
                 body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
                 count = state.reset(body)
@@ -1340,6 +1388,19 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._send_json(404, {"error": f"unknown control endpoint {method} {CONTROL_PREFIX}{sub}"})
         except (ValueError, UnicodeDecodeError) as exc:
             self._send_json(400, {"error": str(exc)})
+
+    def _control_revocations(self, method: str) -> None:
+        """``/__emulator__/revocations``: GET lists the revocations received, DELETE forgets them."""
+        state = self.server.state
+        if method == "GET":
+            self._send_json(200, {"revocations": state.list_revocations()})
+        elif method == "DELETE":
+            with state.lock:
+                cleared = len(state.revocations)
+                state.revocations = []
+            self._send_json(200, {"cleared": cleared})
+        else:
+            self._send_json(404, {"error": f"unknown control endpoint {method} {CONTROL_PREFIX}/revocations"})
 
 
 def _rate_limited() -> tuple:

@@ -6,7 +6,7 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # cloudflare_zt_seat: check the wanted seats, read the account once (or a few users), plan, PATCH the
-# changes in batches of seat_batch_size.
+# changes in batches of seat_batch_size (each followed by the revocations of the users it released).
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,10 +16,25 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import find_users_by_email, get_user, list_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import utc_now
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, Inactivity, plan_seats
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import FULL, applied_detail, seat_diff, seat_view
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, accept, afford, batches, send_seat_changes
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import DEFAULT_WRITE_RATE, seat_task
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, Inactivity, SeatPlan, plan_seats
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
+    FULL,
+    REVOKED,
+    applied_detail,
+    revoked_fields,
+    seat_diff,
+    seat_view,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
+    Pacer,
+    WriteLog,
+    accept,
+    afford,
+    ordered_writes,
+    send_plan,
+    write_requests,
+)
 
 # Up to this many distinct users named by email or user_id (and no seat_uid, no exclusive_seats), the module looks
 # them up one by one (GET by id: 1 read; list filtered by email: 1 read) instead of listing the account (1 read per
@@ -64,28 +79,35 @@ def run_seat(module, client):
     """The runner of cloudflare_zt_seat (see _module.run_module)."""
     task = seat_task(module.params)
     inactivity = Inactivity(task.policy, utc_now()) if task.policy is not None else None
-    result = {'changed': False, 'seats': [], 'summary': {
-        'addressed': 0, 'seats_changed': 0, 'seats_released': 0, 'released_by_exclusive': 0, 'released_inactive': 0,
-        'changed': 0, 'released': 0}, 'result_detail': applied_detail(task.result_detail, 0)}
-    changes = []
+    plan = SeatPlan([], 0)
+    result = {'changed': False, 'seats': [], 'summary': plan.summary(),
+              'result_detail': applied_detail(task.result_detail, 0)}
     if task.items or task.exclusive_seats or inactivity:
         records = read_records(client, task.items, task.exclusive_seats or inactivity is not None)
         plan, problems = plan_seats(Account(records), task.items, exclusive=task.exclusive_seats, single=task.single,
-                                    inactivity=inactivity)
+                                    inactivity=inactivity, revoke_sessions=task.revoke_sessions,
+                                    revoke_devices=task.revoke_devices)
         accept(module, 'Cannot change the seats of account %s' % client.account_id, plan, problems)
         applied = {}
+        # The module has no write_rate: its PATCHes are few, but a revocation is one request per user, so with
+        # revocations the writes go at cloudflare_zt_users' default rate.
+        pacer = Pacer(DEFAULT_WRITE_RATE if plan.revocations else None)
         if plan.changes:
-            afford(module, client, batches(len(plan.changes), task.batch_size),
-                   'The seat changes of account %s' % client.account_id)
+            afford(module, client, write_requests(plan, task.batch_size),
+                   'The seat changes of account %s' % client.account_id, own_interval=pacer.interval)
         if plan.changes and not module.check_mode:
-            log = WriteLog(plan.changes)
-            applied = send_seat_changes(client, log, plan.changes, task.batch_size)
+            log = WriteLog(ordered_writes(plan, task.batch_size), pacer)
+            applied = send_plan(client, plan, log, task.batch_size)
             for warning in log.warnings():
                 module.warn(warning)
+        revoking = dict((record_key(r.record), r) for r in plan.revocations)
 
         def after(record, access, gateway):
             # Where the PATCH answer says something else than the plan, the answer wins: it is what Cloudflare holds.
-            return seat_view(record, *applied.get(match_key(record.get('seat_uid')), (access, gateway)))
+            seat = seat_view(record, *applied.get(match_key(record.get('seat_uid')), (access, gateway)))
+            if record_key(record) in revoking:
+                seat.update((field, REVOKED) for field in revoked_fields(revoking[record_key(record)]))
+            return seat
 
         def reported(change):
             seat = after(change.record, change.access_seat, change.gateway_seat)
@@ -102,7 +124,6 @@ def run_seat(module, client):
         result['result_detail'] = detail
         result['changed'] = bool(plan.changes)
         result['summary'] = plan.summary()
-        changes = plan.changes
     if module._diff:
-        result['diff'] = {'prepared': seat_diff(changes)}
+        result['diff'] = {'prepared': seat_diff(plan.changes, plan.revocations)}
     return result

@@ -6,9 +6,9 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # cloudflare_zt_users: the people of an account as one list. One read of the account, one plan checked
-# whole, then the writes in the plan's order (creates, renames, the batched seat PATCH, deletes), paced
-# under the rate limit; every result, failures included, ends as the drift report (report_dir: drift.json
-# and drift.md, written here, on the host that runs the module).
+# whole, then the writes in the plan's order (creates, renames, the batched seat PATCH, the revocations,
+# deletes), paced under the rate limit; every result, failures included, ends as the drift report
+# (report_dir: drift.json and drift.md, written here, on the host that runs the module).
 
 from __future__ import absolute_import, division, print_function
 
@@ -40,7 +40,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
     accept,
     afford,
     ordered_writes,
-    send_users_plan,
+    send_plan,
     write_requests,
 )
 
@@ -69,15 +69,16 @@ def run_users(module, client):
     task = users_task(module.params)
     inactivity = Inactivity(task.policy, utc_now()) if task.policy is not None else None
     plan, problems = plan_users(Account(list_users(client, keep=plan_record)), task.items,
-                                exclusive_seats=task.exclusive_seats, inactivity=inactivity)
+                                exclusive_seats=task.exclusive_seats, inactivity=inactivity,
+                                revoke_sessions=task.revoke_sessions, revoke_devices=task.revoke_devices)
     accept(module, 'Cannot reconcile the users of account %s' % client.account_id, plan, problems)
-    log = WriteLog(ordered_writes(plan), Pacer(task.write_rate))
+    log = WriteLog(ordered_writes(plan, task.batch_size), Pacer(task.write_rate))
     if plan.changed:
         afford(module, client, write_requests(plan, task.batch_size), 'The plan for account %s' % client.account_id,
                own_interval=1.0 / task.write_rate)
     if plan.changed and not module.check_mode:
         try:
-            send_users_plan(client, plan, log, task.batch_size)
+            send_plan(client, plan, log, task.batch_size)
         except PartialWriteError as exc:
             # What the plan was and what the creates answered goes with the failure, and into the drift report.
             exc.extra.update(users_report(plan, log.answers, task.result_detail)[1])

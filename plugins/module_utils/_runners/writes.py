@@ -5,7 +5,7 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# How the runners send a plan: in the plan's one order (UsersPlan.steps), paced, and on a failure
+# How the runners send a plan: in the plan's one order (UsersPlan.steps, SeatPlan.steps), paced, and on a failure
 # stopping with the lists of what was written, what was not, and what was sent without a usable answer
 # (the write log).
 
@@ -17,7 +17,13 @@ import math
 import time
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import create_user, delete_user, patch_seats, update_user_name
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import (
+    create_user,
+    delete_user,
+    patch_seats,
+    revoke_user,
+    update_user_name,
+)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     CloudflareBudgetError,
     CloudflareError,
@@ -26,7 +32,17 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     SeatsNotConfirmed,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import CREATE, DELETE, RENAME, SEAT, NewSeat, SeatChange, unsendable
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
+    CREATE,
+    DELETE,
+    RENAME,
+    REVOKE,
+    SEAT,
+    NewSeat,
+    Revocation,
+    SeatChange,
+    unsendable,
+)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import write_entry
 
 # How many entries of each list a failure message names (the result holds them all).
@@ -98,6 +114,7 @@ class WriteLog(object):
         """The PartialWriteError of a failure after ``done`` writes; ``written`` and ``unknown`` are the writes of the
         failing request that its answer confirmed, or that it leaves unknown."""
         settled = set(id(w) for w in list(written) + list(unknown))
+        stranded = self._stranded(self.writes[:self.done] + list(written), settled)
         written = [write_entry(w, self.answers) for w in self.writes[:self.done] + list(written)]
         unknown = [write_entry(w, self.answers) for w in unknown]
         not_written = [write_entry(w, self.answers) for w in self.writes[self.done:] if id(w) not in settled]
@@ -110,7 +127,19 @@ class WriteLog(object):
                      'is still different.')
         else:
             text += ' Run the task again: it reads the account afresh and sends only what is still different.'
-        return PartialWriteError(text, written, not_written, cause=cause, unknown=unknown)
+        return PartialWriteError(text + stranded, written, not_written, cause=cause, unknown=unknown)
+
+    def _stranded(self, written, settled):
+        """The revocations a new run will not send: their seats were released by this run (see _plan.seat_steps)."""
+        released = set(id(w) for w in written)
+        emails = [w.email for w in self.writes[self.done:] if isinstance(w, Revocation) and id(w) not in settled
+                  and id(w.cause) in released]
+        if not emails:
+            return ''
+        return (' Sessions not revoked although their seats were released: %s. A new run does not release these seats '
+                'again, so it does not revoke them either: revoke their sessions in the Zero Trust dashboard.' % (
+                    ', '.join(emails[:NAMED_IN_MESSAGE]) + (' and %d more' % (len(emails) - NAMED_IN_MESSAGE)
+                                                            if len(emails) > NAMED_IN_MESSAGE else '')))
 
     def warnings(self):
         """What the user should know of writes that succeeded: those taken as applied without confirmation."""
@@ -157,17 +186,21 @@ _SEND = {
     CREATE: lambda client, w: create_user(client, w.item.email, w.item.name),
     RENAME: lambda client, w: update_user_name(client, w.record['id'], w.record['email'], w.item.name),
     DELETE: lambda client, w: delete_user(client, w.record['id']),
+    REVOKE: lambda client, w: revoke_user(client, w.email, devices=w.devices),
 }
 
 
-def send_users_plan(client, plan, log, batch_size):
-    """Send a UsersPlan through ``log`` (made from ``ordered_writes(plan)``), step by step in the plan's order."""
-    for kind, writes in plan.steps():
+def send_plan(client, plan, log, batch_size):
+    """Send a UsersPlan or a SeatPlan through ``log`` (made from ``ordered_writes(plan, batch_size)``), step by step
+    in the plan's order; return seat_uid (match_key) -> flags as the PATCHes confirmed them."""
+    applied = {}
+    for kind, writes in plan.steps(batch_size):
         if kind == SEAT:
-            send_seat_changes(client, log, writes, batch_size)
+            applied.update(send_seat_changes(client, log, writes, batch_size))
             continue
         for write in writes:
             log.send([write], lambda w=write, kind=kind: _SEND[kind](client, w))
+    return applied
 
 
 def batches(count, batch_size):
@@ -176,8 +209,10 @@ def batches(count, batch_size):
 
 
 def write_requests(plan, batch_size):
-    """How many requests send_users_plan sends for a UsersPlan: one per create, rename and delete, one per seat batch."""
-    return sum(batches(len(writes), batch_size) if kind == SEAT else len(writes) for kind, writes in plan.steps())
+    """How many requests send_plan sends for a UsersPlan or a SeatPlan: one per create, rename, revocation and
+    delete, one per seat batch."""
+    return sum(batches(len(writes), batch_size) if kind == SEAT else len(writes)
+               for kind, writes in plan.steps(batch_size))
 
 
 def afford(module, client, count, what, own_interval=0.0):
@@ -191,6 +226,6 @@ def afford(module, client, count, what, own_interval=0.0):
         module.warn('A real run would fail: %s' % exc.message)
 
 
-def ordered_writes(plan):
-    """Every write of a UsersPlan in the order send_users_plan sends them."""
-    return [write for _kind, writes in plan.steps() for write in writes]
+def ordered_writes(plan, batch_size):
+    """Every write of a plan in the order send_plan sends them."""
+    return [write for _kind, writes in plan.steps(batch_size) for write in writes]

@@ -33,6 +33,7 @@ BASE = 'https://api.example.test/client/v4'
 TOKEN = 'unit-secret-token-0123456789abcdefghijklmnop'
 USERS_PATH = '/accounts/%s/access/users' % ACCOUNT
 SEATS_PATH = '/accounts/%s/access/seats' % ACCOUNT
+REVOKE_PATH = '/accounts/%s/access/organizations/revoke_user' % ACCOUNT
 
 
 def make_user(n, access=False, gateway=False, email=None, name=None):
@@ -120,6 +121,8 @@ class FakeCloudflare(object):
         self.users = [copy.deepcopy(u) for u in users]
         self.log = []
         self.rules = []
+        # The revoke_user bodies accepted, in order.
+        self.revocations = []
         self.created = 0
         self.clock = FakeClock()
         # Time one request takes (advances the fake clock), to test that pacing counts it.
@@ -200,6 +203,8 @@ class FakeCloudflare(object):
                 return envelope({'id': user['id']})
         elif path == SEATS_PATH and method == 'PATCH':
             return self._patch(json)
+        elif path == REVOKE_PATH and method == 'POST':
+            return self._revoke(json)
         raise AssertionError('unexpected request %s %s' % (method, path))
 
     def _find_id(self, user_id):
@@ -263,6 +268,15 @@ class FakeCloudflare(object):
             user['gateway_seat'] = seat['gateway_seat']
         return envelope([dict(seat) for seat in body])
 
+    def _revoke(self, body):
+        # The published schema: email required, devices and warp_session_reauth booleans, user_uid a string.
+        if not isinstance(body, dict) or not isinstance(body.get('email'), str) or '@' not in body['email'] \
+                or set(body) - set(('email', 'devices', 'user_uid', 'warp_session_reauth')) \
+                or not isinstance(body.get('devices', False), bool):
+            return envelope(None, status=400, errors=[{'code': 10001, 'message': 'invalid revocation %r' % (body,)}])
+        self.revocations.append(copy.deepcopy(body))
+        return envelope(True)
+
 
 def session_class(fake):
     """A stand-in for requests.Session whose requests go to ``fake``, with the headers the client set."""
@@ -288,6 +302,7 @@ INSTALLED = {}
 def install(monkeypatch, fake):
     """Put ``fake`` behind requests.Session, and its clock behind the client's sleep and the writers' pacing."""
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _module, _transport
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import seat as seat_runner
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes
 
@@ -306,6 +321,7 @@ def install(monkeypatch, fake):
         return real_pacer(rate, clock=fake.clock.monotonic, sleep=fake.clock.sleep)
 
     monkeypatch.setattr(users_runner, 'Pacer', pacer)
+    monkeypatch.setattr(seat_runner, 'Pacer', pacer)
     monkeypatch.setitem(INSTALLED, 'fake', fake)
     return fake
 
@@ -349,8 +365,8 @@ def _checked_spending(result, fake, sent_before):
     return result
 
 
-def seat_summary(addressed, changed, released, released_inactive, released_by_exclusive=0):
+def seat_summary(addressed, changed, released, released_inactive, released_by_exclusive=0, sessions_revoked=0):
     """cloudflare_zt_seat's summary: the counts in the words of cloudflare_zt_users, and 1.0.0's deprecated names."""
     return {'addressed': addressed, 'seats_changed': changed, 'seats_released': released,
             'released_by_exclusive': released_by_exclusive, 'released_inactive': released_inactive,
-            'changed': changed, 'released': released}
+            'sessions_revoked': sessions_revoked, 'changed': changed, 'released': released}

@@ -62,6 +62,7 @@ def test_each_operation_builds_its_documented_method_and_path():
         'update_user': ('PUT', '/accounts/%s/access/users/%s' % (ACCOUNT, ID)),
         'delete_user': ('DELETE', '/accounts/%s/access/users/%s' % (ACCOUNT, ID)),
         'edit_seats': ('PATCH', '/accounts/%s/access/seats' % ACCOUNT),
+        'revoke_user': ('POST', '/accounts/%s/access/organizations/revoke_user' % ACCOUNT),
     }
 
 

@@ -20,7 +20,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report 
 
 AT = '2026-12-02T06:00:00Z'
 SUMMARY = {'listed': 2, 'changed_users': 1, 'created': 0, 'renamed': 1, 'deleted': 0, 'seats_changed': 0,
-           'seats_released': 0, 'released_by_exclusive': 0, 'released_inactive': 0}
+           'seats_released': 0, 'released_by_exclusive': 0, 'released_inactive': 0, 'sessions_revoked': 2}
 RENAME = {'email': 'grace@example.com', 'action': 'update', 'field': 'name', 'before': 'Grace | Hoper', 'after': 'Grace'}
 
 
@@ -59,8 +59,9 @@ def test_the_markdown_of_a_check_mode_report_has_the_counts_and_one_row_per_entr
                          'changed.', 'Generated at %s.' % AT,
                          'Requests sent to the API: GET 10, PATCH 1; waited 1.5 s for the rate limit.', '']
     assert lines[6].startswith('| users listed | users changing | to create | to rename |')
-    assert lines[7] == '|' + '|'.join(['---:'] * 9) + '|'
-    assert lines[8] == '| 2 | 1 | 0 | 1 | 0 | 0 | 0 | 0 | 0 |'
+    assert lines[6].endswith('| released for inactivity | sessions revoked |')
+    assert lines[7] == '|' + '|'.join(['---:'] * 10) + '|'
+    assert lines[8] == '| 2 | 1 | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 2 |'
     assert '| grace@example.com | update | name | Grace \\| Hoper | Grace |  |' in lines
     assert 'No drift' not in '\n'.join(lines)
 
@@ -68,8 +69,8 @@ def test_the_markdown_of_a_check_mode_report_has_the_counts_and_one_row_per_entr
 def test_a_count_the_table_does_not_name_follows_under_its_own_key():
     lines = drift_markdown(drift_report(AT, False, dict(SUMMARY, new_count=11), [])).splitlines()
     assert lines[4] == 'Requests sent to the API: none; waited 0.0 s for the rate limit.'
-    assert lines[6].endswith('| released for inactivity | new_count |')
-    assert lines[8].endswith('| 0 | 11 |')
+    assert lines[6].endswith('| released for inactivity | sessions revoked | new_count |')
+    assert lines[8].endswith('| 0 | 2 | 11 |')
     assert lines[2] == 'Real run: the drift found before this run changed it.'
     assert lines[-1] == 'No drift: the account matches the wanted users.'
 

@@ -68,9 +68,10 @@ OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
     'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive_seats',
-                           'allow_release_all', 'seat_batch_size', 'release_inactive', 'result_detail'),
+                           'allow_release_all', 'seat_batch_size', 'release_inactive', 'result_detail', 'revoke_sessions',
+                           'revoke_devices'),
     'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size',
-                            'release_inactive', 'result_detail', 'report_dir'),
+                            'release_inactive', 'result_detail', 'report_dir', 'revoke_sessions', 'revoke_devices'),
 }
 
 
@@ -288,6 +289,13 @@ TABLE = [
     ('cloudflare_zt_seat', 'release_inactive', {'days': 30}, 'mutually exclusive', None),
     ('cloudflare_zt_users', 'release_inactive', {'days': -1}, 'release_inactive.days', None),
     ('cloudflare_zt_users', 'release_inactive', 'thirty', 'release_inactive', None),
+    # revoke_sessions and revoke_devices (both modules): the devices go with the sessions
+    ('cloudflare_zt_seat', 'revoke_sessions', 'maybe', 'revoke_sessions', None),
+    ('cloudflare_zt_seat', 'revoke_devices', True, 'revoke_devices needs revoke_sessions=true', None),
+    ('cloudflare_zt_users', 'revoke_sessions', [True], 'revoke_sessions', None),
+    ('cloudflare_zt_users', 'revoke_devices', True, 'revoke_devices needs revoke_sessions=true', None),
+    ('cloudflare_zt_users', 'revoke_devices', 'often', 'revoke_devices',
+     {'users': [{'email': 'jdoe@example.com', 'access_seat': False}], 'revoke_sessions': True}),
     ('cloudflare_zt_user_info', 'inactive_days', 0, 'inactive_days', None),
     ('cloudflare_zt_user_info', 'inactive_days', 99999, 'inactive_days', None),
     ('cloudflare_zt_user_info', 'inactive_days', 'long', 'inactive_days', None),
@@ -508,6 +516,10 @@ OWN_STRATEGIES = {
         st.integers(max_value=0), st.integers(min_value=3651),
         st.text().filter(lambda s: not s.strip().lstrip('+-').isdigit() and not _is_float(s))), None, 'inactive_days'),
     ('cloudflare_zt_user_info', 'never_logged_in'): (not_choice(('created_at', 'keep')), None, 'never_logged_in'),
+    ('cloudflare_zt_seat', 'revoke_sessions'): (not_bool, None, 'revoke_sessions'),
+    ('cloudflare_zt_seat', 'revoke_devices'): (not_bool, None, 'revoke_devices'),
+    ('cloudflare_zt_users', 'revoke_sessions'): (not_bool, None, 'revoke_sessions'),
+    ('cloudflare_zt_users', 'revoke_devices'): (not_bool, None, 'revoke_devices'),
 }
 
 CASES = []

@@ -72,7 +72,8 @@ def test_create_with_seats_in_check_mode_sends_nothing_then_creates_then_is_idem
     assert real['users'][0]['user_id'] == api.users[0]['id']
     assert api.state() == {'new@example.com': ('New One', True, False)}
     assert checked['summary'] == {'listed': 1, 'changed_users': 1, 'created': 1, 'renamed': 0, 'deleted': 0,
-                                  'seats_changed': 1, 'seats_released': 0, 'released_by_exclusive': 0, 'released_inactive': 0}
+                                  'seats_changed': 1, 'seats_released': 0, 'released_by_exclusive': 0, 'released_inactive': 0,
+                                  'sessions_revoked': 0}
 
 
 def test_rename_in_check_mode_sends_nothing_then_renames_then_is_idempotent(api):
@@ -124,7 +125,8 @@ def test_one_get_per_1000_users_one_write_per_user_and_one_patch_per_batch(api):
     # The fixed order: creates, renames, the PATCHes, deletes.
     assert [r.method for r in api.writes] == ['POST'] * 3 + ['PUT'] * 4 + ['PATCH'] * 3 + ['DELETE'] * 2
     assert result['summary'] == {'listed': 34, 'changed_users': 34, 'created': 3, 'renamed': 4, 'deleted': 2,
-                                 'seats_changed': 25, 'seats_released': 0, 'released_by_exclusive': 0, 'released_inactive': 0}
+                                 'seats_changed': 25, 'seats_released': 0, 'released_by_exclusive': 0, 'released_inactive': 0,
+                                 'sessions_revoked': 0}
 
 
 def test_seats_of_created_users_go_in_the_patch_after_the_creates_answered(api):
