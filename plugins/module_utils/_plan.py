@@ -23,6 +23,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import exempt_kind, inactive
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import flag_conflicts
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import revocations
 
 
 def resolve(account, item):
@@ -213,35 +214,6 @@ RENAME = 'rename'
 SEAT = 'seat'
 DELETE = 'delete'
 REVOKE = 'revoke_sessions'
-
-
-class Revocation(object):
-    """The revocation of a user's Access sessions (and with ``devices`` of their devices), caused by ``cause``: the
-    SeatChange that releases the user's seat, or the UserWrite that deletes the user."""
-
-    __slots__ = ('record', 'devices', 'cause')
-
-    def __init__(self, record, devices, cause):
-        self.record = record
-        self.devices = devices
-        self.cause = cause
-
-    @property
-    def email(self):
-        return self.record.get('email')
-
-
-def revocations(causes, devices, problems):
-    """A Revocation for each release or delete in ``causes``; a user without an email cannot be revoked (the API
-    names the user by email), which is a problem of the plan."""
-    found = []
-    for cause in causes:
-        if not cause.record.get('email'):
-            problems.append('%s has no email, which revoke_sessions must send, so its sessions cannot be revoked' % (
-                describe(cause.record)))
-            continue
-        found.append(Revocation(cause.record, devices, cause))
-    return found
 
 
 def seat_steps(seat_writes, revoking, batch_size):

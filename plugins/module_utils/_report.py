@@ -25,10 +25,10 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan im
     REVOKE,
     WANTED,
     NewSeat,
-    Revocation,
     SeatChange,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import escape_controls
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import Revocation
 
 # The user fields the modules report, in the API's own names.
 RECORD_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat', 'active_device_count',

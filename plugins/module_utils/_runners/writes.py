@@ -39,11 +39,11 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan im
     REVOKE,
     SEAT,
     NewSeat,
-    Revocation,
     SeatChange,
     unsendable,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import write_entry
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import Revocation
 
 # How many entries of each list a failure message names (the result holds them all).
 NAMED_IN_MESSAGE = 10
