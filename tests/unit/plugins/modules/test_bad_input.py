@@ -31,6 +31,7 @@ import socket
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from ansible.module_utils.common.validation import check_type_int
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
@@ -430,9 +431,10 @@ def user_item_with(option, strategy):
 
 
 def _is_positive_int(text):
+    """Whether ansible-core itself turns ``text`` into a positive int (2.21 reads '1E0' as 1, 2.16 does not)."""
     try:
-        return int(text.strip()) >= 1
-    except ValueError:
+        return check_type_int(text) >= 1
+    except (TypeError, ValueError, OverflowError):
         return False
 
 
