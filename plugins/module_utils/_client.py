@@ -33,7 +33,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     format_api_errors,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._listing import Paginator
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import documented_operation
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import documented_operation, permission_hint
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import Redactor
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import (
     IDEMPOTENT_METHODS,
@@ -270,6 +270,10 @@ class CloudflareClient(Paginator):
                 message += ', %s' % self._foreign_detail(envelope, answer)
         if chain:
             message += ' (error chain: %s)' % format_api_errors(chain)
+        # Cloudflare answers a missing permission and a bad token alike (10000): say what this request needs.
+        hint = permission_hint(method, path) if status == 403 else ''
+        if hint:
+            message += '. ' + hint
         if next_wait is not None:
             message += '; gave up after %d retr%s and %.1f s of waiting: the next wait of %.1f s would exceed max_retry_wait=%s s' % (
                 attempt, 'y' if attempt == 1 else 'ies', self.waited, next_wait, self.max_retry_wait)

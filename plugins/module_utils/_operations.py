@@ -31,6 +31,19 @@ OPERATIONS = {
     'revoke_user': ('POST', '/accounts/{account_id}/access/organizations/revoke_user'),
 }
 
+# name -> what Cloudflare's API reference lists under "Accepted Permissions (at least one required)" for it; empty
+# where it lists none. The table "The least token permissions" in SECURITY.md says the same
+# (tests/unit/docs/test_token_permissions.py fails when they differ); a 403 names these (permission_hint).
+PERMISSIONS = {
+    'list_users': ('Access: Audit Logs Read',),
+    'create_user': (),
+    'get_user': ('Access: Audit Logs Read',),
+    'update_user': ('Zero Trust: Seats Write',),
+    'delete_user': (),
+    'edit_seats': ('Zero Trust: Seats Write',),
+    'revoke_user': ('Access: Organizations, Identity Providers, and Groups Write',),
+}
+
 # segment -> (pattern, what it must be, for the message).
 SEGMENTS = {
     'account_id': (ACCOUNT_ID_RE, 'an account identifier of 32 hexadecimal characters'),
@@ -81,3 +94,19 @@ def documented_operation(method, path, operations=None):
                for part, value in zip(parts, got)):
             return name
     return None
+
+
+def permission_hint(method, path):
+    """What a 403 on ``method`` ``path`` most likely means, for the message: the permission the token needs for that
+    request (PERMISSIONS), and where the table is. '' for a request that is none of OPERATIONS."""
+    name = documented_operation(method, path)
+    if name is None:
+        return ''
+    request = '%s %s' % OPERATIONS[name]
+    accepted = PERMISSIONS[name]
+    if accepted:
+        needs = '%s needs a token with %s' % (request, ' or '.join(accepted))
+    else:
+        needs = 'Cloudflare documents no permission for %s: the token may lack an undocumented one' % request
+    return ('%s; a credential that is revoked, expired or not for this account is refused the same way (see "The '
+            'least token permissions" in the collection\'s SECURITY.md)' % needs)

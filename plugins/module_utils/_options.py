@@ -19,6 +19,7 @@ import re
 
 from urllib.parse import urlsplit
 
+from ansible.module_utils import basic
 from ansible.module_utils.basic import _load_params, env_fallback
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
@@ -124,13 +125,12 @@ def refuse_structured_strings(module):
     """Refuse a list or a dict given to a string option (``api_token: [tok]``, ``name: [Ada]``), which ansible-core
     would turn into the text ``['tok']`` and the module would send. The value is never quoted: it may be a secret.
 
-    The module's arguments as they were given are read again with ansible-core's _load_params (documented for "very
-    dynamic custom modules"): after validation, module.params holds the text only.
+    The module's arguments as they were given: after validation, module.params holds the text only.
     """
     spec_of = getattr(module, 'argument_spec', None)
     if not spec_of:
         return      # not an AnsibleModule (a stand-in of the unit tests): nothing was converted
-    given = _load_params()
+    given = given_arguments()
     for name, spec in spec_of.items():
         if spec.get('type', 'str') != 'str':
             continue
@@ -139,6 +139,17 @@ def refuse_structured_strings(module):
             if isinstance(value, (list, tuple, dict)):
                 raise OptionsError('%s must be a string, got a %s (the value is not shown); %s and no request was '
                                    'sent' % (key, 'dict' if isinstance(value, dict) else 'list', NOTHING_WRITTEN))
+
+
+def given_arguments():
+    """The module's arguments as the task gave them, before ansible-core converted them.
+
+    ansible-core 2.19 and later keep a copy of them (basic._PARSED_MODULE_ARGS) when the module starts; reading them
+    again with _load_params (documented for "very dynamic custom modules", and the way on 2.16-2.18) decodes the
+    arguments and deep-copies them once more: 0.2 s for 10,000 users (make bench, row (s)).
+    """
+    kept = getattr(basic, '_PARSED_MODULE_ARGS', None)
+    return kept if isinstance(kept, dict) else _load_params()
 
 
 def _check_secret(option, variable, value):

@@ -215,6 +215,19 @@ def _no_route(api_path: str) -> ApiError:
     return ApiError(404, CODE_BAD_OBJECT, f"Could not route to {api_path}, perhaps your object identifier is invalid?")
 
 
+# A time of a users file or reset body relative to when it is loaded ("now-7.5d"), so that its logins keep their age
+# whatever the date (demo/users.json: a contractor active a week ago stays active).
+RELATIVE_TIME = re.compile(r"now-(\d+(?:\.\d+)?)d\Z")
+
+
+def relative_time(value):
+    """``value``, or for ``now-<days>d`` the time that many days ago (to the second)."""
+    relative = RELATIVE_TIME.match(value) if isinstance(value, str) else None
+    if relative is None:
+        return value
+    return (datetime.now(timezone.utc) - timedelta(days=float(relative.group(1)))).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _validate_user_spec(spec, position: int) -> dict:
     """Turn one user object of a users file / reset body into a complete user record."""
     if not isinstance(spec, dict):
@@ -247,6 +260,7 @@ def _validate_user_spec(spec, position: int) -> dict:
     for label, value in (("created_at", created), ("updated_at", updated), ("last_successful_login", login)):
         if not isinstance(value, str) and not (label == "last_successful_login" and value is None):
             raise ValueError(f"user #{position}: {label!r} must be a string or, for a login, null")
+    created, updated, login = (relative_time(value) for value in (created, updated, login))
     # seat_uid keeps its letter case: the PATCH matches it exactly, as the API documents no case rule for it.
     return _make_record(user_id.lower(), seat_uid, record, devices, created, updated, login)
 

@@ -1006,3 +1006,17 @@ def test_revocations_are_cleared_by_delete_and_by_reset(server, http):
     http.post(url(server, REVOKE_PATH), headers=BEARER, json={"email": "bob@example.com"})
     control(server, "POST", "reset", {"users": SEVEN_USERS})
     assert control(server, "GET", "revocations")["revocations"] == []
+
+
+def test_a_reset_body_may_give_times_relative_to_now(server, http):
+    """"now-<days>d" in a users file or reset body is that many days before the load (demo/users.json keeps its ages)."""
+    before = datetime.now(timezone.utc)
+    control(server, "POST", "reset", {"users": [
+        {"email": "week@example.com", "created_at": "now-30d", "last_successful_login": "now-7.5d"},
+        {"email": "fixed@example.com", "last_successful_login": "2025-01-10T09:00:00Z"}]})
+    users = {user["email"]: user for user in control(server, "GET", "users")["users"]}
+    login = datetime.strptime(users["week@example.com"]["last_successful_login"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    created = datetime.strptime(users["week@example.com"]["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    assert 7.49 <= (before - login).total_seconds() / 86400 <= 7.51
+    assert 29.99 <= (before - created).total_seconds() / 86400 <= 30.01
+    assert users["fixed@example.com"]["last_successful_login"] == "2025-01-10T09:00:00Z"

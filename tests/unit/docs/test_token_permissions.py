@@ -213,3 +213,17 @@ def test_no_document_names_a_permission_the_table_does_not_list():
         if found:
             unknown[str(path.relative_to(ROOT))] = sorted(found)
     assert unknown == {}
+
+
+def test_the_403_message_names_the_permissions_of_the_table():
+    """_operations.PERMISSIONS (what a 403 names) says what the table says, for every operation the client sends."""
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _operations
+    segments = {'{account_id}': '0' * 32, '{user_id}': '6a8d6ba4-7b66-4b29-8a4a-0e6a2a1d1c11'}
+    named = {}
+    for request in TABLE:
+        path = '/'.join(segments.get(part, part) for part in request.path.split('/'))
+        name = _operations.documented_operation(request.method, path)
+        assert name is not None, request
+        named[name] = request.permissions
+    assert named == dict((name, sorted(accepted)) for name, accepted in _operations.PERMISSIONS.items())
+    assert set(named) == set(_operations.OPERATIONS)

@@ -22,6 +22,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient, backoff_delay, parse_retry_after
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     CloudflareAPIError,
+    CloudflareError,
     CloudflareNotFoundError,
     CloudflareRateLimitError,
     CloudflareResponseError,
@@ -982,3 +983,36 @@ def test_a_key_function_that_returns_none_turns_merging_off():
     client, _session, _sleeps = make_client([counted([{'id': 'a'}], 1, 2, 2, per_page=1),
                                              counted([{'id': 'b'}, {'id': 'a'}], 2, 3, 2, per_page=1)])
     assert [u['id'] for u in client.paginate('/users', key=lambda item: None, complete=False)] == ['a', 'b', 'a']
+
+
+# --- a 403 names what the request needs (SECURITY.md's table, _operations.PERMISSIONS) -------------------------
+
+def test_a_403_names_the_permission_the_request_needs_and_where_the_table_is():
+    client, _session, _sleeps = make_client([failure(403, 10000, 'Authentication error')], documented_only=True)
+    with pytest.raises(CloudflareAPIError) as info:
+        client.request('PATCH', '/accounts/%s/access/seats' % ACCOUNT, body=[])
+    assert str(info.value) == (
+        'Cloudflare API error on PATCH /accounts/%s/access/seats: HTTP 403, 10000: Authentication error. '
+        'PATCH /accounts/{account_id}/access/seats needs a token with Zero Trust: Seats Write; a credential that is '
+        'revoked, expired or not for this account is refused the same way (see "The least token permissions" in the '
+        'collection\'s SECURITY.md)' % ACCOUNT)
+    assert info.value.status == 403 and info.value.errors == [{'code': 10000, 'message': 'Authentication error'}]
+
+
+def test_a_403_on_a_request_cloudflare_lists_no_permission_for_says_so():
+    client, _session, _sleeps = make_client([failure(403, 10000, 'Authentication error')], documented_only=True)
+    with pytest.raises(CloudflareAPIError) as info:
+        client.request('POST', '/accounts/%s/access/users' % ACCOUNT, body={'email': 'a@example.com', 'name': 'A'})
+    assert str(info.value).endswith(
+        'HTTP 403, 10000: Authentication error. Cloudflare documents no permission for POST '
+        '/accounts/{account_id}/access/users: the token may lack an undocumented one; a credential that is revoked, '
+        'expired or not for this account is refused the same way (see "The least token permissions" in the '
+        'collection\'s SECURITY.md)')
+
+
+@pytest.mark.parametrize('status', [400, 401, 404, 409, 500])
+def test_only_a_403_names_a_permission(status):
+    client, _session, _sleeps = make_client([failure(status, 1000, 'No')], documented_only=True, max_retry_wait=0)
+    with pytest.raises(CloudflareError) as info:
+        client.request('GET', '/accounts/%s/access/users' % ACCOUNT)
+    assert 'SECURITY.md' not in str(info.value) and 'needs a token' not in str(info.value)

@@ -7,8 +7,9 @@
 
     check_drift_sample.py DRIFT_MD COLLECTION_ROOT
 
-The time of the run ("Generated at ...") and the days since a login ("(690 days ago)") change from run to run
-and are left out of the comparison; every other character counts. On a difference it prints a unified diff per
+The time of the run ("Generated at ..."), the times of the demo's logins (demo/users.json gives them relative to
+the run) and the days since a login ("(690 days ago)") change from run to run and are left out of the comparison;
+every other character counts. On a difference it prints a unified diff per
 sample and exits 1: replace the sample with the drift.md of `make demo` (build/demo-report/drift.md).
 """
 
@@ -27,6 +28,7 @@ TITLE = '# Cloudflare Zero Trust drift'
 def normalised(text):
     text = re.sub(r'(?m)^Generated at \S+\.$', 'Generated at (the time of the run).', text)
     text = re.sub(r'\(\d+ days ago\)', '(N days ago)', text)
+    text = re.sub(r'\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\b', '(a time)', text)
     return text.strip('\n') + '\n'
 
 
