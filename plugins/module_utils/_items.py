@@ -151,15 +151,16 @@ SEAT_ITEM_KEYS = frozenset(SEAT_IDENTIFIERS + FLAGS)
 USER_ITEM_KEYS = frozenset(('email', 'user_id', 'name', 'state') + FLAGS)
 
 
-def parse_seat_items(raw_items, single=False):
+def parse_seat_items(raw_items, single=False, list_name='seats'):
     """The ``seats`` of cloudflare_zt_seat (or its single form) as Items. Return (items, problems); no request needed.
+    ``list_name`` is the option the items came from, for the labels (``seats_file`` for a file's).
 
     Each item has exactly one identifier; items that repeat an identifier must agree on the flags.
     """
     items, found = [], []
     for position, raw in enumerate(raw_items):
         index = None if single else position
-        item, item_problems = read_item(raw, index, 'seats', SEAT_ITEM_KEYS, SEAT_IDENTIFIERS, single=single)
+        item, item_problems = read_item(raw, index, list_name, SEAT_ITEM_KEYS, SEAT_IDENTIFIERS, single=single)
         if item is not None and len(item.identifiers) != 1:
             given = ' and '.join(kind for kind, _value in item.identifiers)
             what = 'give exactly one of seat_uid, email or user_id, got %s' % given
@@ -176,8 +177,9 @@ def parse_seat_items(raw_items, single=False):
     return items, in_item_order(found)
 
 
-def parse_user_items(raw_items, single=False):
+def parse_user_items(raw_items, single=False, list_name='users'):
     """The ``users`` of cloudflare_zt_users (or cloudflare_zt_user's options) as Items. Return (items, problems).
+    ``list_name`` is the option the items came from, for the labels (``users_file`` for a file's).
 
     An item names its user by email and/or user_id; state=absent takes no name and no seat; two items that name
     the same email or the same user_id are refused (which of them is meant cannot be known).
@@ -185,7 +187,7 @@ def parse_user_items(raw_items, single=False):
     items, found = [], []
     for position, raw in enumerate(raw_items):
         index = None if single else position
-        item, item_problems = read_item(raw, index, 'users', USER_ITEM_KEYS, ('email', 'user_id'), single=single)
+        item, item_problems = read_item(raw, index, list_name, USER_ITEM_KEYS, ('email', 'user_id'), single=single)
         if item is None:
             found.extend((position, problem) for problem in item_problems)
             continue

@@ -114,11 +114,21 @@ options:
           - Whether the user holds a Gateway seat. Left out, it keeps its current value.
           - An item with neither flag changes nothing; under O(exclusive_seats=true) its seat counts as listed and is kept.
         type: bool
+  seats_file:
+    description:
+      - The bulk form with the list in a file instead of the task - a JSON or YAML file holding the list that O(seats)
+        takes (the same items, checked the same way); mutually exclusive with O(seats) and the single form's options.
+      - A path on the host the task runs on (usually C(localhost)). JSON is read fastest; YAML needs PyYAML on that host.
+      - For long lists (thousands of seats) - the items then do not go through Jinja and the task's arguments, which
+        ansible-core templates, serialises and copies several times (the larger part of such a task's time). Messages
+        name an item as C(seats_file[index]).
+    type: path
+    version_added: 1.1.0
   exclusive_seats:
     description:
-      - With V(true), every user who holds a seat (Access or Gateway) and is not named in O(seats) is released
-        (both flags set to false) in the same PATCH.
-      - Requires O(seats). Run it in check mode first and read RV(summary) and RV(seats).
+      - With V(true), every user who holds a seat (Access or Gateway) and is not named in O(seats) (or O(seats_file)) is
+        released (both flags set to false) in the same PATCH.
+      - Requires O(seats) or O(seats_file). Run it in check mode first and read RV(summary) and RV(seats).
       - The same option as O(cloudflare_ops.zero_trust.cloudflare_zt_users#module:exclusive_seats); its 1.0.0 name
         O(exclusive_seats) stays an alias.
     type: bool
@@ -187,10 +197,15 @@ EXAMPLES = r'''
             access_seat: false
             gateway_seat: false
 
-    - name: See who exclusive mode would release (check mode, nothing is written)
+    - name: Set the seats of the whole staff from a file (thousands of items; a file keeps them out of Jinja)
+      cloudflare_ops.zero_trust.cloudflare_zt_seat:
+        seats_file: "{{ playbook_dir }}/files/seats.json"   # [{"email": ..., "access_seat": true, ...}, ...]
+      delegate_to: localhost
+
+    - name: See who exclusive_seats would release (check mode, nothing is written)
       cloudflare_ops.zero_trust.cloudflare_zt_seat:
         seats: "{{ staff_seats }}"
-        exclusive: true
+        exclusive_seats: true
       check_mode: true
       diff: true
       register: seat_plan
@@ -202,7 +217,7 @@ EXAMPLES = r'''
 
     - name: Show the plan
       ansible.builtin.debug:
-        msg: "{{ seat_plan.summary.released }} seats would be released: {{ seat_plan.seats | map(attribute='email') | list }}"
+        msg: "{{ seat_plan.summary.seats_released }} seats would be released: {{ seat_plan.seats | map(attribute='email') | list }}"
 
     - name: Nightly report of the seats that have not been used for 90 days (check mode, nothing is released)
       cloudflare_ops.zero_trust.cloudflare_zt_seat:
@@ -231,7 +246,7 @@ EXAMPLES = r'''
         seats:
           - email: alice@example.com
           - email: bob@example.com
-        exclusive: true
+        exclusive_seats: true
 
     - name: Offboard a leaver - release the seat, then end their Access sessions and revoke their devices
       cloudflare_ops.zero_trust.cloudflare_zt_seat:
@@ -479,6 +494,7 @@ def main():
         # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
         # thousands of items instead of two.
         seats=dict(type='list', elements='dict'),
+        seats_file=dict(type='path'),
         # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),
         exclusive_seats=dict(type='bool', default=False, aliases=['exclusive']),
@@ -486,9 +502,10 @@ def main():
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
-        mutually_exclusive=[('seat_uid', 'email', 'user_id')] + [('seats', option) for option in SINGLE_FORM]
+        mutually_exclusive=[('seat_uid', 'email', 'user_id'), ('seats', 'seats_file')]
+        + [(bulk, option) for bulk in ('seats', 'seats_file') for option in SINGLE_FORM]
         + [('release_inactive', option) for option in SINGLE_FORM],
-        required_one_of=[('seats', 'seat_uid', 'email', 'user_id', 'release_inactive')],
+        required_one_of=[('seats', 'seats_file', 'seat_uid', 'email', 'user_id', 'release_inactive')],
         supports_check_mode=True,
     )
     run_module(module, run_seat)

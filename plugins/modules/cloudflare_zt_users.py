@@ -14,7 +14,8 @@ short_description: The Access users of a Cloudflare Zero Trust account and their
 version_added: 1.0.0
 author: cloudflare_ops maintainers (@cloudflare-ops)
 description:
-  - Brings the Access user records of an account and their seats to the state that O(users) declares, in one task.
+  - Brings the Access user records of an account and their seats to the state that O(users) declares, in one task
+    (the list inline, or in a file with O(users_file)).
   - Each item names a user by O(users[].email) or O(users[].user_id) (or both, which must agree). A user that does not
     exist is created from its email and O(users[].name); a name that differs is changed; seat flags that differ are
     set; O(users[].state=absent) deletes the user. A field left out (or V(null)) is not managed.
@@ -70,9 +71,9 @@ options:
     description:
       - The wanted users. Each user is listed at most once.
       - The items are checked by the module, whole, before any request; an item with a key not listed here fails.
+      - Give O(users) or O(users_file).
     type: list
     elements: dict
-    required: true
     suboptions:
       email:
         description:
@@ -103,6 +104,16 @@ options:
         description:
           - Whether the user holds a Gateway seat. Left out, it is not managed.
         type: bool
+  users_file:
+    description:
+      - The wanted users in a file instead of the task - a JSON or YAML file holding the list that O(users) takes (the
+        same items, checked the same way); mutually exclusive with O(users).
+      - A path on the host the task runs on (usually C(localhost)). JSON is read fastest; YAML needs PyYAML on that host.
+      - For long lists (thousands of users, an export of a directory) - the items then do not go through Jinja and the
+        task's arguments, which ansible-core templates, serialises and copies several times (the larger part of such
+        a task's time). Messages name an item as C(users_file[index]).
+    type: path
+    version_added: 1.1.0
   exclusive_seats:
     description:
       - With V(true), every user who holds a seat (Access or Gateway) and is not in O(users) is released (both flags
@@ -173,6 +184,12 @@ EXAMPLES = r'''
             gateway_seat: false
           - email: leaver@example.com
             state: absent
+
+    - name: The whole staff from the directory export (thousands of people; a file keeps them out of Jinja)
+      cloudflare_ops.zero_trust.cloudflare_zt_users:
+        users_file: "{{ playbook_dir }}/files/staff.json"   # [{"email": ..., "name": ..., "access_seat": true}, ...]
+        exclusive_seats: true
+      delegate_to: localhost
 
     - name: Preview what keeping only these seat holders would change (check mode, nothing is written)
       cloudflare_ops.zero_trust.cloudflare_zt_users:
@@ -500,7 +517,8 @@ def main():
     argument_spec.update(
         # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
         # thousands of items instead of two.
-        users=dict(type='list', elements='dict', required=True),
+        users=dict(type='list', elements='dict'),
+        users_file=dict(type='path'),
         exclusive_seats=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),
         write_rate=dict(type='float', default=DEFAULT_WRITE_RATE),
@@ -508,7 +526,8 @@ def main():
         release_inactive=dict(type='dict'),
         report_dir=dict(type='path'),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec, mutually_exclusive=[('users', 'users_file')],
+                           required_one_of=[('users', 'users_file')], supports_check_mode=True)
     run_module(module, run_users, report_check_mode=True, finish=finish_users)
 
 

@@ -61,7 +61,8 @@ def test_every_scenario_ran_and_passed_its_checks(bench):
     rows, _markdown = bench
     assert sorted(rows) == ["a", "a_diff", "a_vars", "b", "c", "d", "e_loop", "e_sdk", "f", "f_report", "g", "g_loop",
                             "h_seat", "h_seat_diff", "h_users", "h_users_diff", "i", "m_users", "n_reclaim",
-                            "s_floor", "s_one", "s_role", "s_seat", "s_users"]
+                            "s_floor", "s_one", "s_role", "s_role_inline", "s_seat", "s_seat_inline", "s_users",
+                            "s_users_inline"]
     assert dict((key, row["problems"]) for key, row in rows.items()) == dict((key, []) for key in rows)
 
 
@@ -174,3 +175,10 @@ def test_results_table_is_written(bench):
     assert "| U | approach | requests (by method) | budget used (1200 / 5 min) |" in markdown
     assert markdown.count("| 200 |") == 24
     assert "## Task by task" in markdown
+
+
+def test_scale_rows_with_the_list_in_a_file_send_what_the_inline_rows_send(bench):
+    rows, _markdown = bench
+    for key in ("s_role", "s_seat", "s_users"):
+        assert rows[key]["requests"] == rows[key + "_inline"]["requests"], key
+        assert rows[key]["requests"]["list_gets"] == 1, key

@@ -25,8 +25,10 @@ import contextlib
 import io
 import json
 import math
+import os
 import re
 import socket
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -68,12 +70,34 @@ CONNECTION_OPTIONS = ('api_token', 'api_email', 'api_key', 'account_id', 'api_ba
 OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
-    'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'exclusive_seats',
+    'cloudflare_zt_seat': ('seat_uid', 'email', 'user_id', 'access_seat', 'gateway_seat', 'seats', 'seats_file', 'exclusive_seats',
                            'allow_release_all', 'seat_batch_size', 'release_inactive', 'result_detail', 'revoke_sessions',
                            'revoke_devices'),
-    'cloudflare_zt_users': ('users', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size',
+    'cloudflare_zt_users': ('users', 'users_file', 'exclusive_seats', 'allow_release_all', 'write_rate', 'seat_batch_size',
                             'release_inactive', 'result_detail', 'report_dir', 'revoke_sessions', 'revoke_devices'),
 }
+
+
+# Files for users_file and seats_file, made once per test session (the module reads them before any request).
+FILES = tempfile.mkdtemp(prefix='zt-bad-input-')
+
+
+def a_file(name, content):
+    path = os.path.join(FILES, name)
+    with open(path, 'wb') as handle:
+        handle.write(content if isinstance(content, bytes) else content.encode('utf-8'))
+    return path
+
+
+NO_FILE = os.path.join(FILES, 'missing.json')
+NOT_A_LIST = a_file('not-a-list.json', '{"email": "a@example.com"}')
+EMPTY_FILE = a_file('empty.yml', '')
+NOT_YAML = a_file('not-yaml.yml', 'users: [a, b\n  - c: d: e\n')
+NOT_UTF8 = a_file('latin1.json', b'[{"name": "Ren\xe9"}]')
+A_DIRECTORY = FILES
+BAD_EMAIL_FILE = a_file('bad-email.json', '[{"email": "nope", "name": "N"}]')
+BAD_SEATS_YAML = a_file('bad-seats.yml', '- email: a@example.com\n  access_seat: maybe\n- {}\n')
+EMPTY_LIST_FILE = a_file('empty-list.json', '[]')
 
 
 class NetworkUsed(Exception):
@@ -264,6 +288,25 @@ TABLE = [
     ('cloudflare_zt_users', 'users', [{'email': 'a@example.com', 'gateway_seat': [True]}], 'gateway_seat', {}),
     ('cloudflare_zt_users', 'users', [{'email': 'a@example.com'}, {'email': 'A@example.com'}], 'users[1]', {}),
     ('cloudflare_zt_users', 'users', [], 'allow_release_all', {'exclusive_seats': True}),
+    # users_file and seats_file: the file is read and its items checked before any request, named by the option.
+    ('cloudflare_zt_users', 'users_file', NO_FILE, 'users_file %s cannot be read (No such file or directory)' % NO_FILE, {}),
+    ('cloudflare_zt_users', 'users_file', A_DIRECTORY, 'users_file %s cannot be read (Is a directory)' % A_DIRECTORY, {}),
+    ('cloudflare_zt_users', 'users_file', NOT_A_LIST, 'users_file %s must hold a list of items (as users takes them), '
+                                                      'got dict' % NOT_A_LIST, {}),
+    ('cloudflare_zt_users', 'users_file', EMPTY_FILE, 'must hold a list of items (as users takes them), got nothing', {}),
+    ('cloudflare_zt_users', 'users_file', NOT_YAML, 'users_file %s is neither JSON nor YAML: ' % NOT_YAML, {}),
+    ('cloudflare_zt_users', 'users_file', NOT_UTF8, 'users_file %s is not UTF-8 text (byte 14)' % NOT_UTF8, {}),
+    ('cloudflare_zt_users', 'users_file', BAD_EMAIL_FILE, "Invalid users_file, nothing was written and no request was sent: "
+                                                          "users_file[0]: email 'nope' is not an e-mail address", {}),
+    ('cloudflare_zt_users', 'users_file', EMPTY_LIST_FILE, 'users_file is empty and exclusive_seats is true',
+     {'exclusive_seats': True}),
+    ('cloudflare_zt_users', 'users_file', EMPTY_LIST_FILE, 'parameters are mutually exclusive: users|users_file', None),
+    ('cloudflare_zt_seat', 'seats_file', BAD_SEATS_YAML, "Invalid seats_file, nothing was written and no request was sent: "
+                                                         "seats_file[0] (email 'a@example.com'): access_seat must be a boolean", {}),
+    ('cloudflare_zt_seat', 'seats_file', BAD_SEATS_YAML, 'seats_file[1]: give exactly one of', {}),
+    ('cloudflare_zt_seat', 'seats_file', NOT_A_LIST, 'seats_file %s must hold a list of items (as seats takes them)' % NOT_A_LIST, {}),
+    ('cloudflare_zt_seat', 'seats_file', EMPTY_LIST_FILE, 'seats_file is empty and exclusive_seats is true', {'exclusive_seats': True}),
+    ('cloudflare_zt_seat', 'seats_file', EMPTY_LIST_FILE, 'parameters are mutually exclusive: seats_file|email', None),
     ('cloudflare_zt_users', 'exclusive_seats', 'always', 'exclusive_seats', None),
     ('cloudflare_zt_users', 'allow_release_all', True, 'allow_release_all', None),
     ('cloudflare_zt_users', 'allow_release_all', 'sure', 'allow_release_all', None),
@@ -503,6 +546,10 @@ OWN_STRATEGIES = {
         not_email.map(lambda e: [{'email': e, 'name': 'A'}]),
         not_uuid.map(lambda u: [{'user_id': u, 'name': 'A'}]),
     ), {}, ('users', 'dictionary requested')),
+    ('cloudflare_zt_users', 'users_file'): (st.sampled_from([NO_FILE, NOT_A_LIST, EMPTY_FILE, NOT_YAML, NOT_UTF8, A_DIRECTORY,
+                                                              BAD_EMAIL_FILE]), {}, 'users_file'),
+    ('cloudflare_zt_seat', 'seats_file'): (st.sampled_from([NO_FILE, NOT_A_LIST, EMPTY_FILE, NOT_YAML, NOT_UTF8, A_DIRECTORY,
+                                                             BAD_SEATS_YAML]), {}, 'seats_file'),
     ('cloudflare_zt_users', 'exclusive_seats'): (not_bool, None, 'exclusive_seats'),
     ('cloudflare_zt_users', 'allow_release_all'): (not_bool, None, 'allow_release_all'),
     ('cloudflare_zt_users', 'write_rate'): (not_seconds(low_ok=False).filter(

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import uuid
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import LOOKUP_THRESHOLD
@@ -106,6 +107,22 @@ def test_bulk_lists_once_and_patches_only_the_seats_that_change(api):
     assert sorted(s['seat_uid'] for s in api.patches()[0]) == sorted(u['seat_uid'] for u in api.users[1000:1500])
     assert result['summary'] == seat_summary(1500, 500, 0, 0)
     assert len(result['seats']) == 500
+
+
+def test_seats_file_is_the_same_task_as_seats(api, tmp_path):
+    """The bulk list in a file (seats_file): the same reads, PATCH and result as the list in seats."""
+    api.users[:] = [make_user(i, access=i < 1000) for i in range(2500)]
+    wanted = bulk(api.users, 0, 1500, access_seat=True)
+    path = tmp_path / 'seats.json'
+    path.write_text(json.dumps(wanted), encoding='utf-8')
+    checked = run({'seats_file': str(path)}, check_mode=True)
+    inline = run({'seats': wanted}, check_mode=True)
+    assert api.count('PATCH') == 0 and checked == inline
+    result = run({'seats_file': str(path)})
+    assert (api.count('GET'), api.count('PATCH')) == (9, 1)
+    assert sorted(s['seat_uid'] for s in api.patches()[0]) == sorted(u['seat_uid'] for u in api.users[1000:1500])
+    assert result['summary'] == seat_summary(1500, 500, 0, 0) and result['seats'] == checked['seats']
+    assert run({'seats_file': str(path)})['changed'] is False
 
 
 def test_seat_changes_are_patched_in_batches_of_seat_batch_size(api):

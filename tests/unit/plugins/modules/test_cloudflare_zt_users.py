@@ -110,6 +110,26 @@ def test_exclusive_seats_releases_unlisted_holders_then_is_idempotent(api):
     assert [e for e, f in sorted(api.flags().items()) if f != (False, False)] == ['user0000@example.com']
 
 
+@pytest.mark.parametrize('form', ['json', 'yaml'])
+def test_users_file_is_the_same_task_as_users(api, tmp_path, form):
+    """The list in a JSON or YAML file (users_file) plans, writes and reports what the same list in users does."""
+    api.users[:] = [make_user(i, access=True) for i in range(3)]
+    wanted = [{'email': 'user0000@example.com', 'gateway_seat': True}, {'email': 'user0001@example.com', 'name': 'Renamed'},
+              {'email': 'new@example.com', 'name': 'New One', 'access_seat': True}]
+    path = tmp_path / ('people.' + form)
+    if form == 'json':
+        path.write_text(json.dumps(wanted), encoding='utf-8')
+    else:
+        path.write_text(''.join('- ' + json.dumps(item) + '\n' for item in wanted), encoding='utf-8')
+    inline = run({'users': wanted, 'exclusive_seats': True}, check_mode=True, diff=True)
+    checked, _real = check_real_idempotent(api, {'users_file': str(path), 'exclusive_seats': True})
+    assert without_new_ids(checked) == without_new_ids(inline)
+    assert [(u['email'], u['action']) for u in checked['users']] == [
+        ('new@example.com', 'create'), ('user0000@example.com', 'update'), ('user0001@example.com', 'update'),
+        ('user0002@example.com', 'release')]
+    assert api.state()['new@example.com'] == ('New One', True, False)
+
+
 # --- request counts and order -------------------------------------------------------------------
 
 def test_one_get_per_1000_users_one_write_per_user_and_one_patch_per_batch(api):
