@@ -128,7 +128,7 @@ SCENARIOS = {
 }
 SCENARIOS.update(parallel.SCENARIOS)
 # The task of a playbook whose time is the row's task time (the others: the sum of its tasks).
-ROLE_TASK = "Bring the users and their seats to reconcile_users"
+ROLE_TASK = "Bring the users and their seats to the wanted state"
 
 
 # --- the wanted state ----------------------------------------------------------------------

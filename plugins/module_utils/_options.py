@@ -299,7 +299,7 @@ def list_file(option, path):
     try:
         with open(path, 'rb') as handle:
             raw = handle.read()
-    except (IOError, OSError) as exc:
+    except OSError as exc:
         raise OptionsError('%s %s cannot be read (%s); %s' % (option, path, exc.strerror or exc, NOTHING_WRITTEN))
     try:
         text = raw.decode('utf-8-sig')
@@ -312,7 +312,7 @@ def list_file(option, path):
             raise OptionsError('%s %s is not JSON (%s), and PyYAML, which reads YAML, is not installed for the Python '
                                'that runs the module; %s' % (option, path, exc, NOTHING_WRITTEN))
         try:
-            data = yaml.load(text, Loader=YAML_LOADER)  # nosec: a safe loader
+            data = yaml.load(text, Loader=YAML_LOADER)  # a safe loader: no tags that build objects
         except yaml.YAMLError as yaml_exc:
             raise OptionsError('%s %s is neither JSON nor YAML: %s; %s' % (
                 option, path, ' '.join(str(yaml_exc).split()), NOTHING_WRITTEN))
