@@ -91,10 +91,13 @@ def _sanity_hosts(session: nox.Session, versions: list[str]) -> list[str]:
     return args
 
 
-def _path_without_shims(session: nox.Session) -> str:
-    """PATH with the session's bin first and no pyenv shims (a shim of a version that is not selected fails)."""
+def _path_without_shims(session: nox.Session, versions: tuple[str, ...] = ()) -> str:
+    """PATH with the session's bin first and no pyenv shims (a shim of a version that is not selected fails), and
+    last the directories of the target Pythons of `versions`: ansible-test makes the import test's virtual
+    environments with the first `pythonX.Y` on PATH, whatever path --target-python gives."""
     rest = [entry for entry in os.environ.get("PATH", "").split(os.pathsep) if entry and "/shims" not in entry]
-    return os.pathsep.join([session.bin, *rest])
+    targets = [str(Path(path).parent) for path in map(_find_python, versions) if path]
+    return os.pathsep.join([session.bin, *rest, *[d for d in targets if d not in rest]])
 
 
 def _seed_ansible_test_cache(session: nox.Session) -> None:
@@ -122,7 +125,8 @@ def _ansible_test_sanity(core: str):
         with session.chdir(coll):
             # One run: every test on the controller's Python, compile and import on each target Python too.
             session.run("ansible-test", "sanity", "--color", "no", *_sanity_hosts(session, TARGET_PYTHONS[core]),
-                        *tests, *session.posargs, env={"PATH": _path_without_shims(session)})
+                        *tests, *session.posargs,
+                        env={"PATH": _path_without_shims(session, tuple(TARGET_PYTHONS[core]))})
 
     which = "every test" if core == CORE_MAX else "the tests that depend on ansible-core"
     session_func.__doc__ = (f"ansible-test sanity with ansible-core {core}: {which}, compile and import on"

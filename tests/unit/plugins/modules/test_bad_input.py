@@ -546,10 +546,10 @@ OWN_STRATEGIES = {
         not_email.map(lambda e: [{'email': e, 'name': 'A'}]),
         not_uuid.map(lambda u: [{'user_id': u, 'name': 'A'}]),
     ), {}, ('users', 'dictionary requested')),
-    ('cloudflare_zt_users', 'users_file'): (st.sampled_from([NO_FILE, NOT_A_LIST, EMPTY_FILE, NOT_YAML, NOT_UTF8, A_DIRECTORY,
-                                                              BAD_EMAIL_FILE]), {}, 'users_file'),
-    ('cloudflare_zt_seat', 'seats_file'): (st.sampled_from([NO_FILE, NOT_A_LIST, EMPTY_FILE, NOT_YAML, NOT_UTF8, A_DIRECTORY,
-                                                             BAD_SEATS_YAML]), {}, 'seats_file'),
+    ('cloudflare_zt_users', 'users_file'): (
+        st.sampled_from([NO_FILE, NOT_A_LIST, EMPTY_FILE, NOT_YAML, NOT_UTF8, A_DIRECTORY, BAD_EMAIL_FILE]), {}, 'users_file'),
+    ('cloudflare_zt_seat', 'seats_file'): (
+        st.sampled_from([NO_FILE, NOT_A_LIST, EMPTY_FILE, NOT_YAML, NOT_UTF8, A_DIRECTORY, BAD_SEATS_YAML]), {}, 'seats_file'),
     ('cloudflare_zt_users', 'exclusive_seats'): (not_bool, None, 'exclusive_seats'),
     ('cloudflare_zt_users', 'allow_release_all'): (not_bool, None, 'allow_release_all'),
     ('cloudflare_zt_users', 'write_rate'): (not_seconds(low_ok=False).filter(
