@@ -119,3 +119,39 @@ def test_brackets_inside_strings_do_not_count_for_depth():
 @pytest.mark.parametrize('text', ['<html>502</html>', '', '{"success": tru'])
 def test_text_that_is_not_json_is_told_apart_from_json_refused(text):
     assert bodies.load_json(text) == (None, None)
+
+
+def raw_deflate(data):
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return deflater.compress(data) + deflater.flush()
+
+
+def test_raw_deflate_whose_first_bytes_pass_the_zlib_checksum_alone_is_still_raw():
+    # b'SP': (0x53 * 256 + 0x50) % 31 == 0, but the low nibble of 0x53 is not 8 (the deflate method of a zlib header).
+    body = raw_deflate(b' ' * 6)
+    assert body[:2] == b'SP'
+    assert decode('deflate', body) == b' ' * 6
+    assert decode('deflate', body, step=1) == b' ' * 6
+
+
+def test_the_shortest_raw_deflate_body_of_two_bytes_decodes():
+    body = raw_deflate(b'')
+    assert len(body) == 2
+    assert decode('deflate', body) == b''
+    assert decode('deflate', body, step=1) == b''
+
+
+@pytest.mark.parametrize('coding, encode', [('gzip', gzip.compress), ('deflate', zlib.compress)])
+def test_a_body_that_ends_early_says_so_word_for_word(coding, encode):
+    with pytest.raises(bodies.BodyError) as info:
+        decode(coding, encode(PAGE)[:-20])
+    assert str(info.value) == 'a body whose %s data ends early' % coding
+
+
+@pytest.mark.parametrize('number, shown', [
+    ('1' + '0' * 35 + 'e999', '1' + '0' * 35 + 'e999'),                # 40 characters: shown whole
+    ('1' + '0' * 36 + 'e999', '1' + '0' * 36 + 'e99...'),              # 41: cut to 40
+    ('1' + '0' * 60 + 'e999', '1' + '0' * 39 + '...'),
+])
+def test_a_number_too_large_to_be_finite_is_named_within_40_characters(number, shown):
+    assert bodies.load_json('[%s]' % number) == (None, 'JSON with the number %s, too large to be finite' % shown)
