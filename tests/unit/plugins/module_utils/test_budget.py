@@ -391,3 +391,21 @@ def test_an_answer_with_a_quota_but_no_window_measures_nothing_yet(budget, clock
     assert budget.answered({'Ratelimit': '"default";r=50;t=30', 'Ratelimit-Policy': '"default";q=100'}, sent)
     lim = budget.limits['default']
     assert (lim.quota, lim.window, lim.left, lim.others_rate) == (100, None, 50, None)
+
+
+def test_affordable_and_wait_for_at_a_time_given(budget, clock):
+    answered(budget, clock, 39, 10)
+    assert budget.affordable(0, now=clock.now + 10.2) == 18
+    assert budget.wait_for(19, now=clock.now + 10.2) == pytest.approx(9.8 - 35 / 3.6)     # the next window, 0.2 s in
+    assert (budget.affordable(0), budget.wait_for(19)) == (17, pytest.approx(10.2))
+
+
+def test_nothing_is_affordable_at_the_reserve(budget, clock):
+    answered(budget, clock, 4, 10)
+    assert budget.affordable(0) == 0
+    assert budget.wait_for(1) == pytest.approx(10.2)
+    assert budget.wait_for(0, own_interval=1.0) == 0.0
+
+
+def test_affordable_stops_counting_at_a_billion(clock):
+    assert Budget(reserve=0.0, clock=clock).affordable(1e9) == 10 ** 9

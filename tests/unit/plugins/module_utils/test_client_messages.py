@@ -143,3 +143,32 @@ def test_a_retry_after_below_a_second_is_kept_as_it_is():
     assert parse_retry_after('0.5') == 0.5
     when = 1767225600.0     # 2026-01-01T00:00:00Z
     assert parse_retry_after(email.utils.formatdate(when, usegmt=True), now=when - 0.5) == 0.5
+
+
+def test_requests_the_budget_cannot_carry_are_refused_before_any_is_sent():
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareBudgetError
+    client, session, _sleeps = make_client([], max_retry_wait=10)
+    client.waited = 2.0
+    with pytest.raises(CloudflareBudgetError) as info:
+        client.check_affordable(1081, 'The plan')
+    assert str(info.value) == (
+        "The plan needs 1081 requests: Cloudflare's rate limit makes them wait at least 301 s, more than max_retry_wait=10 s "
+        "leaves (2 s waited already); nothing of it was sent. The budget: 1200 requests per 300 s (the documented limit: "
+        "no answer said more), 120 kept in reserve")
+    assert info.value.waited == 2.0 and session.calls == []
+    client.budget.answered({'Ratelimit': '"default";r=0;t=50', 'Ratelimit-Policy': '"default";q=100;w=60'}, 0.0)
+    with pytest.raises(CloudflareBudgetError) as info:
+        client.check_affordable(1, 'The rename')
+    assert str(info.value).startswith("The rename needs 1 request: Cloudflare's rate limit makes them wait at least ")
+
+
+def test_a_result_sends_the_query_and_a_wrong_type_leaves_a_write_unknown():
+    client, session, _sleeps = make_client([ok({'a': 1}), ok([]), ok([])])
+    assert client.result('GET', '/x', params={'page': 2}) == {'a': 1}
+    assert session.calls[0]['params'] == {'page': 2}
+    with pytest.raises(CloudflareResponseError) as info:
+        client.result('GET', '/x')
+    assert info.value.unconfirmed is False
+    with pytest.raises(CloudflareResponseError) as info:
+        client.result('PUT', '/x', body={})
+    assert info.value.unconfirmed is True and (info.value.method, info.value.path) == ('PUT', '/x')
