@@ -393,11 +393,14 @@ def test_an_answer_with_a_quota_but_no_window_measures_nothing_yet(budget, clock
     assert (lim.quota, lim.window, lim.left, lim.others_rate) == (100, None, 50, None)
 
 
-def test_affordable_and_wait_for_at_a_time_given(budget, clock):
-    answered(budget, clock, 39, 10)
-    assert budget.affordable(0, now=clock.now + 10.2) == 18
-    assert budget.wait_for(19, now=clock.now + 10.2) == pytest.approx(9.8 - 35 / 3.6)     # the next window, 0.2 s in
-    assert (budget.affordable(0), budget.wait_for(19)) == (17, pytest.approx(10.2))
+def test_affordable_and_wait_for_at_a_time_given(clock):
+    now = Budget(clock=clock)
+    answered(now, clock, 39, 10)
+    assert (now.affordable(0), now.wait_for(19)) == (17, pytest.approx(10 - 34 / 3.6))
+    later = Budget(clock=clock)
+    answered(later, clock, 39, 10)
+    assert later.affordable(0, now=clock.now + 10.2) == 18                          # the next window, 0.2 s in
+    assert later.wait_for(19, now=clock.now + 10.2) == pytest.approx(9.8 - 35 / 3.6)
 
 
 def test_nothing_is_affordable_at_the_reserve(budget, clock):
