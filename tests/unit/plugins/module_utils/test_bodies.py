@@ -155,3 +155,36 @@ def test_a_body_that_ends_early_says_so_word_for_word(coding, encode):
 ])
 def test_a_number_too_large_to_be_finite_is_named_within_40_characters(number, shown):
     assert bodies.load_json('[%s]' % number) == (None, 'JSON with the number %s, too large to be finite' % shown)
+
+
+def test_a_layer_may_produce_exactly_its_limit():
+    assert decode('gzip', gzip.compress(b'x' * 100), limit=100) == b'x' * 100
+    with pytest.raises(bodies.BodyTooLarge) as info:
+        decode('gzip', gzip.compress(b'x' * 101), limit=100)
+    assert str(info.value) == 'a body that decodes (gzip) to more than 100 bytes'
+
+
+def test_an_empty_body_in_a_coding_is_empty():
+    assert decode('gzip', b'') == b''
+    assert decode('deflate', b'') == b''
+
+
+def test_zlib_data_labelled_gzip_is_refused_word_for_word():
+    with pytest.raises(bodies.BodyError) as info:
+        decode('gzip', zlib.compress(b'{}'))
+    assert str(info.value) == 'a body that is not valid gzip data (Error -3 while decompressing data: incorrect header check)'
+
+
+def test_each_piece_is_at_most_one_chunk_and_a_body_of_whole_chunks_decodes():
+    layer = bodies._Layer('gzip', CAP)
+    data = b'{"a": "%s"}' % (b' ' * (3 * bodies.DECODE_CHUNK - 9))
+    assert len(data) == 3 * bodies.DECODE_CHUNK
+    pieces = list(layer.pieces(gzip.compress(data)))
+    assert b''.join(pieces) == data and max(len(p) for p in pieces) == bodies.DECODE_CHUNK
+    layer.finish()
+    assert decode('deflate', zlib.compress(data)) == data
+
+
+def test_what_follows_the_end_of_a_stream_is_not_read():
+    assert decode('deflate', zlib.compress(b'abc') + gzip.compress(b'def')) == b'abc'
+    assert decode('gzip', gzip.compress(b'abc') + b'trailing garbage') == b'abc'

@@ -132,3 +132,11 @@ def test_a_text_is_shortened_past_its_limit_only():
     assert shorten('abcd', 3) == 'abc...'
     assert Redactor(()).short('y' * 201) == 'y' * 200 + '...'
     assert Redactor(('secret',)).short('a secret ' + 'z' * 300, 12) == 'a ******** z...'
+
+
+def test_a_record_is_described_by_what_it_has():
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, describe
+    assert describe({'email': 'a@example.com'}) == 'user a@example.com (id (no id))'
+    assert describe({'id': uid(1)}) == 'user (no email) (id %s)' % uid(1)
+    twins = [{'id': uid(1), 'email': 'twin@example.com'}, {'id': uid(2), 'email': 'TWIN@example.com'}]
+    assert Account(twins).find_all('email', 'Twin@example.com') == twins
