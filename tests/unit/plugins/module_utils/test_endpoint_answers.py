@@ -140,3 +140,9 @@ def test_a_record_is_described_by_what_it_has():
     assert describe({'id': uid(1)}) == 'user (no email) (id %s)' % uid(1)
     twins = [{'id': uid(1), 'email': 'twin@example.com'}, {'id': uid(2), 'email': 'TWIN@example.com'}]
     assert Account(twins).find_all('email', 'Twin@example.com') == twins
+
+
+def test_seats_answered_that_were_not_sent_are_named():
+    error = not_confirmed([sent(90), sent(91)], [sent(1)])
+    assert str(error) == ("The API's answer to PATCH %s does not confirm 1 of 1 seats: seat_uid '%s' is not in the answer; "
+                          "the answer names seats that were not sent: '%s', '%s'" % (SEATS, uid(1), uid(90), uid(91)))

@@ -163,7 +163,8 @@ class Clock(object):
         return self._left
 
 
-@pytest.mark.parametrize('own, left, armed', [(30, None, 30), (30, 5.0, 5.0), (3, 5.0, 3), (None, 5.0, 5.0), (None, None, None)])
+@pytest.mark.parametrize('own, left, armed', [(30, None, 30), (30, 5.0, 5.0), (30, 0.5, 0.5), (3, 5.0, 3), (None, 5.0, 5.0),
+                                              (None, None, None)])
 def test_each_read_waits_no_longer_than_the_deadline_or_the_sockets_own_timeout(own, left, armed):
     sock = FakeSocket(own)
     wrapped = _transport._DeadlineSocket(sock, Clock(left))

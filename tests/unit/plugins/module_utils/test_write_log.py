@@ -95,7 +95,9 @@ def test_a_seat_patch_that_confirms_part_of_a_batch_of_new_seats():
     log.ok(creates[:1], {'id': 'ID0', 'seat_uid': 'SEAT0'})
     log.ok(creates[1:], {'id': 'ID1', 'seat_uid': 'SEAT1'})
     assert writes._seat_uid(seats[1], log.answers) == 'SEAT1'
-    failure = log.fail(seats, SeatsNotConfirmed('The seats were not confirmed', confirmed=[match_key('SEAT0')]))
+    cause = SeatsNotConfirmed('The seats were not confirmed', confirmed=[match_key('SEAT0')])
+    failure = log.fail(seats, cause)
+    assert failure.cause is cause
     assert [e['seat_uid'] for e in failure.written[2:]] == ['SEAT0']
     assert failure.unknown == [{'action': 'update', 'email': 'new1@example.com', 'user_id': 'ID1', 'seat_uid': 'SEAT1',
                                 'fields': ['access_seat']}]
@@ -155,3 +157,9 @@ def test_no_revocation_is_stranded_when_its_seat_was_not_released():
 def test_a_delete_entry_sets_the_state():
     delete = UserWrite(DELETE, Item(email='gone@example.com'), {'id': 'ID9', 'email': 'Gone@example.com'})
     assert write_entry(delete, {}) == {'action': DELETE, 'email': 'Gone@example.com', 'user_id': 'ID9', 'fields': ['state']}
+
+
+def test_a_message_keeps_its_last_letter_and_loses_its_final_dots():
+    changes = [release(1)]
+    failure = Log(changes).fail(changes, CloudflareAPIError('Refused by the proxy, code X...'))
+    assert str(failure).startswith('Refused by the proxy, code X. Written before it: 0 of 1 (none).')

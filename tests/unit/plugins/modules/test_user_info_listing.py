@@ -29,12 +29,12 @@ def messages(result):
 
 def test_a_listing_that_contradicts_itself_is_reported_with_a_warning(api):
     users = [make_user(1), make_user(2)]
-    api.fail('GET', USERS_PATH, response=envelope(users, result_info={'page': 1, 'per_page': 1000, 'count': 5,
+    api.fail('GET', USERS_PATH, response=envelope(users, result_info={'page': 3, 'per_page': 1000, 'count': 5,
                                                                       'total_count': 2, 'total_pages': 1}))
     result = run({})
     assert [u['id'] for u in result['users']] == [users[0]['id'], users[1]['id']]
     assert messages(result) == ['The Cloudflare API listing GET %s contradicts itself; the users returned may be incomplete: '
-                                'page 1: result_info.count=5, but the page holds 2' % USERS_PATH]
+                                'page 1: result_info.count=5, but the page holds 2; page 1: result_info.page=3' % USERS_PATH]
 
 
 def test_a_sound_listing_warns_nothing(api):

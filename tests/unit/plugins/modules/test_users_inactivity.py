@@ -78,7 +78,7 @@ def test_the_report_directory_is_made_readable_by_all(api, tmp_path):
 
 
 def test_a_report_file_that_cannot_be_finished_leaves_nothing_behind(api, tmp_path, monkeypatch):
-    def chmod(path, mode):
+    def chmod(*_args):
         raise OSError(28, 'No space left on device')
 
     monkeypatch.setattr(users_runner.os, 'chmod', chmod)

@@ -81,3 +81,21 @@ def test_a_failure_whose_report_cannot_be_written_says_both(api, tmp_path):
     assert result['msg'].startswith("Cannot reconcile the users of account %s, nothing was written: users[0] (email "
                                     "'nobody@example.com'): the user does not exist and has no name, so it cannot be "
                                     "created The drift report could not be written to %s: " % (ACCOUNT, tmp_path / 'file' / 'below'))
+
+
+def test_a_created_user_without_a_seat_uid_cannot_have_its_seats_set(api):
+    api.new_seat_uid = lambda n: None
+    result = run({'users': [{'email': 'new@example.com', 'name': 'New', 'access_seat': True}]})
+    assert result['msg'].startswith('The API created new@example.com, but the user has no seat_uid, so its seats cannot be '
+                                    'set. Written before it: 1 of 2 (create new@example.com). Not written: 1 (update '
+                                    'new@example.com).')
+
+
+def test_patches_answered_without_a_result_are_counted_together(api):
+    api.users[:] = [make_user(0), make_user(1)]
+    for _patch in (1, 2):
+        api.fail('PATCH', response=FakeResponse(200, {'success': True, 'errors': [], 'messages': []}))
+    result = run({'users': [{'email': u['email'], 'access_seat': True} for u in api.users], 'seat_batch_size': 1})
+    assert messages(result) == [
+        'The API answered a seat PATCH without a result: 2 seats are reported as sent, unconfirmed (the API makes the '
+        'result optional; a read, or the task run again in check mode, shows what Cloudflare holds)']
