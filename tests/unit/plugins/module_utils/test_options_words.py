@@ -75,6 +75,14 @@ def test_the_users_task_keeps_every_option():
     assert users_task(users_params(report_dir='')).report_dir is None
 
 
+def test_users_options_that_cannot_work_are_refused_word_for_word():
+    assert refused(users_task, users_params(users=[{'email': 'a@example.com'}], allow_release_all=True)) == \
+        'allow_release_all only applies with exclusive_seats=true'
+    assert refused(users_task, users_params(users=[], exclusive_seats=True)) == (
+        'users is empty and exclusive_seats is true: that would release every seat of the account. Set allow_release_all=true '
+        'if that is what you want; nothing was written')
+
+
 @pytest.mark.parametrize('rate', [_options.MIN_WRITE_RATE, _options.MAX_WRITE_RATE])
 def test_the_bounds_of_write_rate_are_accepted(rate):
     check_write_rate(rate)

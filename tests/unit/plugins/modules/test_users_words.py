@@ -99,3 +99,12 @@ def test_patches_answered_without_a_result_are_counted_together(api):
     assert messages(result) == [
         'The API answered a seat PATCH without a result: 2 seats are reported as sent, unconfirmed (the API makes the '
         'result optional; a read, or the task run again in check mode, shows what Cloudflare holds)']
+
+
+def test_a_failed_write_reports_the_detail_asked_for(api):
+    api.users[:] = [make_user(0)]
+    api.fail('PATCH', status=403)
+    result = run({'users': [{'email': 'user0000@example.com', 'access_seat': True}], 'result_detail': 'summary',
+                  'max_retry_wait': 0})
+    assert result['failed'] is True
+    assert (result['result_detail'], result['users'], result['drift_table']) == ('summary', [], '')
