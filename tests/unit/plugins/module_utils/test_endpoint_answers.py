@@ -146,3 +146,15 @@ def test_seats_answered_that_were_not_sent_are_named():
     error = not_confirmed([sent(90), sent(91)], [sent(1)])
     assert str(error) == ("The API's answer to PATCH %s does not confirm 1 of 1 seats: seat_uid '%s' is not in the answer; "
                           "the answer names seats that were not sent: '%s', '%s'" % (SEATS, uid(1), uid(90), uid(91)))
+
+
+def test_a_record_is_the_same_user_by_id_else_by_seat_else_by_itself():
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import email_order, record_key
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
+    ident = '6A8D6BA4-7B66-4B29-8A4A-0E6A2A1D1C11'
+    assert record_key({'id': ident, 'seat_uid': 'S'}) == match_key(ident) == ident.lower()
+    assert record_key({'id': '', 'seat_uid': 'S'}) == ('seat', 'S')
+    bare = {'id': None, 'seat_uid': ''}
+    assert record_key(bare) == ('record', id(bare))
+    assert (email_order('B@Example.com'), email_order(None, 'T'), email_order(5), email_order('a@x', None)) == (
+        ('b@example.com', ''), ('', 'T'), ('', ''), ('a@x', ''))
