@@ -119,3 +119,72 @@ def test_brackets_inside_strings_do_not_count_for_depth():
 @pytest.mark.parametrize('text', ['<html>502</html>', '', '{"success": tru'])
 def test_text_that_is_not_json_is_told_apart_from_json_refused(text):
     assert bodies.load_json(text) == (None, None)
+
+
+def raw_deflate(data):
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return deflater.compress(data) + deflater.flush()
+
+
+def test_raw_deflate_whose_first_bytes_pass_the_zlib_checksum_alone_is_still_raw():
+    # b'SP': (0x53 * 256 + 0x50) % 31 == 0, but the low nibble of 0x53 is not 8 (the deflate method of a zlib header).
+    body = raw_deflate(b' ' * 6)
+    assert body[:2] == b'SP'
+    assert decode('deflate', body) == b' ' * 6
+    assert decode('deflate', body, step=1) == b' ' * 6
+
+
+def test_the_shortest_raw_deflate_body_of_two_bytes_decodes():
+    body = raw_deflate(b'')
+    assert len(body) == 2
+    assert decode('deflate', body) == b''
+    assert decode('deflate', body, step=1) == b''
+
+
+@pytest.mark.parametrize('coding, encode', [('gzip', gzip.compress), ('deflate', zlib.compress)])
+def test_a_body_that_ends_early_says_so_word_for_word(coding, encode):
+    with pytest.raises(bodies.BodyError) as info:
+        decode(coding, encode(PAGE)[:-20])
+    assert str(info.value) == 'a body whose %s data ends early' % coding
+
+
+@pytest.mark.parametrize('number, shown', [
+    ('1' + '0' * 35 + 'e999', '1' + '0' * 35 + 'e999'),                # 40 characters: shown whole
+    ('1' + '0' * 36 + 'e999', '1' + '0' * 36 + 'e99...'),              # 41: cut to 40
+    ('1' + '0' * 60 + 'e999', '1' + '0' * 39 + '...'),
+])
+def test_a_number_too_large_to_be_finite_is_named_within_40_characters(number, shown):
+    assert bodies.load_json('[%s]' % number) == (None, 'JSON with the number %s, too large to be finite' % shown)
+
+
+def test_a_layer_may_produce_exactly_its_limit():
+    assert decode('gzip', gzip.compress(b'x' * 100), limit=100) == b'x' * 100
+    with pytest.raises(bodies.BodyTooLarge) as info:
+        decode('gzip', gzip.compress(b'x' * 101), limit=100)
+    assert str(info.value) == 'a body that decodes (gzip) to more than 100 bytes'
+
+
+def test_an_empty_body_in_a_coding_is_empty():
+    assert decode('gzip', b'') == b''
+    assert decode('deflate', b'') == b''
+
+
+def test_zlib_data_labelled_gzip_is_refused_word_for_word():
+    with pytest.raises(bodies.BodyError) as info:
+        decode('gzip', zlib.compress(b'{}'))
+    assert str(info.value) == 'a body that is not valid gzip data (Error -3 while decompressing data: incorrect header check)'
+
+
+def test_each_piece_is_at_most_one_chunk_and_a_body_of_whole_chunks_decodes():
+    layer = bodies._Layer('gzip', CAP)
+    data = b'{"a": "%s"}' % (b' ' * (3 * bodies.DECODE_CHUNK - 9))
+    assert len(data) == 3 * bodies.DECODE_CHUNK
+    pieces = list(layer.pieces(gzip.compress(data)))
+    assert b''.join(pieces) == data and max(len(p) for p in pieces) == bodies.DECODE_CHUNK
+    layer.finish()
+    assert decode('deflate', zlib.compress(data)) == data
+
+
+def test_what_follows_the_end_of_a_stream_is_not_read():
+    assert decode('deflate', zlib.compress(b'abc') + gzip.compress(b'def')) == b'abc'
+    assert decode('gzip', gzip.compress(b'abc') + b'trailing garbage') == b'abc'

@@ -289,3 +289,126 @@ def test_describe_says_the_policy_what_is_left_and_the_reserve(budget, clock):
     assert budget.describe() == '1200 requests per 300 s (the documented limit: no answer said more), 120 kept in reserve'
     answered(budget, clock, 30, 8)
     assert budget.describe() == '40 requests per 10 s (30 left, reset in 8 s, 4 kept in reserve)'
+
+
+def test_without_any_answer_or_request_the_documented_limit_is_what_can_be_afforded(clock):
+    # 1200 per 300 s, 120 in reserve: 540 at once, then 3.6 a second down to the reserve at the reset, then the next
+    # window after its margin of 1 s.
+    budget = Budget(clock=clock)
+    assert budget.wait_for(540) == 0.0
+    assert budget.wait_for(1080) == pytest.approx(150.0)
+    assert budget.wait_for(1081) == pytest.approx(301.0)
+    assert budget.wait_for(1081, own_interval=0.1) == pytest.approx(301.0 - 108.0)
+    assert budget.wait_for(1620) == pytest.approx(301.0)       # and 540 at once when the next window opens
+    assert (budget.affordable(0), budget.affordable(150.0), budget.affordable(301.0)) == (540, 1080, 1620)
+    assert Budget(reserve=0.5, clock=clock).affordable(0) == 300
+    assert budget.limits == {}
+
+
+def test_describe_of_the_documented_stand_in_and_of_several_limits(clock):
+    budget = Budget(clock=clock)
+    budget.sending()
+    assert budget.describe() == ('1200 requests per 300 s (1199 left, reset in 300 s, 120 kept in reserve, the documented '
+                                 'limit: no answer carried Ratelimit headers)')
+    budget = Budget(clock=clock)
+    sent = budget.sending()
+    assert budget.answered({'Ratelimit': '"burst";r=3;t=1, "default";r=900;t=200',
+                            'Ratelimit-Policy': '"burst";q=5;w=1, "default";q=1200;w=300'}, sent)
+    assert budget.describe() == ('5 requests per 1 s (3 left, reset in 1 s, 1 kept in reserve); '
+                                 '1200 requests per 300 s (900 left, reset in 200 s, 120 kept in reserve)')
+    # At a time given, not the clock's.
+    assert budget.describe(now=clock.now + 100) == ('5 requests per 1 s (5 left, reset in 1 s, 1 kept in reserve); '
+                                                    '1200 requests per 300 s (900 left, reset in 100 s, 120 kept in reserve)')
+
+
+def test_a_number_of_a_billion_is_the_largest_read():
+    assert parse_members('"default";r=1000000000;t=1000000001') == [('default', {'r': 1e9})]
+
+
+def test_a_backslash_escapes_a_quote_inside_a_quoted_name():
+    assert parse_members('"x\\",y";r=5') == [('x\\",y', {'r': 5.0})]
+
+
+def limit(**kwargs):
+    values = dict(name='default', quota=100, window=60, left=50, reset_at=1030.0, seen_at=1000.0)
+    values.update(kwargs)
+    return _budget.Limit(**values)
+
+
+def test_an_answer_at_the_edge_of_the_window_slack_is_the_same_window():
+    same = limit()
+    same.update(50, 1031.5, 100, 60, 1010.0, 0.0)
+    assert (same.others_rate, same.measures) == (0.0, 1)
+    later = limit()
+    later.update(40, 1100.0, 100, 60, 1010.0, 0.0)     # another window, though fewer are left: not a measure
+    assert (later.others_rate, later.measures) == (None, 0)
+
+
+def test_others_pace_follows_each_measure_by_half():
+    lim = limit()
+    lim.update(40, 1030.0, 100, 60, 1010.0, 0.0)        # 10 in 10 s: 1 a second
+    assert (lim.others_rate, lim.measures) == (1.0, 1)
+    lim.update(20, 1030.0, 100, 60, 1020.0, 0.0)        # 20 in 10 s: 2 a second
+    assert (lim.others_rate, lim.others_span, lim.measures) == (1.5, 10.0, 2)
+
+
+def test_an_answer_without_a_policy_keeps_the_quota_and_window_known():
+    lim = limit()
+    lim.update(45, 1030.0, None, None, 1010.0, 0.2)
+    assert (lim.quota, lim.window, lim.left, lim.reset_at, lim.seen_at, lim.rtt, lim.mine) == (100, 60, 45, 1030.0, 1010.0, 0.2, 0)
+
+
+def test_the_largest_left_and_reset_seen_are_kept():
+    lim = limit()
+    assert (lim.largest_left, lim.largest_reset) == (50, 30.0)
+    lim.update(80, 1100.0, 100, 60, 1050.0, 0.0)
+    assert (lim.largest_left, lim.largest_reset) == (80, 50.0)
+    lim.update(70, 1100.0, 100, 60, 1060.0, 0.0)
+    assert (lim.largest_left, lim.largest_reset) == (80, 50.0)
+
+
+def test_others_since_the_window_opened_need_quota_and_window():
+    lim = limit(window=None)
+    lim.others_since_opened(30.0)
+    assert (lim.others_rate, lim.others_span) == (None, 0.0)
+    lim = limit(quota=None)
+    lim.others_since_opened(30.0)
+    assert (lim.others_rate, lim.others_span) == (None, 0.0)
+
+
+def test_others_since_the_window_opened_are_spread_over_the_round_trip_at_least():
+    lim = limit(left=89)
+    lim.rtt = 2.0
+    lim.others_since_opened(60.0)        # opened just now, but the request took 2 s: 10 others in 2 s
+    assert (lim.others_rate, lim.others_span) == (5.0, 2.0)
+    lim = limit(left=89)
+    lim.others_since_opened(60.0)        # and at least a millisecond
+    assert (lim.others_rate, lim.others_span) == (10 / 0.001, 0.001)
+
+
+def test_an_answer_with_a_quota_but_no_window_measures_nothing_yet(budget, clock):
+    sent = budget.sending()
+    assert budget.answered({'Ratelimit': '"default";r=50;t=30', 'Ratelimit-Policy': '"default";q=100'}, sent)
+    lim = budget.limits['default']
+    assert (lim.quota, lim.window, lim.left, lim.others_rate) == (100, None, 50, None)
+
+
+def test_affordable_and_wait_for_at_a_time_given(clock):
+    now = Budget(clock=clock)
+    answered(now, clock, 39, 10)
+    assert (now.affordable(0), now.wait_for(19)) == (17, pytest.approx(10 - 34 / 3.6))
+    later = Budget(clock=clock)
+    answered(later, clock, 39, 10)
+    assert later.affordable(0, now=clock.now + 10.2) == 18                          # the next window, 0.2 s in
+    assert later.wait_for(19, now=clock.now + 10.2) == pytest.approx(9.8 - 35 / 3.6)
+
+
+def test_nothing_is_affordable_at_the_reserve(budget, clock):
+    answered(budget, clock, 4, 10)
+    assert budget.affordable(0) == 0
+    assert budget.wait_for(1) == pytest.approx(10.2)
+    assert budget.wait_for(0, own_interval=1.0) == 0.0
+
+
+def test_affordable_stops_counting_at_a_billion(clock):
+    assert Budget(reserve=0.0, clock=clock).affordable(1e9) == 10 ** 9

@@ -1,0 +1,165 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, cloudflare_ops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# The write log of the runners (_runners/writes.py) and its entries (_report.write_entry), word for word: what a
+# failure says was written, not written, unknown, and which revocations a new run will not send.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareAPIError, SeatsNotConfirmed
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import Item
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import CREATE, DELETE, EXCLUSIVE, NewSeat, SeatChange, UserWrite
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import write_entry
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import Revocation
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog
+
+AGAIN = ' Run the task again: it reads the account afresh and sends only what is still different.'
+AGAIN_UNKNOWN = (' Run the task again: it reads the account afresh, finds out what was applied, and sends only what is '
+                 'still different.')
+
+
+def holder(n, email=True):
+    record = {'id': '00000000-0000-0000-0000-%012d' % n, 'seat_uid': '10000000-0000-0000-0000-%012d' % n,
+              'access_seat': True, 'gateway_seat': False}
+    if email:
+        record['email'] = 'user%02d@example.com' % n
+    return record
+
+
+def release(n, email=True):
+    return SeatChange(holder(n, email), False, False, reason=EXCLUSIVE)
+
+
+class Log(WriteLog):
+    """A WriteLog that sends nothing: ``fail(exc)`` makes the next request raise."""
+
+    def __init__(self, entries):
+        super(Log, self).__init__(entries, pacer=writes.Pacer(None, clock=lambda: 0.0, sleep=None))
+
+    def ok(self, batch, answer=None):
+        return self.send(batch, lambda: answer)
+
+    def fail(self, batch, exc):
+        def request():
+            raise exc
+        try:
+            self.send(batch, request)
+        except Exception as failure:  # pylint: disable=broad-except
+            return failure
+        raise AssertionError('no failure')
+
+
+def test_entries_without_an_email_are_named_by_seat_then_user_id():
+    assert writes._named([{'action': 'release', 'seat_uid': 'S', 'user_id': 'U'}, {'action': 'delete', 'user_id': 'U'},
+                          {'action': 'update', 'email': 'e@example.com', 'seat_uid': 'S'}]) == \
+        'release S, delete U, update e@example.com'
+
+
+def test_ten_entries_are_named_and_the_rest_counted():
+    entries = [{'action': 'delete', 'email': 'u%d' % n} for n in range(12)]
+    assert writes._named(entries[:10]) == ', '.join('delete u%d' % n for n in range(10))
+    assert writes._named(entries[:11]) == ', '.join('delete u%d' % n for n in range(10)) + ' and 1 more'
+    assert writes._named(entries) == ', '.join('delete u%d' % n for n in range(10)) + ' and 2 more'
+    assert writes._named([]) == 'none'
+
+
+def test_a_failure_says_what_was_written_and_what_not_word_for_word():
+    changes = [release(1), release(2), release(3)]
+    log = Log(changes)
+    log.ok(changes[:1])
+    failure = log.fail(changes[1:2], CloudflareAPIError('Cloudflare API error on PATCH /x: HTTP 400.'))
+    assert str(failure) == ('Cloudflare API error on PATCH /x: HTTP 400. Written before it: 1 of 3 (release user01@example.com). '
+                            'Not written: 2 (release user02@example.com, release user03@example.com).' + AGAIN)
+    assert failure.unknown == []
+
+
+def test_a_failure_without_an_answer_says_what_is_unknown():
+    changes = [release(1), release(2)]
+    log = Log(changes)
+    failure = log.fail(changes[:1], CloudflareAPIError('HTTP 502..', unconfirmed=True))
+    assert str(failure) == ('HTTP 502. Written before it: 0 of 2 (none). Not written: 1 (release user02@example.com). '
+                            'Outcome unknown: 1 (release user01@example.com): sent, but no usable answer says whether it was '
+                            'applied.' + AGAIN_UNKNOWN)
+
+
+def test_a_seat_patch_that_confirms_part_of_a_batch_of_new_seats():
+    creates = [UserWrite(CREATE, Item(email='new%d@example.com' % n, name='New %d' % n)) for n in range(2)]
+    seats = [NewSeat(create, True, False) for create in creates]
+    log = Log(creates + seats)
+    log.ok(creates[:1], {'id': 'ID0', 'seat_uid': 'SEAT0'})
+    log.ok(creates[1:], {'id': 'ID1', 'seat_uid': 'SEAT1'})
+    assert writes._seat_uid(seats[1], log.answers) == 'SEAT1'
+    cause = SeatsNotConfirmed('The seats were not confirmed', confirmed=[match_key('SEAT0')])
+    failure = log.fail(seats, cause)
+    assert failure.cause is cause
+    assert [e['seat_uid'] for e in failure.written[2:]] == ['SEAT0']
+    assert failure.unknown == [{'action': 'update', 'email': 'new1@example.com', 'user_id': 'ID1', 'seat_uid': 'SEAT1',
+                                'fields': ['access_seat']}]
+    assert failure.not_written == []
+
+
+def test_a_new_seat_whose_create_has_no_answer_has_no_seat_uid():
+    create = UserWrite(CREATE, Item(email='new@example.com'))
+    seat = NewSeat(create, False, True)
+    assert writes._seat_uid(seat, {}) is None
+    assert write_entry(seat, {}) == {'action': 'update', 'email': 'new@example.com', 'user_id': None, 'seat_uid': None,
+                                     'fields': ['gateway_seat']}
+    assert write_entry(create, {}) == {'action': CREATE, 'email': 'new@example.com', 'user_id': None, 'fields': []}
+
+
+def test_a_seat_change_entry_names_the_user_the_seat_and_the_flags_it_changes():
+    change = SeatChange(dict(holder(4), gateway_seat=True), True, False)
+    assert write_entry(change, {}) == {'action': 'update', 'email': 'user04@example.com',
+                                       'user_id': '00000000-0000-0000-0000-000000000004',
+                                       'seat_uid': '10000000-0000-0000-0000-000000000004', 'fields': ['gateway_seat']}
+
+
+def test_revocations_stranded_by_released_seats_are_named_ten_at_most():
+    changes = [release(n) for n in range(12)]
+    revocations = [Revocation(c.record, False, c) for c in changes]
+    log = Log(changes + revocations)
+    log.ok(changes)
+    failure = log.fail(revocations[:1], CloudflareAPIError('refused'))
+    assert str(failure).endswith(
+        ' Sessions not revoked although their seats were released: %s and 2 more. A new run does not release these '
+        'seats again, so it does not revoke them either: revoke their sessions in the Zero Trust dashboard.' % (
+            ', '.join('user%02d@example.com' % n for n in range(10))))
+
+
+def test_ten_stranded_revocations_are_all_named():
+    changes = [release(n) for n in range(11)]
+    revocations = [Revocation(c.record, True, c) for c in changes]
+    log = Log(changes + revocations)
+    log.ok(changes)
+    failure = log.fail(revocations[:1], CloudflareAPIError('refused', unconfirmed=True))
+    assert str(failure).endswith(' Sessions not revoked although their seats were released: %s. A new run does not '
+                                 'release these seats again, so it does not revoke them either: revoke their sessions '
+                                 'in the Zero Trust dashboard.' % ', '.join('user%02d@example.com' % n for n in range(1, 11)))
+    assert failure.unknown == [{'action': 'revoke_sessions', 'email': 'user00@example.com',
+                                'user_id': '00000000-0000-0000-0000-000000000000', 'fields': ['sessions', 'devices']}]
+
+
+def test_no_revocation_is_stranded_when_its_seat_was_not_released():
+    changes = [release(1)]
+    revocations = [Revocation(changes[0].record, False, changes[0])]
+    log = Log(changes + revocations)
+    failure = log.fail(changes, CloudflareAPIError('refused'))
+    assert 'Sessions not revoked' not in str(failure)
+    assert str(failure).endswith(AGAIN)
+
+
+def test_a_delete_entry_sets_the_state():
+    delete = UserWrite(DELETE, Item(email='gone@example.com'), {'id': 'ID9', 'email': 'Gone@example.com'})
+    assert write_entry(delete, {}) == {'action': DELETE, 'email': 'Gone@example.com', 'user_id': 'ID9', 'fields': ['state']}
+
+
+def test_a_message_keeps_its_last_letter_and_loses_its_final_dots():
+    changes = [release(1)]
+    failure = Log(changes).fail(changes, CloudflareAPIError('Refused by the proxy, code X...'))
+    assert str(failure).startswith('Refused by the proxy, code X. Written before it: 0 of 1 (none).')
