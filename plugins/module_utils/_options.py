@@ -229,10 +229,10 @@ class SeatTask(object):
 
 
 class UsersTask(object):
-    """cloudflare_zt_users' options, checked (see SeatTask), with write_rate and report_dir (None: no report files)."""
+    """cloudflare_zt_users' options, checked (see SeatTask), with write_rate. report_dir is not here: the report is
+    written for every result, also of options refused before a task exists (_runners/users.finish_users)."""
 
-    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False), result_detail=AUTO,
-                 report_dir=None):
+    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False), result_detail=AUTO):
         self.items = items
         self.exclusive_seats = exclusive_seats
         self.policy = policy
@@ -240,7 +240,6 @@ class UsersTask(object):
         self.write_rate = write_rate
         self.revoke_sessions, self.revoke_devices = revoke
         self.result_detail = result_detail
-        self.report_dir = report_dir
 
 
 def _refuse(*found):
@@ -375,7 +374,7 @@ def users_task(params):
     items, problems = parse_user_items(users, list_name=users_option)
     _refuse((users_option, problems), ('release_inactive', policy_problems))
     return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'], revoke,
-                     params.get('result_detail'), params.get('report_dir') or None)
+                     params.get('result_detail'))
 
 
 def user_item(params):
