@@ -53,7 +53,7 @@ def test_a_failure_after_retries_says_how_many_and_how_long(retries, words):
     client, _session, sleeps = make_client([FakeResponse(503, text='busy')] * retries + [failure(400, 7003, 'No route')])
     with pytest.raises(CloudflareAPIError) as info:
         client.request('GET', '/x')
-    assert type(info.value) is CloudflareAPIError
+    assert info.type is CloudflareAPIError  # not a subclass (not found, rate limited)
     assert str(info.value) == ('Cloudflare API error on GET /x: HTTP 400, 7003: No route (after %s and %.1f s of waiting; '
                                'max_retry_wait is 330 s)' % (words, sum(sleeps)))
     assert info.value.waited == sum(sleeps) > 0
