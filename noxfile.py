@@ -76,28 +76,35 @@ def _find_python(version: str) -> str | None:
     return found.stdout.strip() if found.returncode == 0 else None
 
 
-def _sanity_hosts(session: nox.Session, versions: list[str]) -> list[str]:
-    """ansible-test's host options: the controller is this session's Python (its venv holds only the pinned
-    ansible-core and requests; each sanity test brings its own cached venv), and each of `versions` that this
-    machine has is a target Python, named by its path (PATH can hold interpreters that cannot run, such as
-    pyenv shims of versions that are not selected, or a system Python without venv)."""
-    args = ["--controller", "origin:python=3.12"]
+def _target_pythons(session: nox.Session, versions: list[str]) -> dict[str, str]:
+    """The path of each of `versions` that this machine has (3.12: this session's Python), looked up once for the
+    host options and PATH (PATH can hold interpreters that cannot run, such as pyenv shims of versions that are
+    not selected, or a system Python without venv)."""
+    found = {}
     for version in versions:
         path = str(Path(session.bin) / "python") if version == "3.12" else _find_python(version)
         if path:
-            args += ["--target-python", f"{version}@{path}"]
+            found[version] = path
         else:
             session.warn(f"Python {version} is not on this machine: ansible-test sanity skips it")
+    return found
+
+
+def _sanity_hosts(targets: dict[str, str]) -> list[str]:
+    """ansible-test's host options: the controller is this session's Python (its venv holds only the pinned
+    ansible-core and requests; each sanity test brings its own cached venv), and each target Python by its path."""
+    args = ["--controller", "origin:python=3.12"]
+    for version, path in targets.items():
+        args += ["--target-python", f"{version}@{path}"]
     return args
 
 
-def _path_without_shims(session: nox.Session, versions: tuple[str, ...] = ()) -> str:
+def _path_without_shims(session: nox.Session, last: tuple[str, ...] = ()) -> str:
     """PATH with the session's bin first and no pyenv shims (a shim of a version that is not selected fails), and
-    last the directories of the target Pythons of `versions`: ansible-test makes the import test's virtual
-    environments with the first `pythonX.Y` on PATH, whatever path --target-python gives."""
+    the directories `last` at its end."""
     rest = [entry for entry in os.environ.get("PATH", "").split(os.pathsep) if entry and "/shims" not in entry]
-    targets = [str(Path(path).parent) for path in map(_find_python, versions) if path]
-    return os.pathsep.join([session.bin, *rest, *[d for d in targets if d not in rest]])
+    first = [session.bin, *rest]
+    return os.pathsep.join([*first, *[entry for entry in dict.fromkeys(last) if entry not in first]])
 
 
 def _seed_ansible_test_cache(session: nox.Session) -> None:
@@ -124,9 +131,11 @@ def _ansible_test_sanity(core: str):
         tests = [] if core == CORE_MAX else [arg for test in SANITY_CORE_DEPENDENT for arg in ("--test", test)]
         with session.chdir(coll):
             # One run: every test on the controller's Python, compile and import on each target Python too.
-            session.run("ansible-test", "sanity", "--color", "no", *_sanity_hosts(session, TARGET_PYTHONS[core]),
-                        *tests, *session.posargs,
-                        env={"PATH": _path_without_shims(session, tuple(TARGET_PYTHONS[core]))})
+            # ansible-test makes the import test's virtual environments with the first `pythonX.Y` on PATH, whatever
+            # path --target-python gives: the target Pythons' directories go last on PATH.
+            targets = _target_pythons(session, TARGET_PYTHONS[core])
+            session.run("ansible-test", "sanity", "--color", "no", *_sanity_hosts(targets), *tests, *session.posargs,
+                        env={"PATH": _path_without_shims(session, tuple(str(Path(p).parent) for p in targets.values()))})
 
     which = "every test" if core == CORE_MAX else "the tests that depend on ansible-core"
     session_func.__doc__ = (f"ansible-test sanity with ansible-core {core}: {which}, compile and import on"
