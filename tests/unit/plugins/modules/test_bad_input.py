@@ -21,12 +21,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import atexit
 import contextlib
 import io
 import json
 import math
 import os
 import re
+import shutil
 import socket
 import tempfile
 
@@ -80,6 +82,7 @@ OWN_OPTIONS = {
 
 # Files for users_file and seats_file, made once per test session (the module reads them before any request).
 FILES = tempfile.mkdtemp(prefix='zt-bad-input-')
+atexit.register(shutil.rmtree, FILES, True)
 
 
 def a_file(name, content):
