@@ -33,8 +33,9 @@ CORE_MAX = $(lastword $(CORE_VERSIONS))
 # conflicts with .venv's); .ci/with-emulator validates every emulator-backed run with it.
 VENV_CONTRACT ?= .venv-contract
 export CONTRACT_PYTHON := $(abspath $(VENV_CONTRACT))/bin/python
-# uv compiles the bytecode as pip does: PYTHONDONTWRITEBYTECODE is set on these machines.
-export UV_COMPILE_BYTECODE := 1
+# Python writes the bytecode of what is imported, once (noxfile.py says why uv does not compile it all at install):
+# PYTHONDONTWRITEBYTECODE, set on these machines, would make every run compile its imports again.
+unexport PYTHONDONTWRITEBYTECODE UV_COMPILE_BYTECODE
 
 .PHONY: help nox venv venv-contract copy build install-tarball demo bench test sanity sanity-min units \
         integration integration-min matrix secrets emulator-tests contract-tests molecule ee-create lint \
