@@ -75,6 +75,33 @@ def test_the_later_of_two_parameters_of_one_name_wins_as_in_rfc_8941():
     assert parse_members('"default";r=5;r=3;T=2') == [('default', {'r': 3.0, 't': 2.0})]
 
 
+def test_an_empty_quoted_name_is_a_name_and_a_bad_member_leaves_the_next_ones():
+    # RFC 8941: "" is a string (the empty one); a member without a name is left out, the members after it are read.
+    assert parse_members('"";r=5') == [('', {'r': 5.0})]
+    assert parse_members('"a";r=1') == [('a', {'r': 1.0})]
+    assert parse_members('5x;r=1, "default";r=2, ;r=3, burst;r=4') == [('default', {'r': 2.0}), ('burst', {'r': 4.0})]
+
+
+def test_a_parameter_is_split_at_its_first_equals_sign():
+    assert parse_members('"a";r==5;t=2') == [('a', {'t': 2.0})]
+
+
+def test_a_quota_of_one_is_a_policy():
+    assert read_headers({'Ratelimit-Policy': '"one";q=1;w=60'}) == ({}, {'one': (1, 60.0)})
+
+
+@pytest.mark.parametrize('left, reset_at, quota, window', [
+    (4, 10.0, 5, 10.0),      # no policy: the most seen left plus one, and the longest reset seen
+    (0, 0.0, 1, 1.0),        # at least one request in at least one second
+    (0, 0.5, 1, 1.0),
+])
+def test_without_a_policy_the_largest_seen_stands_in_for_quota_and_window(left, reset_at, quota, window):
+    limit = _budget.Limit('default', None, None, left, reset_at, 0.0)
+    assert (limit.q(), limit.w()) == (quota, window)
+    assert (_budget.Limit('default', 1200, 300.0, left, reset_at, 0.0).q(),
+            _budget.Limit('default', 1200, 300.0, left, reset_at, 0.0).w()) == (1200, 300.0)
+
+
 def test_headers_in_any_letter_case_with_several_policies():
     remaining, policies = read_headers({
         'RATELIMIT': '"burst";r=3;t=1, "default";r=900;t=200',
