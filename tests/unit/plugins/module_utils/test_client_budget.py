@@ -198,3 +198,34 @@ def test_check_affordable_names_what_the_requests_are_for():
     # Writes that space themselves (write_rate) as slowly as the budget would need no wait of it.
     client.check_affordable(200, 'The plan', own_interval=3.0)
     assert len(session.calls) == 1
+
+
+def test_a_budget_wait_beyond_max_retry_wait_fails_word_for_word_with_its_method_path_and_wait():
+    limited = Answer(429, {'success': False, 'errors': [{'code': 971, 'message': 'slow down'}], 'messages': [],
+                           'result': None}, {'Retry-After': '3'})
+    client, _session, _clock = make_client(
+        [limited, page([user(1)], headers=budget_headers(0, 300, quota=1200, window=300))], max_retry_wait=30)
+    client.request('GET', PATH)
+    with pytest.raises(CloudflareBudgetError) as info:
+        client.request('PUT', PATH + '/' + USER_ID, body={'name': 'n'})
+    assert str(info.value) == (
+        "Cloudflare's rate limit would make PUT %s/%s wait 301.0 s, more than max_retry_wait=30 s leaves (3.0 s waited "
+        "already); it was not sent. The budget: %s" % (PATH, USER_ID, client.budget.describe()))
+    assert (info.value.method, info.value.path, info.value.waited) == ('PUT', PATH + '/' + USER_ID, 3.0)
+
+
+def test_every_wait_for_the_budget_is_counted():
+    client, _session, clock = make_client([page([user(1)], headers=budget_headers(4, 6)) for _ in range(3)])
+    for _ in range(3):
+        client.request('GET', PATH)
+    assert clock.sleeps == [pytest.approx(6.2), pytest.approx(6.2)]
+    assert client.spending()['rate_limit_wait'] == 12.4
+
+
+def test_a_budget_wait_of_exactly_what_max_retry_wait_leaves_is_waited():
+    client, session, clock = make_client([page([user(1)], headers=budget_headers(4, 6)), page([user(1)])], max_retry_wait=8)
+    client.request('GET', PATH)
+    wait = client.budget.delay()
+    client.max_retry_wait = wait
+    client.request('GET', PATH)
+    assert clock.sleeps == [wait] and len(session.calls) == 2
