@@ -272,3 +272,16 @@ def test_a_listing_that_costs_exactly_what_the_budget_carries_is_read():
                                                  total_pages=1182, headers=budget_headers(39, 10)), empty])
     listing = client.paginate(PATH, complete=False)
     assert len(listing) == 100 and len(session.calls) == 2
+
+
+def test_without_total_pages_the_pages_announced_are_total_count_over_per_page():
+    info = {'page': 1, 'per_page': 1000, 'count': 2, 'total_count': 4001}
+    client, session, _clock = make_client([Answer(200, {'success': True, 'errors': [], 'messages': [],
+                                                        'result': [user(1), user(2)], 'result_info': info})])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.paginate(PATH)
+    assert str(info.value) == (
+        'The Cloudflare API listing GET %s contradicts itself: page 1 holds 2 items where the server states '
+        'per_page=1000, and it announces more pages; reading them would cost 4 more requests (total_count=4001, '
+        'total_pages=5)' % PATH)
+    assert len(session.calls) == 1
