@@ -109,3 +109,21 @@ def test_info_filters_that_cannot_work_are_refused_word_for_word(params, message
 def test_the_bounds_of_inactive_days_are_accepted():
     check_info_options({'inactive_days': 1})
     check_info_options({'inactive_days': 3650})
+
+
+@pytest.mark.parametrize('params, message', [
+    ({'seat_batch_size': 0}, 'seat_batch_size must be at least 1, got 0; nothing was written'),
+    ({'seat_batch_size': None}, 'seat_batch_size must be at least 1, got None; nothing was written'),
+    ({'revoke_devices': True}, 'revoke_devices needs revoke_sessions=true: the devices are revoked with the sessions, '
+                               'in the same request; nothing was written'),
+])
+def test_batch_and_revoke_options_that_cannot_work_are_refused_word_for_word(params, message):
+    assert refused(users_task, users_params(users=[{'email': 'a@example.com'}], **params)) == message
+
+
+def test_every_problem_of_a_list_is_named_in_one_refusal():
+    message = refused(users_task, users_params(users=[{'email': 'nobody'}, {'email': 'a@example.com', 'state': 'gone'}],
+                                               release_inactive={'days': 0}))
+    assert message.startswith("Invalid users and release_inactive, nothing was written and no request was sent: "
+                              "users[0]: email 'nobody' is not an e-mail address such as jdoe@example.com; users[1]")
+    assert message.count('; ') == 2
