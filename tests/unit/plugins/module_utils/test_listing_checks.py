@@ -124,3 +124,9 @@ def test_a_listing_with_as_many_contradictions_as_it_names_has_no_count_of_other
     with pytest.raises(CloudflareListingError) as info:
         client.paginate('/users')
     assert 'more. Its pages' not in str(info.value) and 'page 5: result_info.count=15' in str(info.value)
+
+
+def test_items_without_an_id_that_is_a_non_empty_string_are_all_kept():
+    items = [{'id': ''}, {'id': ''}, {'id': 5}, {'id': 5}, {'name': 'x'}, 'x', {'id': 'a'}, {'id': 'a', 'v': 2}]
+    client, _session, _sleeps = make_client([ok(items, result_info={'total_count': 7})])
+    assert client.paginate('/users') == items[:6] + [{'id': 'a', 'v': 2}]
