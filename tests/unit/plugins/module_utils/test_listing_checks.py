@@ -130,3 +130,24 @@ def test_items_without_an_id_that_is_a_non_empty_string_are_all_kept():
     items = [{'id': ''}, {'id': ''}, {'id': 5}, {'id': 5}, {'name': 'x'}, 'x', {'id': 'a'}, {'id': 'a', 'v': 2}]
     client, _session, _sleeps = make_client([ok(items, result_info={'total_count': 7})])
     assert client.paginate('/users') == items[:6] + [{'id': 'a', 'v': 2}]
+
+
+def test_the_contradictions_of_a_listing_are_named_up_to_1000_characters():
+    long = 'x' * 100
+    info = dict((name, long) for name in ('count', 'page', 'per_page', 'total_count', 'total_pages'))
+    client, _session, _sleeps = make_client([ok([{'id': 'a'}], result_info=info), ok([], result_info=info)])
+    with pytest.raises(CloudflareListingError) as info:
+        client.paginate('/users')
+    named = '; '.join('pages 1, 2: result_info.%s is not a count (got "%s)' % (name, 'x' * 39)
+                      for name in ('count', 'page', 'per_page', 'total_count', 'total_pages'))
+    assert len(named) > 200
+    assert ': %s. Its pages may hold' % named in str(info.value)
+
+
+def test_what_earlier_pages_stated_ends_a_listing_whose_later_pages_state_nothing():
+    client, session, _sleeps = make_client([ok([{'id': 'a'}], result_info={'per_page': 1, 'total_count': 2}),
+                                            ok([{'id': 'b'}])])
+    assert [item['id'] for item in client.paginate('/users')] == ['a', 'b'] and len(session.calls) == 2
+    client, session, _sleeps = make_client([ok([{'id': 'a'}], result_info={'per_page': 1, 'total_pages': 2}),
+                                            ok([{'id': 'b'}], result_info={'per_page': 2})])
+    assert [item['id'] for item in client.paginate('/users')] == ['a', 'b'] and len(session.calls) == 2
