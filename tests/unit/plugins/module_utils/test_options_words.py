@@ -201,3 +201,26 @@ def test_without_kept_arguments_they_are_decoded_again(monkeypatch, kept):
     monkeypatch.setattr(basic, '_PARSED_MODULE_ARGS', kept, raising=False)
     monkeypatch.setattr(_options, '_load_params', lambda: {'users': []})
     assert _options.given_arguments() == {'users': []}
+
+
+class SpecOnly(object):
+    """What refuse_structured_strings reads of an AnsibleModule: its argument spec."""
+
+    argument_spec = {'name': {'aliases': ['full_name']}, 'seats': {'type': 'int'}, 'note': {'type': 'str'}}
+
+
+@pytest.mark.parametrize('given, message', [
+    ({'name': ['Ada']}, 'name must be a string, got a list'),             # no type: a string option
+    ({'full_name': ('Ada',)}, 'full_name must be a string, got a list'),   # by an alias
+    ({'note': {'a': 1}}, 'note must be a string, got a dict'),
+])
+def test_a_structured_value_of_a_string_option_is_refused_by_the_name_given(monkeypatch, given, message):
+    monkeypatch.setattr(basic, '_PARSED_MODULE_ARGS', given, raising=False)
+    with pytest.raises(OptionsError) as info:
+        _options.refuse_structured_strings(SpecOnly())
+    assert str(info.value) == message + ' (the value is not shown); nothing was written and no request was sent'
+
+
+def test_a_structured_value_of_another_type_of_option_is_left_to_ansible_core(monkeypatch):
+    monkeypatch.setattr(basic, '_PARSED_MODULE_ARGS', {'seats': [1], 'name': 'Ada'}, raising=False)
+    _options.refuse_structured_strings(SpecOnly())
