@@ -67,8 +67,9 @@ def test_each_operation_builds_its_documented_method_and_path():
 
 
 def test_a_segment_the_operation_has_not_is_a_bug_not_a_request():
-    with pytest.raises(KeyError):
-        ops.operation_path('list_users', account_id=ACCOUNT, user_id=ID)
+    with pytest.raises(KeyError) as info:
+        ops.operation_path('list_users', account_id=ACCOUNT, zone='z', user_id=ID)
+    assert info.value.args == ('list_users takes no segment user_id, zone',)
     with pytest.raises(KeyError):
         ops.operation_path('delete_everything', account_id=ACCOUNT)
 
