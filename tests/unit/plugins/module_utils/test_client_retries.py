@@ -100,3 +100,23 @@ def test_http_400_with_a_body_that_is_not_json_is_an_api_error():
     with pytest.raises(CloudflareAPIError) as info:
         client.request('GET', '/a/b')
     assert info.value.status == 400
+
+
+@pytest.mark.parametrize('method, unconfirmed', [('GET', False), ('PUT', True)])
+def test_json_that_is_not_the_envelope_fails_with_its_method_path_status_and_outcome(method, unconfirmed):
+    client, _session, _sleeps = make_client([FakeResponse(200, {'id': 'a'})])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.request(method, '/a/b')
+    assert str(info.value) == ('The Cloudflare API answered %s /a/b with HTTP 200 and JSON that is not the Cloudflare '
+                               'envelope (no boolean "success"): {"id": "a"}' % method)
+    assert (info.value.method, info.value.path, info.value.status) == (method, '/a/b', 200)
+    assert info.value.unconfirmed is unconfirmed
+
+
+@pytest.mark.parametrize('last', [FakeResponse(400, text='<html>Bad Request</html>'), FakeResponse(400, {'id': 'a'})])
+def test_an_error_answer_that_is_not_the_envelope_says_how_long_it_was_retried(doubling, last):
+    client, _session, _sleeps = make_client([FakeResponse(503, text='<html>busy</html>'), last])
+    with pytest.raises(CloudflareAPIError) as info:
+        client.request('GET', '/a/b')
+    assert str(info.value).startswith('Cloudflare API error on GET /a/b: HTTP 400, ')
+    assert str(info.value).endswith(' (after 1 retry and 1.0 s of waiting; max_retry_wait is 330 s)')
