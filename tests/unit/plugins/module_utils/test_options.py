@@ -36,6 +36,9 @@ def test_the_connection_argument_spec_is_the_documented_one():
         rate_limit_reserve=dict(type='float', default=10.0),
     )
     assert seat_batch_argument_spec() == dict(seat_batch_size=dict(type='int', default=1000))
+
+
+def test_the_revoke_and_result_detail_argument_specs_are_the_documented_ones():
     assert revoke_argument_spec() == dict(revoke_sessions=dict(type='bool', default=False),
                                           revoke_devices=dict(type='bool', default=False))
     assert result_detail_argument_spec() == dict(result_detail=dict(type='str', choices=['auto', 'full', 'summary'],

@@ -224,3 +224,9 @@ def test_a_structured_value_of_a_string_option_is_refused_by_the_name_given(monk
 def test_a_structured_value_of_another_type_of_option_is_left_to_ansible_core(monkeypatch):
     monkeypatch.setattr(basic, '_PARSED_MODULE_ARGS', {'seats': [1], 'name': 'Ada'}, raising=False)
     _options.refuse_structured_strings(SpecOnly())
+
+
+def test_without_the_arguments_ansible_core_keeps_on_older_versions_they_are_decoded_again(monkeypatch):
+    monkeypatch.delattr(basic, '_PARSED_MODULE_ARGS', raising=False)
+    monkeypatch.setattr(_options, '_load_params', lambda: {'users': []})
+    assert _options.given_arguments() == {'users': []}
