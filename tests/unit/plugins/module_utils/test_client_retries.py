@@ -120,3 +120,11 @@ def test_an_error_answer_that_is_not_the_envelope_says_how_long_it_was_retried(d
         client.request('GET', '/a/b')
     assert str(info.value).startswith('Cloudflare API error on GET /a/b: HTTP 400, ')
     assert str(info.value).endswith(' (after 1 retry and 1.0 s of waiting; max_retry_wait is 330 s)')
+
+
+def test_a_refused_connection_gets_ten_seconds_of_retries_in_all(monkeypatch):
+    monkeypatch.setattr(_client, 'backoff_delay', lambda attempt: 2.5)
+    client, _session, sleeps = make_client([connection_refused() for _ in range(20)], max_retry_wait=330)
+    with pytest.raises(CloudflareTransportError):
+        client.request('GET', '/x')
+    assert sleeps == [2.5, 2.5, 2.5, 2.5]

@@ -126,3 +126,15 @@ def test_every_form_of_a_password_with_a_slash_and_without_a_user_is_redacted():
 def test_a_password_that_cannot_be_latin_1_is_redacted_in_its_utf_8_base64():
     found = _transport._proxy_passwords({'https': 'http://u:%E2%82%AC@proxy.test:3128'})
     assert set(found) == {'%E2%82%AC', '€', base64.b64encode('u:€'.encode('utf-8')).decode('ascii')}
+
+
+# --- what every request carries, and where it goes ---------------------------------------------------------
+
+
+def test_every_request_asks_for_json_at_the_base_url_without_its_trailing_slashes():
+    session = ScriptedSession([ok({})])
+    client = CloudflareClient(ACCOUNT, {'Authorization': 'Bearer t'}, base_url='https://api.example.test/client/vX//',
+                              session=session, documented_only=False)
+    client.request('GET', '/x')
+    assert session.calls[0]['url'] == 'https://api.example.test/client/vX/x'
+    assert session.headers['Accept'] == 'application/json'
