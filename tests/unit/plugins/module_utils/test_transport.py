@@ -295,12 +295,13 @@ def test_http_300_is_a_redirect_too():
     assert str(info.value) == REDIRECT % ('GET', '/a', 300, 'https://elsewhere.test/x')
 
 
-@pytest.mark.parametrize('answer', [
-    FakeResponse(200, {'success': True, 'errors': [], 'messages': [], 'result': {}}),
-    FakeResponse(302, text='', headers={'Location': 'https://elsewhere.test/x'}),
-    FakeResponse(200, headers={'Content-Encoding': 'br'}, chunks=[b'x']),
-])
-def test_every_response_is_closed_whatever_its_answer(answer):
+@pytest.mark.parametrize('make', [
+    lambda: FakeResponse(200, {'success': True, 'errors': [], 'messages': [], 'result': {}}),
+    lambda: FakeResponse(302, text='', headers={'Location': 'https://elsewhere.test/x'}),
+    lambda: FakeResponse(200, headers={'Content-Encoding': 'br'}, chunks=[b'x']),
+], ids=['read', 'redirect', 'unreadable'])
+def test_every_response_is_closed_whatever_its_answer(make):
+    answer = make()     # made here: a response closed by an earlier run of the test would tell nothing
     client, _session, _sleeps = make_client([answer])
     try:
         client.request('GET', '/a')
