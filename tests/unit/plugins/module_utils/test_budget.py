@@ -439,3 +439,18 @@ def test_nothing_is_affordable_at_the_reserve(budget, clock):
 
 def test_affordable_stops_counting_at_a_billion(clock):
     assert Budget(reserve=0.0, clock=clock).affordable(1e9) == 10 ** 9
+
+
+@pytest.mark.parametrize('answer, described', [
+    # No policy and no reset: the most seen left plus one, and the documented window.
+    ({'Ratelimit': '"default";r=5'}, '6 requests per 300 s (5 left, reset in 300 s, 1 kept in reserve)'),
+    # No reset: the policy's window, also when nothing is left.
+    ({'Ratelimit': '"default";r=0', 'Ratelimit-Policy': '"default";q=40;w=10'},
+     '40 requests per 10 s (0 left, reset in 10 s, 4 kept in reserve)'),
+    # A reset past the window while requests are left: the window resets within itself.
+    ({'Ratelimit': '"default";r=1;t=30', 'Ratelimit-Policy': '"default";q=40;w=10'},
+     '40 requests per 10 s (1 left, reset in 10 s, 4 kept in reserve)'),
+])
+def test_what_an_answer_leaves_out_is_filled_in(budget, answer, described):
+    assert budget.answered(answer, budget.sending())
+    assert budget.describe() == described
