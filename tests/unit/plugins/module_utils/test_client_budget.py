@@ -275,9 +275,9 @@ def test_a_listing_that_costs_exactly_what_the_budget_carries_is_read():
 
 
 def test_without_total_pages_the_pages_announced_are_total_count_over_per_page():
-    info = {'page': 1, 'per_page': 1000, 'count': 2, 'total_count': 4001}
+    stated = {'page': 1, 'per_page': 1000, 'count': 2, 'total_count': 4001}
     client, session, _clock = make_client([Answer(200, {'success': True, 'errors': [], 'messages': [],
-                                                        'result': [user(1), user(2)], 'result_info': info})])
+                                                        'result': [user(1), user(2)], 'result_info': stated})])
     with pytest.raises(CloudflareResponseError) as info:
         client.paginate(PATH)
     assert str(info.value) == (

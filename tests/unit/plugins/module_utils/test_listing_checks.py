@@ -134,8 +134,8 @@ def test_items_without_an_id_that_is_a_non_empty_string_are_all_kept():
 
 def test_the_contradictions_of_a_listing_are_named_up_to_1000_characters():
     long = 'x' * 100
-    info = dict((name, long) for name in ('count', 'page', 'per_page', 'total_count', 'total_pages'))
-    client, _session, _sleeps = make_client([ok([{'id': 'a'}], result_info=info), ok([], result_info=info)])
+    garbage = dict((name, long) for name in ('count', 'page', 'per_page', 'total_count', 'total_pages'))
+    client, _session, _sleeps = make_client([ok([{'id': 'a'}], result_info=garbage), ok([], result_info=garbage)])
     with pytest.raises(CloudflareListingError) as info:
         client.paginate('/users')
     named = '; '.join('pages 1, 2: result_info.%s is not a count (got "%s)' % (name, 'x' * 39)
