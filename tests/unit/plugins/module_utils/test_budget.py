@@ -75,6 +75,33 @@ def test_the_later_of_two_parameters_of_one_name_wins_as_in_rfc_8941():
     assert parse_members('"default";r=5;r=3;T=2') == [('default', {'r': 3.0, 't': 2.0})]
 
 
+def test_an_empty_quoted_name_is_a_name_and_a_bad_member_leaves_the_next_ones():
+    # RFC 8941: "" is a string (the empty one); a member without a name is left out, the members after it are read.
+    assert parse_members('"";r=5') == [('', {'r': 5.0})]
+    assert parse_members('"a";r=1') == [('a', {'r': 1.0})]
+    assert parse_members('5x;r=1, "default";r=2, ;r=3, burst;r=4') == [('default', {'r': 2.0}), ('burst', {'r': 4.0})]
+
+
+def test_a_parameter_is_split_at_its_first_equals_sign():
+    assert parse_members('"a";r==5;t=2') == [('a', {'t': 2.0})]
+
+
+def test_a_quota_of_one_is_a_policy():
+    assert read_headers({'Ratelimit-Policy': '"one";q=1;w=60'}) == ({}, {'one': (1, 60.0)})
+
+
+@pytest.mark.parametrize('left, reset_at, quota, window', [
+    (4, 10.0, 5, 10.0),      # no policy: the most seen left plus one, and the longest reset seen
+    (0, 0.0, 1, 1.0),        # at least one request in at least one second
+    (0, 0.5, 1, 1.0),
+])
+def test_without_a_policy_the_largest_seen_stands_in_for_quota_and_window(left, reset_at, quota, window):
+    limit = _budget.Limit('default', None, None, left, reset_at, 0.0)
+    assert (limit.q(), limit.w()) == (quota, window)
+    assert (_budget.Limit('default', 1200, 300.0, left, reset_at, 0.0).q(),
+            _budget.Limit('default', 1200, 300.0, left, reset_at, 0.0).w()) == (1200, 300.0)
+
+
 def test_headers_in_any_letter_case_with_several_policies():
     remaining, policies = read_headers({
         'RATELIMIT': '"burst";r=3;t=1, "default";r=900;t=200',
@@ -412,3 +439,18 @@ def test_nothing_is_affordable_at_the_reserve(budget, clock):
 
 def test_affordable_stops_counting_at_a_billion(clock):
     assert Budget(reserve=0.0, clock=clock).affordable(1e9) == 10 ** 9
+
+
+@pytest.mark.parametrize('answer, described', [
+    # No policy and no reset: the most seen left plus one, and the documented window.
+    ({'Ratelimit': '"default";r=5'}, '6 requests per 300 s (5 left, reset in 300 s, 1 kept in reserve)'),
+    # No reset: the policy's window, also when nothing is left.
+    ({'Ratelimit': '"default";r=0', 'Ratelimit-Policy': '"default";q=40;w=10'},
+     '40 requests per 10 s (0 left, reset in 10 s, 4 kept in reserve)'),
+    # A reset past the window while requests are left: the window resets within itself.
+    ({'Ratelimit': '"default";r=1;t=30', 'Ratelimit-Policy': '"default";q=40;w=10'},
+     '40 requests per 10 s (1 left, reset in 10 s, 4 kept in reserve)'),
+])
+def test_what_an_answer_leaves_out_is_filled_in(budget, answer, described):
+    assert budget.answered(answer, budget.sending())
+    assert budget.describe() == described

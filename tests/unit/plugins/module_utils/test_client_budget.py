@@ -198,3 +198,90 @@ def test_check_affordable_names_what_the_requests_are_for():
     # Writes that space themselves (write_rate) as slowly as the budget would need no wait of it.
     client.check_affordable(200, 'The plan', own_interval=3.0)
     assert len(session.calls) == 1
+
+
+def test_a_budget_wait_beyond_max_retry_wait_fails_word_for_word_with_its_method_path_and_wait():
+    limited = Answer(429, {'success': False, 'errors': [{'code': 971, 'message': 'slow down'}], 'messages': [],
+                           'result': None}, {'Retry-After': '3'})
+    client, _session, _clock = make_client(
+        [limited, page([user(1)], headers=budget_headers(0, 300, quota=1200, window=300))], max_retry_wait=30)
+    client.request('GET', PATH)
+    with pytest.raises(CloudflareBudgetError) as info:
+        client.request('PUT', PATH + '/' + USER_ID, body={'name': 'n'})
+    assert str(info.value) == (
+        "Cloudflare's rate limit would make PUT %s/%s wait 301.0 s, more than max_retry_wait=30 s leaves (3.0 s waited "
+        "already); it was not sent. The budget: %s" % (PATH, USER_ID, client.budget.describe()))
+    assert (info.value.method, info.value.path, info.value.waited) == ('PUT', PATH + '/' + USER_ID, 3.0)
+
+
+def test_every_wait_for_the_budget_is_counted():
+    client, _session, clock = make_client([page([user(1)], headers=budget_headers(4, 6)) for _ in range(3)])
+    for _ in range(3):
+        client.request('GET', PATH)
+    assert clock.sleeps == [pytest.approx(6.2), pytest.approx(6.2)]
+    assert client.spending()['rate_limit_wait'] == 12.4
+
+
+def test_a_budget_wait_of_exactly_what_max_retry_wait_leaves_is_waited():
+    client, session, clock = make_client([page([user(1)], headers=budget_headers(4, 6)), page([user(1)])], max_retry_wait=8)
+    client.request('GET', PATH)
+    wait = client.budget.delay()
+    client.max_retry_wait = wait
+    client.request('GET', PATH)
+    assert clock.sleeps == [wait] and len(session.calls) == 2
+
+
+def unbounded_page(users, per_page, total_pages, headers=None):
+    """A page without total_count."""
+    info = {'page': 1, 'per_page': per_page, 'count': len(users), 'total_pages': total_pages}
+    return Answer(200, {'success': True, 'errors': [], 'messages': [], 'result': users, 'result_info': info}, headers)
+
+
+@pytest.mark.parametrize('held, total_pages, words', [
+    (2, 3, 'page 1 holds 2 items where the server states per_page=1000, and it announces more pages; reading them '
+           'would cost 2 more requests (total_count=none, total_pages=3)'),
+    (1, 2, 'page 1 holds 1 item where the server states per_page=1000, and it announces more pages; reading them '
+           'would cost 1 more request (total_count=none, total_pages=2)'),
+])
+def test_a_short_page_while_more_are_announced_fails_word_for_word(held, total_pages, words):
+    client, session, _clock = make_client([unbounded_page([user(n) for n in range(held)], 1000, total_pages)])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.paginate(PATH)
+    assert str(info.value) == 'The Cloudflare API listing GET %s contradicts itself: %s' % (PATH, words)
+    assert (info.value.method, info.value.path) == ('GET', PATH)
+    assert len(session.calls) == 1
+
+
+def test_a_listing_the_budget_cannot_carry_fails_word_for_word():
+    client, _session, _clock = make_client([page([user(n) for n in range(100)], per_page=100, total_count=200000,
+                                                 total_pages=2000, headers=budget_headers(39, 10))])
+    with pytest.raises(CloudflareBudgetError) as info:
+        client.paginate(PATH)
+    assert str(info.value) == (
+        "The Cloudflare API listing GET %s announces 1999 more requests (total_count=200000, total_pages=2000): "
+        "Cloudflare's rate limit lets this task send at most 1181 more within max_retry_wait=330 s (0 s waited "
+        "already), so it stops after page 1. The budget: %s" % (PATH, client.budget.describe()))
+    assert (info.value.method, info.value.path, info.value.waited) == ('GET', PATH, 0.0)
+
+
+def test_a_listing_that_costs_exactly_what_the_budget_carries_is_read():
+    # As above, 1181 more requests are affordable: a listing that announces exactly that many more is read on.
+    empty = Answer(200, {'success': True, 'errors': [], 'messages': [], 'result': [],
+                         'result_info': {'page': 2, 'per_page': 100, 'count': 0}})
+    client, session, _clock = make_client([page([user(n) for n in range(100)], per_page=100, total_count=118200,
+                                                 total_pages=1182, headers=budget_headers(39, 10)), empty])
+    listing = client.paginate(PATH, complete=False)
+    assert len(listing) == 100 and len(session.calls) == 2
+
+
+def test_without_total_pages_the_pages_announced_are_total_count_over_per_page():
+    stated = {'page': 1, 'per_page': 1000, 'count': 2, 'total_count': 4001}
+    client, session, _clock = make_client([Answer(200, {'success': True, 'errors': [], 'messages': [],
+                                                        'result': [user(1), user(2)], 'result_info': stated})])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.paginate(PATH)
+    assert str(info.value) == (
+        'The Cloudflare API listing GET %s contradicts itself: page 1 holds 2 items where the server states '
+        'per_page=1000, and it announces more pages; reading them would cost 4 more requests (total_count=4001, '
+        'total_pages=5)' % PATH)
+    assert len(session.calls) == 1

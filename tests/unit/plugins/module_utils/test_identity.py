@@ -42,6 +42,24 @@ def test_an_email_not_in_nfkc_form_is_refused_naming_the_form_to_write():
     assert identifier_problem('email', 'ada@example.com') is None
 
 
+@pytest.mark.parametrize('kind, value, problem', [
+    ('email', 42, 'email must be a string, got int'),
+    ('user_id', None, 'user_id must be a string, got NoneType'),
+    ('seat_uid', ['SEAT-1'], 'seat_uid must be a string, got list'),
+    ('seat_uid', 'SEAT 1', "seat_uid 'SEAT 1' is not a seat identifier (1 to 36 characters, no spaces)"),
+    ('seat_uid', 'S' * 37, "seat_uid '%s' is not a seat identifier (1 to 36 characters, no spaces)" % ('S' * 37)),
+    ('user_id', 'ada', "user_id 'ada' is not a UUID such as f174e90a-fafe-4643-bbbc-4a0ed4fc8415"),
+])
+def test_each_kind_of_identifier_is_refused_word_for_word(kind, value, problem):
+    assert identifier_problem(kind, value) == problem
+
+
+def test_an_identifier_of_an_unknown_kind_is_a_bug_named_as_such():
+    with pytest.raises(ValueError) as info:
+        identifier_problem('colour', 'blue')
+    assert str(info.value) == "unknown identifier kind 'colour'"
+
+
 def test_a_listed_email_in_fullwidth_letters_is_the_user_named_in_plain_letters():
     record = plan_record({'id': '6a8d6ba4-7b66-4b29-8a4a-0e6a2a1d1c11', 'email': FULLWIDTH_ADA, 'name': 'Ada',
                           'seat_uid': 'SEAT-Ada'})

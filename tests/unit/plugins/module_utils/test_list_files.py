@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _options
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import given_list, list_file
 
@@ -49,3 +50,41 @@ def test_given_list_names_the_option_the_items_came_from(tmp_path):
     assert given_list({'users': None, 'users_file': str(path)}, 'users') == ([], 'users_file')
     assert given_list({'users': WANTED, 'users_file': None}, 'users') == (WANTED, 'users')
     assert given_list({'seats': None}, 'seats') == (None, 'seats')
+
+
+def test_a_file_that_cannot_be_read_is_refused_word_for_word(tmp_path):
+    path = tmp_path / 'missing.json'
+    with pytest.raises(OptionsError) as info:
+        list_file('users_file', str(path))
+    assert str(info.value) == 'users_file %s cannot be read (No such file or directory); nothing was written' % path
+
+
+def test_a_file_that_is_not_utf_8_is_refused_naming_the_byte(tmp_path):
+    path = tmp_path / 'people.json'
+    path.write_bytes(b'[{"name": "Ren\xe9"}]')
+    with pytest.raises(OptionsError) as info:
+        list_file('users_file', str(path))
+    assert str(info.value) == 'users_file %s is not UTF-8 text (byte 14); nothing was written' % path
+
+
+def test_a_file_that_is_neither_json_nor_yaml_is_refused_with_the_yaml_error_on_one_line(tmp_path):
+    path = tmp_path / 'seats.yml'
+    path.write_bytes(b'[unclosed')
+    with pytest.raises(OptionsError) as info:
+        list_file('seats_file', str(path))
+    assert str(info.value) == (
+        'seats_file %s is neither JSON nor YAML: while parsing a flow sequence in "<unicode string>", line 1, column 1 '
+        'did not find expected \',\' or \']\' in "<unicode string>", line 2, column 1; nothing was written' % path)
+
+
+def test_without_pyyaml_a_file_that_is_not_json_is_refused_saying_why(tmp_path, monkeypatch):
+    monkeypatch.setattr(_options, 'yaml', None)
+    path = tmp_path / 'people.yml'
+    path.write_bytes(b'- email: ada@example.com\n')
+    with pytest.raises(OptionsError) as info:
+        list_file('users_file', str(path))
+    assert str(info.value) == (
+        'users_file %s is not JSON (Expecting value: line 1 column 1 (char 0)), and PyYAML, which reads YAML, is not '
+        'installed for the Python that runs the module; nothing was written' % path)
+    path.write_bytes(b'[{"email": "ada@example.com"}]')
+    assert list_file('users_file', str(path)) == [{'email': 'ada@example.com'}]

@@ -90,3 +90,20 @@ def test_no_user_id_changes_the_path_the_query_or_the_resource(user_id):
         segments = url.path.split('/')
         assert len(segments) == len((BASE + ops.OPERATIONS[operation][1]).split('/'))
         assert unquote(segments[-1]) == user_id and '.' not in segments[-1]
+
+
+def test_a_permission_hint_names_every_permission_that_is_accepted(monkeypatch):
+    # Cloudflare's reference may accept any of several permissions for one request: each is named.
+    monkeypatch.setitem(ops.PERMISSIONS, 'list_users', ('Access: Audit Logs Read', 'Access: Users Read'))
+    assert ops.permission_hint('GET', '/accounts/%s/access/users' % ACCOUNT).startswith(
+        'GET /accounts/{account_id}/access/users needs a token with Access: Audit Logs Read or Access: Users Read; ')
+
+
+def test_a_request_that_is_no_operation_has_no_permission_hint():
+    assert ops.permission_hint('GET', '/accounts/%s/zones' % ACCOUNT) == ''
+
+
+def test_an_operation_given_segments_it_has_not_names_them():
+    with pytest.raises(KeyError) as info:
+        ops.operation_path('list_users', account_id=ACCOUNT, zone='z', user_id=ID)
+    assert info.value.args == ('list_users takes no segment user_id, zone',)

@@ -14,7 +14,12 @@ import pytest
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import cloudflare_argument_spec, seat_batch_argument_spec
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
+    cloudflare_argument_spec,
+    result_detail_argument_spec,
+    revoke_argument_spec,
+    seat_batch_argument_spec,
+)
 
 
 def test_the_connection_argument_spec_is_the_documented_one():
@@ -31,6 +36,13 @@ def test_the_connection_argument_spec_is_the_documented_one():
         rate_limit_reserve=dict(type='float', default=10.0),
     )
     assert seat_batch_argument_spec() == dict(seat_batch_size=dict(type='int', default=1000))
+
+
+def test_the_revoke_and_result_detail_argument_specs_are_the_documented_ones():
+    assert revoke_argument_spec() == dict(revoke_sessions=dict(type='bool', default=False),
+                                          revoke_devices=dict(type='bool', default=False))
+    assert result_detail_argument_spec() == dict(result_detail=dict(type='str', choices=['auto', 'full', 'summary'],
+                                                                    default='auto'))
 
 
 def test_a_policy_that_is_not_a_dictionary_is_named_with_its_type():

@@ -10,18 +10,22 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import gzip
 import io
 import itertools
 import socket
 import ssl
+import zlib
 
 import pytest
 import requests
+import urllib3
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _transport
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     CloudflareLimitError,
     CloudflareRedirectError,
+    CloudflareResponseError,
     CloudflareTransportError,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import Redactor
@@ -208,3 +212,149 @@ def test_the_deadline_adapter_keeps_its_pools_for_proxies_and_pool_options():
     adapter.init_poolmanager(3, 4, block=True)
     assert adapter.poolmanager.connection_pool_kw['block'] is True
     assert adapter.poolmanager.pool_classes_by_scheme['https'].ConnectionCls.__name__ == 'DeadlineConnection'
+
+
+# --- the answer's body: the cap on the wire and decoded, its codings and its charset --------------------------
+
+CAP = _transport.MAX_ANSWER_BYTES
+TOO_LARGE = ('The Cloudflare API answered %s %s with HTTP %s and %s, more than the 32 MiB one answer may have')
+
+
+def body(text, encoding='utf-8', headers=None, status=200):
+    answer = FakeResponse(status, headers=headers, chunks=[text])
+    answer.encoding = encoding
+    return answer
+
+
+def envelope_bytes(result_bytes):
+    return b'{"success": true, "errors": [], "messages": [], "result": "' + result_bytes + b'"}'
+
+
+def test_an_answer_announcing_exactly_the_cap_is_read():
+    client, _session, _sleeps = make_client([body(envelope_bytes(b'ok'), headers={'Content-Length': str(CAP)})])
+    assert client.result('GET', '/x', expect=(str,)) == 'ok'
+
+
+def test_an_endless_answer_fails_word_for_word_with_its_method_path_and_status():
+    chunk = b' ' * (1024 * 1024)
+    client, _session, _sleeps = make_client([FakeResponse(201, chunks=itertools.repeat(chunk, 40))])
+    with pytest.raises(CloudflareLimitError) as info:
+        client.request('POST', '/a/b')
+    assert str(info.value) == TOO_LARGE % ('POST', '/a/b', 201, 'a body that goes on past %d bytes' % CAP)
+    assert (info.value.method, info.value.path, info.value.status) == ('POST', '/a/b', 201)
+
+
+def test_the_cap_counts_the_bytes_on_the_wire_too():
+    # Stored (uncompressed) deflate blocks: under the cap once decoded, over it on the wire.
+    coded = zlib.compress(b'\0' * (CAP - 1024), 0)
+    assert len(coded) > CAP
+    pieces = [coded[start:start + 4 * 1024 * 1024] for start in range(0, len(coded), 4 * 1024 * 1024)]
+    client, _session, _sleeps = make_client([FakeResponse(200, headers={'Content-Encoding': 'deflate'}, chunks=pieces)])
+    with pytest.raises(CloudflareLimitError) as info:
+        client.request('GET', '/a')
+    assert str(info.value) == TOO_LARGE % ('GET', '/a', 200, 'a body that goes on past %d bytes' % CAP)
+
+
+def test_an_answer_too_large_once_decoded_fails_word_for_word_with_its_method_path_and_status():
+    coded = gzip.compress(b' ' * (CAP + 1))
+    client, _session, _sleeps = make_client([FakeResponse(202, headers={'Content-Encoding': 'gzip'}, chunks=[coded])])
+    with pytest.raises(CloudflareLimitError) as info:
+        client.request('PATCH', '/a/b')
+    assert str(info.value) == TOO_LARGE % ('PATCH', '/a/b', 202, 'a body that decodes (gzip) to more than %d bytes' % CAP)
+    assert (info.value.method, info.value.path, info.value.status) == ('PATCH', '/a/b', 202)
+
+
+def test_an_answer_in_a_coding_the_client_does_not_decode_fails_word_for_word():
+    client, _session, _sleeps = make_client([FakeResponse(200, headers={'Content-Encoding': 'br'}, chunks=[b'x'])])
+    with pytest.raises(CloudflareResponseError) as info:
+        client.request('DELETE', '/a/b')
+    assert str(info.value) == ('The Cloudflare API answered DELETE /a/b with HTTP 200 and a body in a content coding the '
+                               'client does not decode (br)')
+    assert (info.value.method, info.value.path, info.value.status) == ('DELETE', '/a/b', 200)
+
+
+@pytest.mark.parametrize('encoding, raw, text', [
+    ('latin-1', b'caf\xe9', 'caf\xe9'),                      # the charset the answer declares
+    (None, b'caf\xc3\xa9', 'caf\xe9'),                        # none declared: UTF-8
+    ('utf-8', b'caf\xff', 'caf\ufffd'),                      # bytes that cannot be decoded are replaced
+    ('cp1252', b'caf\xe9\x81', 'caf\xe9\ufffd'),             # ... in the declared charset
+    ('x-no-such-charset', b'caf\xc3\xa9\xff', 'caf\xe9\ufffd'),  # a charset Python does not know: UTF-8
+])
+def test_the_answer_is_read_in_its_declared_charset(encoding, raw, text):
+    client, _session, _sleeps = make_client([body(envelope_bytes(raw), encoding=encoding)])
+    assert client.result('GET', '/x', expect=(str,)) == text
+
+
+# --- the exchange: HTTP 300, the response closed, urllib3's stream -----------------------------------------------
+
+
+def test_http_300_is_a_redirect_too():
+    client, _session, _sleeps = make_client([FakeResponse(300, text='', headers={'Location': 'https://elsewhere.test/x'})])
+    with pytest.raises(CloudflareRedirectError) as info:
+        client.request('GET', '/a')
+    assert str(info.value) == REDIRECT % ('GET', '/a', 300, 'https://elsewhere.test/x')
+
+
+@pytest.mark.parametrize('make', [
+    lambda: FakeResponse(200, {'success': True, 'errors': [], 'messages': [], 'result': {}}),
+    lambda: FakeResponse(302, text='', headers={'Location': 'https://elsewhere.test/x'}),
+    lambda: FakeResponse(200, headers={'Content-Encoding': 'br'}, chunks=[b'x']),
+], ids=['read', 'redirect', 'unreadable'])
+def test_every_response_is_closed_whatever_its_answer(make):
+    answer = make()     # made here: a response closed by an earlier run of the test would tell nothing
+    client, _session, _sleeps = make_client([answer])
+    try:
+        client.request('GET', '/a')
+    except Exception:  # pylint: disable=broad-exception-caught
+        pass
+    assert answer.closed is True
+
+
+class RawStream(object):
+    """urllib3's response as requests holds it (``response.raw``): read through ``stream``."""
+
+    def __init__(self, chunks=(), failure=None):
+        self.chunks = chunks
+        self.failure = failure
+        self.calls = []
+
+    def stream(self, amount, decode_content=None):
+        self.calls.append((amount, decode_content))
+        yield from self.chunks
+        if self.failure is not None:
+            raise self.failure
+
+
+def streamed(raw, headers=None):
+    answer = FakeResponse(200, headers=headers, chunks=[])
+    answer.iter_content = None  # urllib3's stream is read, never requests' own decoding
+    answer.raw = raw
+    return answer
+
+
+def test_urllib3s_stream_is_read_in_chunks_with_the_codings_left_to_the_client():
+    raw = RawStream([gzip.compress(envelope_bytes(b'ok'))])
+    client, _session, _sleeps = make_client([streamed(raw, headers={'Content-Encoding': 'gzip'})])
+    assert client.result('GET', '/x', expect=(str,)) == 'ok'
+    assert raw.calls == [(_transport.READ_CHUNK, False)]
+
+
+@pytest.mark.parametrize('failure, message', [
+    (lambda: urllib3.exceptions.ProtocolError('Connection broken: IncompleteRead(3 bytes read)'),
+     'Request failed (Connection broken: IncompleteRead(3 bytes read)) on GET /x'),
+    (lambda: urllib3.exceptions.ReadTimeoutError(None, '/x', 'Read timed out.'),
+     'No answer within timeout=30 s'),
+    (lambda: urllib3.exceptions.SSLError('record layer failure'),
+     'TLS connection to http://cf.test/client/v4 failed (record layer failure)'),
+])
+def test_a_failure_inside_urllib3s_stream_is_named_as_requests_names_it(failure, message):
+    client, _session, _sleeps = make_client([streamed(RawStream([b'{"succ'], failure()))], max_retry_wait=0)
+    with pytest.raises(CloudflareTransportError) as info:
+        client.request('GET', '/x')
+    assert str(info.value).startswith(message)
+
+
+def test_the_deadline_adapter_serves_http_and_https_and_only_the_codings_decoded_are_asked_for():
+    plain = _transport.Transport('http://cf.test/client/v4', {}, redactor=Redactor(()))
+    assert plain.session.get_adapter('http://cf.test/') is plain.session.get_adapter('https://cf.test/')
+    assert transport().session.headers['Accept-Encoding'] == 'gzip, deflate'
