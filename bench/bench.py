@@ -43,7 +43,8 @@ Then it checks the bounds of issues 6, 11 and 12 and exits non-zero if one fails
 - the role in check mode: at most ceil(U/1000) + 1 requests, no write; 1,000 renames: 1 GET + 1,000 PUTs, no 429;
 - speed: at U=10,000 the bulk run takes less than 2.5 times a one-user run (medians); the goals of
   issue 11 compare task times (the callback) within the run: (f) < 3x a one-user task (stretch 2x),
-  (g) < 1/20 of the loop, (h) --diff < 1.5x without, (i) < 2x a one-user task;
+  (g) < 1.3x the least time the budget's pacing allows its requests (issue 19; < 1/20 of the loop before),
+  (h) --diff < 1.5x without, (i) < 2x a one-user task;
 - memory: the module's peak RSS stays under 150 MB at U=50,000, for cloudflare_zt_seat and cloudflare_zt_users.
 - issue 20, pair by pair (median of the per-pair ratios): (s) the role's span (first task to last) < 2x the one-user
   task run just before it, the seat task < 1.6x, the users task < 1.5x.
@@ -55,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.util
 import json
 import math
 import os
@@ -1016,6 +1018,16 @@ def _ratio_text(value, goal):
     return "%.2fx (goal < %.1fx)" % (value, goal)
 
 
+def budget_forecast(requests, write_rate):
+    """Least seconds one task alone needs for ``requests`` under the budget's pacing and its own write_rate: the
+    collection's Budget (plugins/module_utils/_budget.py), with no answer yet (the documented 1200 per 300 s)."""
+    spec = importlib.util.spec_from_file_location("zt_budget", str(ROOT / "plugins" / "module_utils" / "_budget.py"))
+    budget = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(budget)
+    own = 1.0 / write_rate
+    return budget.Budget().wait_for(requests, own_interval=own, now=0.0) + (requests - 1) * own
+
+
 def goals(results):
     """The speed and memory goals, each (name, passed or None when not measured, text)."""
     found = []
@@ -1053,17 +1065,22 @@ def goals(results):
 
     renames, loop = by.get((RENAME_SIZE, "g")), by.get((RENAME_SIZE, "g_loop"))
     if renames:
-        limit = RECORDED_LOOP_S * RENAME_SHARE
-        text = ("U=%d: %d renames in one task take %.2f s (task), %.3f of the loop's %s recorded in bench/RESULTS.md "
-                "before (goal < 1/20, %.1f s)" % (RENAME_SIZE, RENAME_SIZE, renames["task_s"],
-                                                  renames["task_s"] / RECORDED_LOOP_S, duration(RECORDED_LOOP_S), limit))
-        passed = renames["task_s"] < limit
+        # Since issue 19 the client paces every request on the credential's budget: a task alone may spend half the
+        # usable quota at once and the rest along the line to the reset. The goal is that rule's least time, as the
+        # collection's own Budget forecasts it (the emulator of this row sends no Ratelimit headers: 1200 per 300 s).
+        requests = renames["requests"]["total"]
+        paced = budget_forecast(requests, RENAME_WRITE_RATE)
+        text = ("U=%d: %d renames in one task take %.2f s (task); the budget's pacing allows %d requests in %.1f s at "
+                "the least (default reserve, write_rate %d): %s" % (
+                    RENAME_SIZE, RENAME_SIZE, renames["task_s"], requests, paced, RENAME_WRITE_RATE,
+                    _ratio_text(renames["task_s"] / paced, parallel.GOAL_FACTOR) if paced else "no wait"))
+        passed = renames["task_s"] < parallel.GOAL_FACTOR * paced
+        text += "; %.3f of the loop's %s recorded in bench/RESULTS.md before issue 19 (the goal then: < 1/20)" % (
+            renames["task_s"] / RECORDED_LOOP_S, duration(RECORDED_LOOP_S))
         if loop and loop["task_s"]:
             measured = loop["task_s"] / loop["items"] * RENAME_SIZE
             text += "; %.3f of the rename loop measured in this run (%.2f s per task, %s for %d)" % (
                 renames["task_s"] / measured, loop["task_s"] / loop["items"], duration(measured), RENAME_SIZE)
-            passed = passed and renames["task_s"] < measured * RENAME_SHARE
-        requests = renames["requests"]["total"]
         text += ("; at the default write_rate (%g/s) the %d PUTs alone would take %s (computed), %d requests "
                  "= %.0f%% of the 1200 / 5 min budget, at most %d writes in any 5 minutes (%.0f%% of the limit)" % (
                      DEFAULT_WRITE_RATE, RENAME_SIZE, duration(RENAME_SIZE / DEFAULT_WRITE_RATE), requests,
