@@ -161,7 +161,7 @@ def _run_lanes(session: nox.Session, lanes: list[list[list[str]]]) -> None:
     --continue-on-error does); print each lane's output whole when all ended; fail if any command failed."""
     env = {**os.environ, **_emulator_env(session), "VIRTUAL_ENV": session.virtualenv.location,
            "PATH": os.pathsep.join([session.bin, os.environ.get("PATH", "")])}
-    logs = [tempfile.TemporaryFile() for _ in lanes]
+    logs = [tempfile.TemporaryFile() for _lane in lanes]
     failed: list[str] = []
 
     def run_lane(commands: list[list[str]], log) -> None:

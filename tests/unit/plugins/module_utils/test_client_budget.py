@@ -215,8 +215,8 @@ def test_a_budget_wait_beyond_max_retry_wait_fails_word_for_word_with_its_method
 
 
 def test_every_wait_for_the_budget_is_counted():
-    client, _session, clock = make_client([page([user(1)], headers=budget_headers(4, 6)) for _ in range(3)])
-    for _ in range(3):
+    client, _session, clock = make_client([page([user(1)], headers=budget_headers(4, 6)) for _answer in range(3)])
+    for _request in range(3):
         client.request('GET', PATH)
     assert clock.sleeps == [pytest.approx(6.2), pytest.approx(6.2)]
     assert client.spending()['rate_limit_wait'] == 12.4
@@ -268,8 +268,9 @@ def test_a_listing_that_costs_exactly_what_the_budget_carries_is_read():
     # As above, 1181 more requests are affordable: a listing that announces exactly that many more is read on.
     empty = Answer(200, {'success': True, 'errors': [], 'messages': [], 'result': [],
                          'result_info': {'page': 2, 'per_page': 100, 'count': 0}})
-    client, session, _clock = make_client([page([user(n) for n in range(100)], per_page=100, total_count=118200,
-                                                 total_pages=1182, headers=budget_headers(39, 10)), empty])
+    first = page([user(n) for n in range(100)], per_page=100, total_count=118200, total_pages=1182,
+                 headers=budget_headers(39, 10))
+    client, session, _clock = make_client([first, empty])
     listing = client.paginate(PATH, complete=False)
     assert len(listing) == 100 and len(session.calls) == 2
 

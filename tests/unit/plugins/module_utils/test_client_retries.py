@@ -33,7 +33,7 @@ def doubling(monkeypatch):
 
 
 def timeouts(count):
-    return [requests.exceptions.ReadTimeout('read timed out') for _ in range(count)]
+    return [requests.exceptions.ReadTimeout('read timed out') for _answer in range(count)]
 
 
 @pytest.mark.parametrize('max_retry_wait, note', [
@@ -52,7 +52,7 @@ def test_a_read_is_retried_within_max_retry_wait_and_its_failure_says_how_long(d
 
 
 def test_a_refused_connection_is_retried_for_the_connect_limit_and_its_failure_says_so(doubling):
-    client, _session, sleeps = make_client([connection_refused() for _ in range(20)], max_retry_wait=330)
+    client, _session, sleeps = make_client([connection_refused() for _answer in range(20)], max_retry_wait=330)
     with pytest.raises(CloudflareTransportError) as info:
         client.request('POST', '/x')
     assert sleeps == [1.0, 2.0, 4.0]
@@ -124,7 +124,7 @@ def test_an_error_answer_that_is_not_the_envelope_says_how_long_it_was_retried(d
 
 def test_a_refused_connection_gets_ten_seconds_of_retries_in_all(monkeypatch):
     monkeypatch.setattr(_client, 'backoff_delay', lambda attempt: 2.5)
-    client, _session, sleeps = make_client([connection_refused() for _ in range(20)], max_retry_wait=330)
+    client, _session, sleeps = make_client([connection_refused() for _answer in range(20)], max_retry_wait=330)
     with pytest.raises(CloudflareTransportError):
         client.request('GET', '/x')
     assert sleeps == [2.5, 2.5, 2.5, 2.5]
