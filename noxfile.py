@@ -124,9 +124,13 @@ def _emulator_env(session: nox.Session) -> dict[str, str]:
     return {"EMULATOR_PYTHON": python, "ANSIBLE_PYTHON_INTERPRETER": python}
 
 
+def _emulator_command(*command: str) -> list[str]:
+    """`command` run while an emulator of its own serves (.ci/with-emulator)."""
+    return [str(CI / "with-emulator"), "--", *command]
+
+
 def _with_emulator(session: nox.Session, *command: str, env: dict[str, str] | None = None, **kwargs) -> None:
-    session.run(str(CI / "with-emulator"), "--", *command, external=True,
-                env={**_emulator_env(session), **(env or {})}, **kwargs)
+    session.run(*_emulator_command(*command), external=True, env={**_emulator_env(session), **(env or {})}, **kwargs)
 
 
 def _ansible_test_sanity(core: str):
@@ -156,9 +160,10 @@ def _ansible_test_sanity(core: str):
 SECOND_RUN_TARGETS = ("cloudflare_zt_seat", "cloudflare_zt_users", "cloudflare_zt_user_info", "reconcile")
 
 
-def _run_lanes(session: nox.Session, lanes: list[list[list[str]]]) -> None:
+def _with_emulators_side_by_side(session: nox.Session, lanes: list[list[list[str]]]) -> None:
     """Run the lanes side by side, the commands of each one after the other (all of them, as ansible-test's
-    --continue-on-error does); print each lane's output whole when all ended; fail if any command failed."""
+    --continue-on-error does), each command with an emulator of its own; print each lane's output whole when all
+    ended; fail if any command failed."""
     env = {**os.environ, **_emulator_env(session), "VIRTUAL_ENV": session.virtualenv.location,
            "PATH": os.pathsep.join([session.bin, os.environ.get("PATH", "")])}
     logs = [tempfile.TemporaryFile() for _lane in lanes]
@@ -166,7 +171,8 @@ def _run_lanes(session: nox.Session, lanes: list[list[list[str]]]) -> None:
 
     def run_lane(commands: list[list[str]], log) -> None:
         for command in commands:
-            if subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=env, check=False).returncode:
+            if subprocess.run(_emulator_command(*command), stdout=log, stderr=subprocess.STDOUT, env=env,
+                              check=False).returncode:
                 failed.append(" ".join(command))
 
     threads = [threading.Thread(target=run_lane, args=(lane, log)) for lane, log in zip(lanes, logs)]
@@ -189,11 +195,10 @@ def _ansible_test_integration(core: str):
         coll = _collection_copy(session)
 
         def secrets(copy: Path) -> list[str]:
-            return [str(CI / "with-emulator"), "--", "python", str(copy / "tests/secrets/check_secrets.py"),
-                    str(copy.parents[2])]
+            return ["python", str(copy / "tests/secrets/check_secrets.py"), str(copy.parents[2])]
 
         def integration(copy: Path, *args: str) -> list[str]:
-            return [str(CI / "with-emulator"), "--", str(CI / "integration"), str(copy), *args]
+            return [str(CI / "integration"), str(copy), *args]
 
         if not session.posargs and core in (CORE_MIN, CORE_MAX):
             # Outside the repository, as antsibull-nox's copy: within a git work tree, ansible-test lists the files
@@ -202,9 +207,10 @@ def _ansible_test_integration(core: str):
                 other = Path(tmp) / "ansible_collections"
                 shutil.copytree(coll.parents[1], other, symlinks=True)
                 other_coll = other / coll.relative_to(coll.parents[1])
-                _run_lanes(session, [
+                excluded = [arg for target in SECOND_RUN_TARGETS for arg in ("--exclude", target)]
+                _with_emulators_side_by_side(session, [
                     [secrets(other_coll), integration(other_coll, *SECOND_RUN_TARGETS)],
-                    [integration(coll, *[arg for target in SECOND_RUN_TARGETS for arg in ("--exclude", target)])],
+                    [integration(coll, *excluded)],
                 ])
             return
         # posargs: the targets to run instead, where `secrets` names the credential check.
@@ -212,9 +218,9 @@ def _ansible_test_integration(core: str):
         targets = [target for target in wanted if target != "secrets"]
         if "secrets" in wanted:
             # Every module, succeeding and failing, at -vvvv and with --diff: no credential in the output or results.
-            session.run(*secrets(coll), external=True, env=_emulator_env(session))
+            _with_emulator(session, *secrets(coll))
         if targets:
-            _with_emulator(session, str(CI / "integration"), str(coll), *targets)
+            _with_emulator(session, *integration(coll, *targets))
 
     what = "every target" if core in (CORE_MIN, CORE_MAX) else "the bad-input target"
     session_func.__doc__ = (f"ansible-core {core}: the credential check and ansible-test integration ({what})"
