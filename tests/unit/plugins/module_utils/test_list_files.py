@@ -29,19 +29,25 @@ def test_a_json_or_yaml_list_is_read_whatever_its_form(tmp_path, content):
     assert list_file('users_file', str(path)) == WANTED
 
 
-@pytest.mark.parametrize('content, got', [
-    (b'users:\n  - email: ada@example.com\n', 'got dict'),
-    (b'42', 'got int'),
-    (b'"ada@example.com"', 'got str'),
-    (b'', 'got nothing'),
+@pytest.mark.parametrize('option, name, content, problem', [
+    ('seats_file', 'seats.yml', b'users:\n  - email: ada@example.com\n',
+     'must hold a list of items (as seats takes them), got dict'),
+    ('seats_file', 'seats.yml', b'42', 'must hold a list of items (as seats takes them), got int'),
+    ('seats_file', 'seats.yml', b'"ada@example.com"', 'must hold a list of items (as seats takes them), got str'),
+    ('seats_file', 'seats.yml', b'', 'must hold a list of items (as seats takes them), got nothing'),
+    ('users_file', 'missing.json', None, 'cannot be read (No such file or directory)'),
+    ('users_file', 'people.json', b'[{"name": "Ren\xe9"}]', 'is not UTF-8 text (byte 14)'),
+    ('seats_file', 'seats.yml', b'[unclosed',
+     'is neither JSON nor YAML: while parsing a flow sequence in "<unicode string>", line 1, column 1 '
+     'did not find expected \',\' or \']\' in "<unicode string>", line 2, column 1'),
 ])
-def test_a_file_that_holds_no_list_is_refused_naming_what_it_holds(tmp_path, content, got):
-    path = tmp_path / 'seats.yml'
-    path.write_bytes(content)
+def test_a_file_that_cannot_be_used_is_refused_word_for_word(tmp_path, option, name, content, problem):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
     with pytest.raises(OptionsError) as info:
-        list_file('seats_file', str(path))
-    assert str(info.value) == 'seats_file %s must hold a list of items (as seats takes them), %s; nothing was written' % (
-        path, got)
+        list_file(option, str(path))
+    assert str(info.value) == '%s %s %s; nothing was written' % (option, path, problem)
 
 
 def test_given_list_names_the_option_the_items_came_from(tmp_path):
@@ -50,31 +56,6 @@ def test_given_list_names_the_option_the_items_came_from(tmp_path):
     assert given_list({'users': None, 'users_file': str(path)}, 'users') == ([], 'users_file')
     assert given_list({'users': WANTED, 'users_file': None}, 'users') == (WANTED, 'users')
     assert given_list({'seats': None}, 'seats') == (None, 'seats')
-
-
-def test_a_file_that_cannot_be_read_is_refused_word_for_word(tmp_path):
-    path = tmp_path / 'missing.json'
-    with pytest.raises(OptionsError) as info:
-        list_file('users_file', str(path))
-    assert str(info.value) == 'users_file %s cannot be read (No such file or directory); nothing was written' % path
-
-
-def test_a_file_that_is_not_utf_8_is_refused_naming_the_byte(tmp_path):
-    path = tmp_path / 'people.json'
-    path.write_bytes(b'[{"name": "Ren\xe9"}]')
-    with pytest.raises(OptionsError) as info:
-        list_file('users_file', str(path))
-    assert str(info.value) == 'users_file %s is not UTF-8 text (byte 14); nothing was written' % path
-
-
-def test_a_file_that_is_neither_json_nor_yaml_is_refused_with_the_yaml_error_on_one_line(tmp_path):
-    path = tmp_path / 'seats.yml'
-    path.write_bytes(b'[unclosed')
-    with pytest.raises(OptionsError) as info:
-        list_file('seats_file', str(path))
-    assert str(info.value) == (
-        'seats_file %s is neither JSON nor YAML: while parsing a flow sequence in "<unicode string>", line 1, column 1 '
-        'did not find expected \',\' or \']\' in "<unicode string>", line 2, column 1; nothing was written' % path)
 
 
 def test_without_pyyaml_a_file_that_is_not_json_is_refused_saying_why(tmp_path, monkeypatch):
