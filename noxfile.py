@@ -115,7 +115,7 @@ def _path_without_shims(session: nox.Session, last: tuple[str, ...] = ()) -> str
 
 def _seed_ansible_test_cache(session: nox.Session) -> None:
     """ansible-test downloads get-pip.py from a host these machines cannot reach: put the offline stand-in
-    where it looks first."""
+    where it looks first; and make its SSH key once, before ansible-test runs side by side would race to."""
     session.run(str(CI / "seed-ansible-test-cache"), session.virtualenv.location, external=True, silent=True)
 
 
@@ -192,6 +192,7 @@ def _with_emulators_side_by_side(session: nox.Session, lanes: list[list[list[str
 def _ansible_test_integration(core: str):
     def session_func(session: nox.Session) -> None:
         session.install("-r", f"requirements-core-{core}.txt")
+        _seed_ansible_test_cache(session)
         coll = _collection_copy(session)
 
         def secrets(copy: Path) -> list[str]:
@@ -238,6 +239,7 @@ for _core in CORE_VERSIONS:
 def ansible_test_units(session: nox.Session) -> None:
     """ansible-test units with the newest ansible-core, on Python 3.12."""
     session.install(*DEV)
+    _seed_ansible_test_cache(session)
     coll = _collection_copy(session)
     with session.chdir(coll):
         session.run("ansible-test", "units", "--python", "3.12", "--color", "no", *session.posargs,
