@@ -148,9 +148,12 @@ options:
         logged in is measured from the record's C(created_at) (see O(release_inactive.never_logged_in)).
       - Releasing always sets both flags false, as the API requires, whatever O(release_inactive.seats) counts.
       - "One rule for lists: a user listed in the task with a seat flag V(true) is never released for inactivity."
-      - '"Now" is the current UTC time on the host that runs the module. Timestamps are read whatever their fractional
-        seconds or offset; a record whose timestamps cannot be read, or whose login lies in the future, is named in a
-        warning and never released on a guess.'
+      - '"Now" is Cloudflare''s time, as the C(Date) of the API''s answers tells it, not the clock of the host that runs
+        the module - a controller whose clock is wrong does not release anyone by it. When the two clocks differ by
+        more than five minutes the task says so in a warning; RV(clock) says which clock was used and by how much they
+        differ. Without a C(Date) in the answers, the host''s clock is used and RV(clock) says so. Timestamps are read
+        whatever their fractional seconds or offset; a record whose timestamps cannot be read, or whose login lies in
+        the future, is named in a warning and never released on a guess.'
       - The whole plan is made from one read of the account and checked before the first write, like every other
         change; check mode shows exactly what a real run releases, each release with its evidence.
     type: dict
@@ -183,6 +186,33 @@ options:
         default: []
 '''
 
+    # The removal guard of cloudflare_zt_seat and cloudflare_zt_users (one rule: _removals.py).
+    REMOVAL_GUARD = r'''
+options:
+  max_removals:
+    description:
+      - The most people one task may remove - take a seat away from (a flag from V(true) to V(false), by the items,
+        O(exclusive_seats) or O(release_inactive)) or delete - before it refuses the whole plan, in check mode as in a
+        real run, before the first write. The message names the numbers, the options that lift the bound and a few of
+        the people; RV(removal_guard) holds the figures, and the drift report shows the refused plan.
+      - A number of people (V(25)), or a percentage of the account's users who hold a seat (V(20%)).
+      - By default a task is refused when it removes more than 10 people B(and) more than 10 % of the users who hold a
+        seat, so an ordinary leaver, and any change in a small account, is never stopped, while a list truncated by a
+        bad merge and given with O(exclusive_seats) is.
+      - Releasing a seat also removes the person's device registrations (see Cloudflare's seat documentation) - a mass
+        release is data loss, not only a billing change.
+    type: raw
+    version_added: 1.1.0
+  allow_mass_removal:
+    description:
+      - Lift O(max_removals) for a deliberate mass change (an offboarding of a whole team, the first run of
+        O(release_inactive) on an old account). Run it in check mode first.
+      - O(allow_release_all=true) lifts it too.
+    type: bool
+    default: false
+    version_added: 1.1.0
+'''
+
     # Revoking the Access sessions of the users a task releases or deletes (cloudflare_zt_seat, cloudflare_zt_users).
     REVOKE_SESSIONS = r'''
 options:
@@ -193,13 +223,17 @@ options:
         with one C(POST /accounts/{account_id}/access/organizations/revoke_user) per user that names the user's email.
       - Releasing a seat does not end the sessions a user already holds (Cloudflare documents no revocation on release).
         Until they expire, a leaver can still reach the applications, and their next login takes a seat again.
-      - The sessions are revoked right after the C(PATCH) that releases the seat, never before it, so that no session
-        issued before the release survives it; a user to delete is revoked right before the delete.
+      - A leaver's sessions are revoked B(before) their seat is released or their record deleted (each batch's
+        revocations right before its C(PATCH); a user to delete right before the delete). A seat write that fails
+        therefore leaves no leaver of its batch with live sessions; a revocation that fails stops the task before that
+        user's release or delete, and the message says that their sessions are still live.
+      - A run after any partial failure converges - whoever is still a leaver with a seat or a record is revoked and
+        released or deleted again. A revocation is idempotent; each costs one request per user, also when it is sent
+        again.
       - Only the users this run releases or deletes are revoked, so a second run revokes nothing.
       - Each revocation is a write like the others, predicted in check mode, shown in the diff, the result and the drift
         (field C(sessions), action V(revoke_sessions)), and listed in RV(written) and RV(not_written) (action
-        V(revoke_sessions)). If one fails, the task stops there; the message names the users whose seats it released
-        without revoking their sessions, which a new run does not revoke (their seats are released already).
+        V(revoke_sessions)).
     type: bool
     default: false
     version_added: 1.1.0

@@ -18,6 +18,7 @@ import email.utils
 import json
 import random
 import time
+from datetime import timezone
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import DEFAULT_RESERVE, Budget
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
@@ -84,6 +85,33 @@ def parse_retry_after(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
+def http_date(value):
+    """The moment (seconds since the epoch) of an HTTP ``Date`` header, or None when it is absent or unreadable."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
+
+
+class ServerClock(object):
+    """Cloudflare's time as the ``Date`` of its answers tells it: how far the controller's clock is from it
+    (``offset``, seconds; None until an answer carried a readable Date). The latest answer's Date counts."""
+
+    def __init__(self, clock=time.time):
+        self.offset = None
+        self._clock = clock
+
+    def observe(self, date_header):
+        moment = http_date(date_header)
+        if moment is not None:
+            self.offset = moment - self._clock()
+
+
 def backoff_delay(attempt, rand=random.random):
     """Exponential backoff with jitter: attempt 0 waits 0.5-1 s, then doubling, capped at 60 s."""
     ceiling = min(BACKOFF_MAX, BACKOFF_FIRST * (2 ** attempt))
@@ -112,6 +140,7 @@ class CloudflareClient(Paginator):
         self.api_requests = {}         # requests sent, by method (every attempt)
         self.rate_limit_wait = 0.0     # seconds waited for the budget (part of ``waited``)
         self.redactor = Redactor(secrets)
+        self.server_clock = ServerClock()
         headers = dict(auth_headers)
         headers['User-Agent'] = user_agent or 'cloudflare_ops.zero_trust/%s' % COLLECTION_VERSION
         headers['Accept'] = 'application/json'
@@ -181,6 +210,7 @@ class CloudflareClient(Paginator):
                     method=method, path=path, waited=self.waited, unconfirmed=method != 'GET' and may_have_arrived(exc))
 
             self.budget.answered(answer.headers, sent_at)
+            self.server_clock.observe(answer.headers.get('Date'))
             status = answer.status
             if status == RATE_LIMIT_STATUS or (status in TRANSIENT_STATUSES and method in IDEMPOTENT_METHODS):
                 if status == RATE_LIMIT_STATUS:

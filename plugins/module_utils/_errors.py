@@ -28,10 +28,12 @@ class OptionsError(Exception):
 
 
 class PlanError(Exception):
-    """The account does not allow the plan. ``errors`` names every offending item; nothing was written."""
+    """The account does not allow the plan. ``errors`` names every offending item; nothing was written. ``extra``:
+    result keys that go with the failure (the refused plan's counts and drift, for the removal guard)."""
 
-    def __init__(self, what, errors):
+    def __init__(self, what, errors, extra=None):
         self.errors = list(errors)
+        self.extra = extra or {}
         super(PlanError, self).__init__('%s, %s: %s' % (what, NOTHING_WRITTEN, '; '.join(self.errors)))
 
 

@@ -29,8 +29,45 @@ TIMESTAMP_RE = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})
                           r'(?:([Zz])|([+-])(\d{2}):?(\d{2}))?\Z')
 
 
+# How far the controller's clock may be from Cloudflare's before a task says so. Inactivity is judged on
+# Cloudflare's clock whatever the difference; beyond this one, the controller's clock is wrong enough to matter.
+CLOCK_TOLERANCE = 300.0
+
+
 def utc_now():
     return datetime.now(timezone.utc)
+
+
+def judged_now(offset, local):
+    """The moment inactivity is judged at: the controller's ``local`` time moved by Cloudflare's ``offset`` (seconds,
+    None: no Date was read, the controller's clock is used)."""
+    return local + timedelta(seconds=offset or 0.0)
+
+
+def clock_report(offset):
+    """(the result's ``clock``, a warning or None) for the offset of Cloudflare's clock from the controller's
+    (_client.ServerClock; None: no answer carried a readable Date, so the controller's clock was used)."""
+    if offset is None:
+        return {'source': 'controller', 'skew_seconds': None}, None
+    skew = int(round(offset))
+    warning = None
+    if abs(offset) > CLOCK_TOLERANCE:
+        warning = ("The controller's clock is %s %s Cloudflare's (the Date of its answers): inactivity is judged on "
+                   "Cloudflare's clock. Set the controller's clock right (NTP)" % (
+                       duration(abs(skew)), 'behind' if skew > 0 else 'ahead of'))
+    return {'source': 'cloudflare', 'skew_seconds': skew}, warning
+
+
+def duration(seconds):
+    """A number of seconds in words: ``365 days 0 h 12 min``, ``7 min 3 s``."""
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return '%d day%s %d h %d min' % (days, '' if days == 1 else 's', hours, minutes)
+    if hours:
+        return '%d h %d min' % (hours, minutes)
+    return '%d min %d s' % (minutes, secs)
 
 
 def parse_timestamp(text):

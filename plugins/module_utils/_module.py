@@ -91,7 +91,8 @@ def _outcome(module, runner, extra):
         return dict(extra, failed=True, msg=client.redact(exc))
     except PlanError as exc:
         extra.update(client.spending())
-        return dict(extra, failed=True, msg=client.redact(exc), errors=client.redact_data(exc.errors))
+        details = dict(exc.extra, errors=exc.errors, **extra)
+        return dict(client.redact_data(details), failed=True, msg=client.redact(exc))
     except PartialWriteError as exc:
         extra.update(client.spending())
         # Something may have been written before the failure, or by a write whose outcome is unknown: the task may have

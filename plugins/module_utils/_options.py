@@ -37,6 +37,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import DEFAULT_LIMIT, parse_max_removals
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import AUTO, RESULT_DETAILS
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
@@ -89,6 +90,12 @@ def revoke_argument_spec():
     """The revoke_sessions and revoke_devices options (the cloudflare_ops.zero_trust.cloudflare.revoke_sessions doc
     fragment)."""
     return dict(revoke_sessions=dict(type='bool', default=False), revoke_devices=dict(type='bool', default=False))
+
+
+def removal_guard_argument_spec():
+    """The max_removals and allow_mass_removal options (the cloudflare_ops.zero_trust.cloudflare.removal_guard doc
+    fragment); max_removals is a count or a percentage, read by _removals.parse_max_removals."""
+    return dict(max_removals=dict(type='raw'), allow_mass_removal=dict(type='bool', default=False))
 
 
 def result_detail_argument_spec():
@@ -216,9 +223,12 @@ def _base_url_problem(base_url):
 
 class SeatTask(object):
     """cloudflare_zt_seat's options, checked: the items, whether it is the single form, exclusive_seats, the
-    release_inactive Policy (or None), seat_batch_size, revoke_sessions and revoke_devices."""
+    release_inactive Policy (or None), seat_batch_size, revoke_sessions and revoke_devices, and the removal guard
+    (``guard``: the RemovalLimit and whether it is lifted)."""
 
-    def __init__(self, items, single, exclusive_seats, policy, batch_size, revoke=(False, False), result_detail=AUTO):
+    def __init__(self, items, single, exclusive_seats, policy, batch_size, revoke=(False, False), result_detail=AUTO,
+                 guard=(DEFAULT_LIMIT, False)):
+        self.max_removals, self.allow_mass_removal = guard
         self.items = items
         self.single = single
         self.exclusive_seats = exclusive_seats
@@ -232,7 +242,9 @@ class UsersTask(object):
     """cloudflare_zt_users' options, checked (see SeatTask), with write_rate. report_dir is not here: the report is
     written for every result, also of options refused before a task exists (_runners/users.finish_users)."""
 
-    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False), result_detail=AUTO):
+    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False), result_detail=AUTO,
+                 guard=(DEFAULT_LIMIT, False)):
+        self.max_removals, self.allow_mass_removal = guard
         self.items = items
         self.exclusive_seats = exclusive_seats
         self.policy = policy
@@ -277,6 +289,14 @@ def revoke_options(params):
         raise OptionsError('revoke_devices needs revoke_sessions=true: the devices are revoked with the sessions, in the '
                            'same request; %s' % NOTHING_WRITTEN)
     return sessions, devices
+
+
+def removal_guard(params):
+    """((RemovalLimit, lifted), problems) of max_removals and allow_mass_removal. allow_release_all (an empty list with
+    exclusive_seats, said explicitly) is a deliberate mass change too, so it lifts the guard."""
+    limit, problem = parse_max_removals(params.get('max_removals'))
+    lifted = bool(params.get('allow_mass_removal') or params.get('allow_release_all'))
+    return (limit, lifted), [problem] if problem else []
 
 
 def check_release_all(option, items, exclusive, allow_release_all, exclusive_option='exclusive_seats'):
@@ -336,13 +356,15 @@ def seat_task(params):
     check_batch_size(params.get('seat_batch_size'))
     revoke = revoke_options(params)
     policy, policy_problems = parse_policy(params.get('release_inactive'))
+    guard, guard_problems = removal_guard(params)
+    _refuse(('max_removals', guard_problems))
     if seats is None:
         # Without seats, what else the task means depends on the policy: refuse a bad one first.
         _refuse(('release_inactive', policy_problems))
     alone = policy is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
     if seats is None and alone and not exclusive and not params.get('allow_release_all'):
         return SeatTask([], False, False, policy, params['seat_batch_size'], revoke,
-                        params.get('result_detail'))     # release_inactive alone
+                        params.get('result_detail'), guard)     # release_inactive alone
     if seats is None:
         if exclusive:
             raise OptionsError('exclusive_seats needs seats: list the seats to keep (exclusive_seats releases every '
@@ -353,11 +375,12 @@ def seat_task(params):
             raise OptionsError('give access_seat and/or gateway_seat for the seat (both false releases it)')
         items, problems = parse_seat_items([dict((k, params.get(k)) for k in SEAT_IDENTIFIERS + FLAGS)], single=True)
         _refuse(('seats', problems))
-        return SeatTask(items, True, False, policy, params['seat_batch_size'], revoke, params.get('result_detail'))
+        return SeatTask(items, True, False, policy, params['seat_batch_size'], revoke, params.get('result_detail'), guard)
     check_release_all(seats_option, seats, exclusive, params.get('allow_release_all'))
     items, problems = parse_seat_items(seats, list_name=seats_option)
     _refuse((seats_option, problems), ('release_inactive', policy_problems))
-    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], revoke, params.get('result_detail'))
+    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], revoke, params.get('result_detail'),
+                    guard)
 
 
 def users_task(params):
@@ -371,10 +394,11 @@ def users_task(params):
     check_report_dir(params.get('report_dir'))
     revoke = revoke_options(params)
     policy, policy_problems = parse_policy(params.get('release_inactive'))
+    guard, guard_problems = removal_guard(params)
     items, problems = parse_user_items(users, list_name=users_option)
-    _refuse((users_option, problems), ('release_inactive', policy_problems))
+    _refuse((users_option, problems), ('release_inactive', policy_problems), ('max_removals', guard_problems))
     return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'], revoke,
-                     params.get('result_detail'))
+                     params.get('result_detail'), guard)
 
 
 def user_item(params):

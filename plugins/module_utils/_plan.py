@@ -23,6 +23,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identif
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import exempt_kind, inactive
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import flag_conflicts
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import DEFAULT_LIMIT, check_removals
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import revocations
 
 
@@ -217,40 +218,42 @@ REVOKE = 'revoke_sessions'
 
 
 def seat_steps(seat_writes, revoking, batch_size):
-    """The seat writes in PATCHes of ``batch_size``, each followed by the revocations of the users it released.
+    """The seat writes in PATCHes of ``batch_size``, each preceded by the revocations of the users it releases.
 
-    ``revoking`` maps id(SeatChange) to its Revocation. The sessions are revoked after the release, never before.
-    Releasing a seat does not end the sessions its holder has, and a session revoked before the release could be
-    replaced by a new login before the PATCH; revoked after, no session from before the release survives, and a new
-    login takes a seat again, which the next run sees. The cost: a revocation that fails after its PATCH is not
-    retried by a new run (the seat is released already, so nothing is planned for that user); the failure names
-    those users. Each PATCH is followed by its own revocations, so that a failure leaves as few of them as it can.
+    ``revoking`` maps id(SeatChange) to its Revocation. A leaver's sessions are revoked before their seat is released:
+    a seat write that fails (a 500 retried out, a 403) then leaves no leaver with live sessions behind it, and a
+    revocation that fails stops the task before the release, so the person still holds the seat and the next run
+    revokes and releases them again (a revocation is idempotent). The cost: a leaver who logs in again in the moment
+    between their revocation and the PATCH keeps that new session; each batch's revocations come right before its
+    PATCH to keep that moment short.
     """
     size = batch_size or max(len(seat_writes), 1)
     steps = []
     for start in range(0, len(seat_writes), size):
         batch = seat_writes[start:start + size]
-        steps.append((SEAT, batch))
         revoked = [revoking[id(w)] for w in batch if id(w) in revoking]
         if revoked:
             steps.append((REVOKE, revoked))
+        steps.append((SEAT, batch))
     return steps
 
 
 class SeatPlan(object):
     """What cloudflare_zt_seat does: the changes (PATCH order), the revocations of the users released (with
     revoke_sessions), the distinct seats addressed, and in the single form the addressed seat after the task
-    (``single``: (record, access_seat, gateway_seat)); ``steps()`` says in which order they are sent."""
+    (``single``: (record, access_seat, gateway_seat)), and what the removal guard found (``removals``, a
+    RemovalCheck); ``steps()`` says in which order they are sent."""
 
-    def __init__(self, changes, addressed, single=None, warnings=(), revocations=()):
+    def __init__(self, changes, addressed, single=None, warnings=(), revocations=(), removals=None):
         self.changes = changes
         self.addressed = addressed
         self.single = single
         self.warnings = list(warnings)
         self.revocations = list(revocations)
+        self.removals = removals
 
     def steps(self, batch_size):
-        """The writes in the order they are sent: (SEAT, a PATCH's changes), each followed by (REVOKE, ...)."""
+        """The writes in the order they are sent: (SEAT, a PATCH's changes), each preceded by (REVOKE, ...)."""
         return seat_steps(self.changes, dict((id(r.cause), r) for r in self.revocations), batch_size)
 
     def summary(self):
@@ -266,9 +269,10 @@ class SeatPlan(object):
 
 
 def plan_seats(account, items, exclusive=False, single=False, inactivity=None, revoke_sessions=False,
-               revoke_devices=False):
+               revoke_devices=False, max_removals=DEFAULT_LIMIT, allow_mass_removal=False):
     """Resolve the seat items against the account and compute the changes (and with ``revoke_sessions`` the
-    revocations of the users released). Return (plan, problems). Pure."""
+    revocations of the users released), and check them against the removal guard (``max_removals``, a RemovalLimit,
+    lifted by ``allow_mass_removal``). Return (plan, problems). Pure."""
     problems = []
     targets = seat_targets(account, items, problems)
     changes = seat_changes(account, targets, exclusive=exclusive, problems=problems, inactivity=inactivity)
@@ -285,7 +289,9 @@ def plan_seats(account, items, exclusive=False, single=False, inactivity=None, r
         change = by_key.get(record_key(single_result[0]))
         if change is not None:
             single_result = (single_result[0], change.access_seat, change.gateway_seat)
-    return SeatPlan(changes, len(targets), single_result, inactivity.warnings if inactivity else (), revoked), problems
+    removals = check_removals(account, changes, (), max_removals, allow_mass_removal)
+    return SeatPlan(changes, len(targets), single_result, inactivity.warnings if inactivity else (), revoked,
+                    removals), problems
 
 
 class UserWrite(object):
@@ -325,6 +331,8 @@ class UsersPlan(object):
     ``revocations`` of the users released or deleted; ``steps()`` says in which order they are sent."""
 
     def __init__(self, creates, renames, seats, new_seats, deletes, listed, revocations=()):
+        self.removals = None        # the RemovalCheck of plan_users
+        self.warnings = []
         self.creates = creates
         self.renames = renames
         self.seats = seats
@@ -342,7 +350,8 @@ class UsersPlan(object):
         seats need the seat_uid its create answers), RENAME, SEAT (the seat changes, in PATCHes of ``batch_size``,
         None: one) each followed by REVOKE for the users it released (see seat_steps), and for each user to delete
         REVOKE then DELETE (last: a user deleted first could not be released by the same task's PATCH, and after
-        the delete the email names nobody to revoke)."""
+        the delete the email names nobody to revoke). Every revocation comes before the write that removes its user
+        (see seat_steps)."""
         revoking = dict((id(r.cause), r) for r in self.revocations)
         steps = [(CREATE, self.creates), (RENAME, self.renames)]
         steps.extend(seat_steps(self.seats + self.new_seats, revoking, batch_size))
@@ -368,7 +377,7 @@ class UsersPlan(object):
 
 
 def plan_users(account, items, exclusive_seats=False, create_needs_name=True, inactivity=None, revoke_sessions=False,
-               revoke_devices=False):
+               revoke_devices=False, max_removals=DEFAULT_LIMIT, allow_mass_removal=False):
     """Compare the wanted users with the account. Return (plan, problems); any problem means nothing may be written.
 
     A user that does not exist is created from its email and name (an id cannot be chosen, a name is needed); a name
@@ -377,7 +386,7 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
     ``create_needs_name``: in a list, an item without a name names a user to manage, not one to create (a typo in an
     email must not create a user); cloudflare_zt_user, which names one user, may create one from its email alone.
     With ``revoke_sessions`` every user released or deleted has their sessions revoked (``revoke_devices``: and
-    their devices).
+    their devices). ``max_removals`` and ``allow_mass_removal``: the removal guard (see plan_seats).
     """
     problems = []
     creates, renames, deletes, targets, new_seats = [], [], [], [], []
@@ -438,5 +447,6 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
     new_seats.sort(key=lambda new: email_order(new.email))
     revoked = revocations([c for c in seats if c.released] + deletes, revoke_devices, problems) if revoke_sessions else []
     plan = UsersPlan(creates, renames, seats, new_seats, deletes, len(items), revoked)
+    plan.removals = check_removals(account, seats, deletes, max_removals, allow_mass_removal)
     plan.warnings = inactivity.warnings if inactivity is not None else []
     return plan, problems

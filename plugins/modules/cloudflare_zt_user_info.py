@@ -116,6 +116,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+clock:
+  description:
+    - Which clock RV(users[].days_inactive) and O(inactive_days) were judged on - C(source=cloudflare), the C(Date) of
+      the API's answers, or C(source=controller) when no answer carried one - and C(skew_seconds), how far Cloudflare's
+      clock is ahead of the controller's (negative - behind). A difference over five minutes is also a warning.
+  returned: success
+  type: dict
+  sample: {"source": "cloudflare", "skew_seconds": 0}
+  version_added: 1.1.0
 api_requests:
   description:
     - The requests the task sent, by HTTP method, every attempt of a retried request included.

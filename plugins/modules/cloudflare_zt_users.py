@@ -52,6 +52,7 @@ extends_documentation_fragment:
   - cloudflare_ops.zero_trust.cloudflare.result_detail
   - cloudflare_ops.zero_trust.cloudflare.release_inactive
   - cloudflare_ops.zero_trust.cloudflare.revoke_sessions
+  - cloudflare_ops.zero_trust.cloudflare.removal_guard
   - cloudflare_ops.zero_trust.attributes
 attributes:
   check_mode:
@@ -241,6 +242,42 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+removal_guard:
+  description:
+    - What the removal guard (O(max_removals)) found for the plan; on a refusal, the task failed before any write.
+  returned: once the account was read
+  type: dict
+  contains:
+    removals:
+      description: The people the plan removes (takes a seat away from, or deletes), each counted once.
+      type: int
+      sample: 499
+    seat_holders:
+      description: The account's users who hold a seat, as listed (the base of a percentage).
+      type: int
+      sample: 500
+    max_removals:
+      description: The bound applied, in the option's words (V(10 and 10%) by default).
+      type: str
+      sample: 10 and 10%
+    allow_mass_removal:
+      description: Whether the bound was lifted (O(allow_mass_removal), or O(allow_release_all)).
+      type: bool
+      sample: false
+    refused:
+      description: Whether the guard refused the plan.
+      type: bool
+      sample: true
+  version_added: 1.1.0
+clock:
+  description:
+    - Which clock inactivity was judged on (O(release_inactive)) - C(source=cloudflare), the C(Date) of the API's
+      answers, or C(source=controller) when no answer carried one - and C(skew_seconds), how far Cloudflare's clock is
+      ahead of the controller's (negative - behind).
+  returned: with O(release_inactive), once the account was read
+  type: dict
+  sample: {"source": "cloudflare", "skew_seconds": -31536000}
+  version_added: 1.1.0
 api_requests:
   description:
     - The requests the task sent, by HTTP method, every attempt of a retried request included.
@@ -499,6 +536,7 @@ try:
         DEFAULT_WRITE_RATE,
         cloudflare_argument_spec,
         result_detail_argument_spec,
+        removal_guard_argument_spec,
         revoke_argument_spec,
         seat_batch_argument_spec,
     )
@@ -514,6 +552,7 @@ def main():
     argument_spec.update(seat_batch_argument_spec())
     argument_spec.update(result_detail_argument_spec())
     argument_spec.update(revoke_argument_spec())
+    argument_spec.update(removal_guard_argument_spec())
     argument_spec.update(
         # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
         # thousands of items instead of two.

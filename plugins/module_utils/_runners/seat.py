@@ -15,9 +15,8 @@ __metaclass__ = type
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record, record_key
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import find_users_by_email, get_user, list_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import DEFAULT_WRITE_RATE, seat_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, Inactivity, SeatPlan, plan_seats
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, SeatPlan, plan_seats
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
     FULL,
     REVOKED,
@@ -31,6 +30,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
     WriteLog,
     accept,
     afford,
+    judged_inactivity,
     ordered_writes,
     send_plan,
     write_requests,
@@ -78,16 +78,24 @@ def read_records(client, items, whole_account):
 def run_seat(module, client):
     """The runner of cloudflare_zt_seat (see _module.run_module)."""
     task = seat_task(module.params)
-    inactivity = Inactivity(task.policy, utc_now()) if task.policy is not None else None
     plan = SeatPlan([], 0)
     result = {'changed': False, 'seats': [], 'summary': plan.summary(),
               'result_detail': applied_detail(task.result_detail, 0)}
-    if task.items or task.exclusive_seats or inactivity:
-        records = read_records(client, task.items, task.exclusive_seats or inactivity is not None)
+    if task.items or task.exclusive_seats or task.policy is not None:
+        # exclusive_seats, release_inactive and a max_removals percentage all need every seat holder of the account.
+        records = read_records(client, task.items, task.exclusive_seats or task.policy is not None
+                               or task.max_removals.needs_account)
+        inactivity, clock = judged_inactivity(module, client, task.policy)
+        result.update(clock)
         plan, problems = plan_seats(Account(records), task.items, exclusive=task.exclusive_seats, single=task.single,
                                     inactivity=inactivity, revoke_sessions=task.revoke_sessions,
-                                    revoke_devices=task.revoke_devices)
-        accept(module, 'Cannot change the seats of account %s' % client.account_id, plan, problems)
+                                    revoke_devices=task.revoke_devices, max_removals=task.max_removals,
+                                    allow_mass_removal=task.allow_mass_removal)
+        accept(module, 'Cannot change the seats of account %s' % client.account_id, plan, problems,
+               report=lambda: dict(clock, summary=plan.summary(), seats=[
+                   seat_view(c.record, c.access_seat, c.gateway_seat) for c in plan.changes]
+                   if applied_detail(task.result_detail, len(plan.changes)) == FULL else []))
+        result['removal_guard'] = plan.removals.result()
         applied = {}
         # The module has no write_rate: its PATCHes are few, but a revocation is one request per user, so with
         # revocations the writes go at cloudflare_zt_users' default rate.

@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import get_user, list_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key, same_email
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import activity, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import activity, clock_report, judged_now, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import check_info_options
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import user_record
 
@@ -67,14 +67,21 @@ def run_user_info(module, client):
     params = module.params
     check_info_options(params)
     user_id = params.get('user_id')
-    now = utc_now()
+    # days_inactive is judged on Cloudflare's clock: the Date of the first answer, read once (see clock_report).
+    moment = []
+
+    def now():
+        if not moment:
+            moment.append(judged_now(client.server_clock.offset, utc_now()))
+        return moment[0]
+
     if user_id is not None:
         user = get_user(client, user_id)
-        users = [info_record(user, now)] if user is not None else []
+        users = [info_record(user, now())] if user is not None else []
     else:
         filters = dict((key, params[key]) for key in ('email', 'name', 'search') if params.get(key) is not None)
         # Each page is reduced to the reported records as it arrives: a large account is held once, not twice.
-        users = list_users(client, keep=lambda user: info_record(user, now), complete=False, **filters)
+        users = list_users(client, keep=lambda user: info_record(user, now()), complete=False, **filters)
         if users.problems:
             # A report may go on with what was read; the modules that write refuse such a listing instead.
             module.warn('The Cloudflare API listing GET %s contradicts itself; the users returned may be incomplete: %s' % (
@@ -83,4 +90,7 @@ def run_user_info(module, client):
                          seat=params.get('seat'))
     if params.get('inactive_days') is not None:
         users = [u for u in users if inactive_for(u, params['inactive_days'], params.get('never_logged_in'))]
-    return {'changed': False, 'users': users}
+    clock, warning = clock_report(client.server_clock.offset)
+    if warning:
+        module.warn(warning)
+    return {'changed': False, 'users': users, 'clock': clock}

@@ -23,7 +23,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoin
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import users_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
     FULL,
     applied_detail,
@@ -39,6 +39,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
     WriteLog,
     accept,
     afford,
+    judged_inactivity,
     ordered_writes,
     send_plan,
     write_requests,
@@ -67,11 +68,14 @@ def users_report(plan, answers, asked_detail):
 def run_users(module, client):
     """The runner of cloudflare_zt_users (see _module.run_module; finish_users ends every result)."""
     task = users_task(module.params)
-    inactivity = Inactivity(task.policy, utc_now()) if task.policy is not None else None
-    plan, problems = plan_users(Account(list_users(client, keep=plan_record)), task.items,
+    account = Account(list_users(client, keep=plan_record))
+    inactivity, clock = judged_inactivity(module, client, task.policy)
+    plan, problems = plan_users(account, task.items,
                                 exclusive_seats=task.exclusive_seats, inactivity=inactivity,
-                                revoke_sessions=task.revoke_sessions, revoke_devices=task.revoke_devices)
-    accept(module, 'Cannot reconcile the users of account %s' % client.account_id, plan, problems)
+                                revoke_sessions=task.revoke_sessions, revoke_devices=task.revoke_devices,
+                                max_removals=task.max_removals, allow_mass_removal=task.allow_mass_removal)
+    accept(module, 'Cannot reconcile the users of account %s' % client.account_id, plan, problems,
+           report=lambda: dict(users_report(plan, {}, task.result_detail)[1], **clock))
     log = WriteLog(ordered_writes(plan, task.batch_size), Pacer(task.write_rate))
     if plan.changed:
         afford(module, client, write_requests(plan, task.batch_size), 'The plan for account %s' % client.account_id,
@@ -81,12 +85,12 @@ def run_users(module, client):
             send_plan(client, plan, log, task.batch_size)
         except PartialWriteError as exc:
             # What the plan was and what the creates answered goes with the failure, and into the drift report.
-            exc.extra.update(users_report(plan, log.answers, task.result_detail)[1])
+            exc.extra.update(users_report(plan, log.answers, task.result_detail)[1], **clock)
             raise
         for warning in log.warnings():
             module.warn(warning)
     views, report = users_report(plan, log.answers, task.result_detail)
-    result = dict(report, changed=plan.changed)
+    result = dict(report, changed=plan.changed, removal_guard=plan.removals.result(), **clock)
     if module._diff:
         result['diff'] = {'prepared': prepared_diff(views)}
     return result

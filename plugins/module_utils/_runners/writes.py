@@ -32,12 +32,14 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     SeatsNotConfirmed,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import clock_report, judged_now, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
     CREATE,
     DELETE,
     RENAME,
     REVOKE,
     SEAT,
+    Inactivity,
     NewSeat,
     SeatChange,
     unsendable,
@@ -49,12 +51,29 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocat
 NAMED_IN_MESSAGE = 10
 
 
-def accept(module, what, plan, problems):
-    """Refuse a plan that has problems (PlanError: nothing was written), else pass its warnings on to the user."""
+def accept(module, what, plan, problems, report=None):
+    """Refuse a plan that has problems, or that the removal guard stops (PlanError: nothing was written, in check mode
+    as in a real run), else pass its warnings on to the user. ``report()`` gives the result keys that show a refused
+    plan (its counts and drift), so that a person sees what a real run would have done."""
     if problems:
         raise PlanError(what, problems)
     for warning in plan.warnings:
         module.warn(warning)
+    if plan.removals is not None and plan.removals.refused:
+        extra = dict(report() if report else {}, removal_guard=plan.removals.result())
+        raise PlanError(what, [plan.removals.message('The plan')], extra)
+
+
+def judged_inactivity(module, client, policy):
+    """The Inactivity of a release_inactive policy, judged on Cloudflare's clock (the Date of the answers read so
+    far), and the result key that says which clock it was; the controller's clock is named in a warning when it is
+    off. (None, {}) without a policy."""
+    if policy is None:
+        return None, {}
+    clock, warning = clock_report(client.server_clock.offset)
+    if warning:
+        module.warn(warning)
+    return Inactivity(policy, judged_now(client.server_clock.offset, utc_now())), {'clock': clock}
 
 
 class Pacer(object):
@@ -102,19 +121,19 @@ class WriteLog(object):
         except SeatsNotConfirmed as exc:
             confirmed = [w for w in batch if match_key(_seat_uid(w, self.answers)) in exc.confirmed]
             raise self.failure(exc.message, cause=exc, written=confirmed,
-                               unknown=[w for w in batch if w not in confirmed])
+                               unknown=[w for w in batch if w not in confirmed], failing=batch)
         except CloudflareError as exc:
-            raise self.failure(exc.message, cause=exc, unknown=batch if exc.unconfirmed else ())
+            raise self.failure(exc.message, cause=exc, unknown=batch if exc.unconfirmed else (), failing=batch)
         for write in batch:
             self.answers[id(write)] = answer
         self.done += len(batch)
         return answer
 
-    def failure(self, message, cause=None, written=(), unknown=()):
+    def failure(self, message, cause=None, written=(), unknown=(), failing=()):
         """The PartialWriteError of a failure after ``done`` writes; ``written`` and ``unknown`` are the writes of the
-        failing request that its answer confirmed, or that it leaves unknown."""
+        failing request (``failing``) that its answer confirmed, or that it leaves unknown."""
         settled = set(id(w) for w in list(written) + list(unknown))
-        stranded = self._stranded(self.writes[:self.done] + list(written), settled)
+        leavers = _leavers_note(failing, self.writes[:self.done] + list(written), settled)
         written = [write_entry(w, self.answers) for w in self.writes[:self.done] + list(written)]
         unknown = [write_entry(w, self.answers) for w in unknown]
         not_written = [write_entry(w, self.answers) for w in self.writes[self.done:] if id(w) not in settled]
@@ -127,19 +146,7 @@ class WriteLog(object):
                      'is still different.')
         else:
             text += ' Run the task again: it reads the account afresh and sends only what is still different.'
-        return PartialWriteError(text + stranded, written, not_written, cause=cause, unknown=unknown)
-
-    def _stranded(self, written, settled):
-        """The revocations a new run will not send: their seats were released by this run (see _plan.seat_steps)."""
-        released = set(id(w) for w in written)
-        emails = [w.email for w in self.writes[self.done:] if isinstance(w, Revocation) and id(w) not in settled
-                  and id(w.cause) in released]
-        if not emails:
-            return ''
-        return (' Sessions not revoked although their seats were released: %s. A new run does not release these seats '
-                'again, so it does not revoke them either: revoke their sessions in the Zero Trust dashboard.' % (
-                    ', '.join(emails[:NAMED_IN_MESSAGE]) + (' and %d more' % (len(emails) - NAMED_IN_MESSAGE)
-                                                            if len(emails) > NAMED_IN_MESSAGE else '')))
+        return PartialWriteError(text + leavers, written, not_written, cause=cause, unknown=unknown)
 
     def warnings(self):
         """What the user should know of writes that succeeded: those taken as applied without confirmation."""
@@ -148,6 +155,30 @@ class WriteLog(object):
         return ['The API answered a seat PATCH without a result: %d seat%s %s reported as sent, unconfirmed (the API '
                 'makes the result optional; a read, or the task run again in check mode, shows what Cloudflare holds)' % (
                     self.unconfirmed, '' if self.unconfirmed == 1 else 's', 'is' if self.unconfirmed == 1 else 'are')]
+
+
+def _emails(writes):
+    emails = [w.email or '(id %s)' % w.record.get('id') for w in writes]
+    more = len(emails) - NAMED_IN_MESSAGE
+    return ', '.join(emails[:NAMED_IN_MESSAGE]) + (' and %d more' % more if more > 0 else '')
+
+
+def _leavers_note(failing, written, settled):
+    """What a failure means for the leavers (see _plan.seat_steps: their sessions are revoked before their seat is
+    released or their record deleted): whose sessions are still live, and who was revoked but keeps a seat."""
+    note = ''
+    live = [w for w in failing if isinstance(w, Revocation) and id(w) not in settled]
+    if live:
+        note += (' The sessions of %s are still live: the revocation failed, so the task stopped before releasing '
+                 'their seat or deleting their record. Run the task again once the cause is fixed: it revokes them, '
+                 'then releases or deletes them; or revoke their sessions in the Zero Trust dashboard now.' % (
+                     _emails(live)))
+    removing = set(id(w) for w in failing if not isinstance(w, Revocation))
+    revoked = [w for w in written if isinstance(w, Revocation) and id(w.cause) in removing]
+    if revoked:
+        note += (' Sessions revoked, seat not released or record not deleted: %s. A new run releases or deletes them '
+                 '(and revokes their sessions again, which is harmless).' % _emails(revoked))
+    return note
 
 
 def _seat_uid(write, answers):

@@ -141,7 +141,7 @@ def test_a_second_plan_after_the_first_revokes_nobody():
 
 # --- in which order ----------------------------------------------------------------------------
 
-def test_each_patch_is_followed_by_the_revocations_of_the_users_it_released_and_each_delete_by_none():
+def test_each_patch_is_preceded_by_the_revocations_of_the_users_it_releases_and_each_delete_too():
     users = [make_user(n, access=True) for n in range(5)] + [make_user(5), make_user(6)]
     plan, problems = users_plan(users, [
         {'email': 'user0001@example.com', 'gateway_seat': True},        # a change in the first PATCH, not revoked
@@ -151,9 +151,9 @@ def test_each_patch_is_followed_by_the_revocations_of_the_users_it_released_and_
     assert problems == []
     assert shape(plan.steps(2)) == [
         (CREATE, []), (RENAME, []),
-        (SEAT, ['user0000@example.com', 'user0001@example.com']), (REVOKE, ['user0000@example.com']),
-        (SEAT, ['user0002@example.com', 'user0003@example.com']), (REVOKE, ['user0002@example.com', 'user0003@example.com']),
-        (SEAT, ['user0004@example.com']), (REVOKE, ['user0004@example.com']),
+        (REVOKE, ['user0000@example.com']), (SEAT, ['user0000@example.com', 'user0001@example.com']),
+        (REVOKE, ['user0002@example.com', 'user0003@example.com']), (SEAT, ['user0002@example.com', 'user0003@example.com']),
+        (REVOKE, ['user0004@example.com']), (SEAT, ['user0004@example.com']),
         (REVOKE, ['user0005@example.com']), (DELETE, ['user0005@example.com']),
         (REVOKE, ['user0006@example.com']), (DELETE, ['user0006@example.com']),
     ]
@@ -163,14 +163,14 @@ def test_each_patch_is_followed_by_the_revocations_of_the_users_it_released_and_
     assert write_requests(plan, 1000) == 1 + 6 + 2
 
 
-def test_the_seat_plan_revokes_after_each_patch():
+def test_the_seat_plan_revokes_before_each_patch():
     users = [make_user(n, access=True) for n in range(3)]
     plan, problems = seat_plan(users, [{'email': 'user0000@example.com', 'access_seat': False}], exclusive=True,
                                devices=True)
     assert problems == []
     assert shape(plan.steps(2)) == [
-        (SEAT, ['user0000@example.com', 'user0001@example.com']), (REVOKE, ['user0000@example.com', 'user0001@example.com']),
-        (SEAT, ['user0002@example.com']), (REVOKE, ['user0002@example.com'])]
+        (REVOKE, ['user0000@example.com', 'user0001@example.com']), (SEAT, ['user0000@example.com', 'user0001@example.com']),
+        (REVOKE, ['user0002@example.com']), (SEAT, ['user0002@example.com'])]
     assert all(r.devices for r in plan.revocations)
 
 
@@ -225,26 +225,26 @@ def test_written_and_not_written_name_a_revocation_in_the_words_of_the_drift():
         'fields': ['sessions', 'devices']}
 
 
-def test_a_failure_names_the_users_released_whose_sessions_a_new_run_will_not_revoke():
+def test_every_leaver_is_revoked_before_the_write_that_removes_them():
     users = [make_user(n, access=True) for n in range(3)] + [make_user(3)]
     plan, _problems = users_plan(users, [{'email': 'user0000@example.com'}, {'email': 'user0003@example.com', 'state': 'absent'}],
                                  exclusive_seats=True)
     writes = ordered_writes(plan, 1000)
     assert [(write_entry(w, {})['action'], w.email) for w in writes] == [
-        ('release', 'user0001@example.com'), ('release', 'user0002@example.com'),
         ('revoke_sessions', 'user0001@example.com'), ('revoke_sessions', 'user0002@example.com'),
+        ('release', 'user0001@example.com'), ('release', 'user0002@example.com'),
         ('revoke_sessions', 'user0003@example.com'), ('delete', 'user0003@example.com')]
     log = WriteLog(writes)
-    log.done = 3                                    # the PATCH and the first revocation went through
-    error = log.failure('HTTP 403')
-    assert error.message.startswith('HTTP 403. Written before it: 3 of 6')
-    assert error.message.endswith(' Sessions not revoked although their seats were released: user0002@example.com. A new '
-                                  'run does not release these seats again, so it does not revoke them either: revoke '
-                                  'their sessions in the Zero Trust dashboard.')
-    log.done = 4                                    # only the delete's revocation is left: a new run retries it
-    assert 'Sessions not revoked' not in log.failure('HTTP 403').message
-    log.done = 0                                    # the PATCH failed: a new run releases and revokes again
-    assert 'Sessions not revoked' not in log.failure('HTTP 403').message
+    log.done = 1                                    # the first revocation went through, the second failed
+    error = log.failure('HTTP 403', failing=writes[1:2])
+    assert error.message.startswith('HTTP 403. Written before it: 1 of 6')
+    assert ' The sessions of user0002@example.com are still live' in error.message
+    log.done = 2                                    # both revoked, the PATCH failed: they keep their seats for now
+    error = log.failure('HTTP 500', failing=writes[2:4])
+    assert 'still live' not in error.message
+    assert error.message.endswith(' Sessions revoked, seat not released or record not deleted: user0001@example.com, '
+                                  'user0002@example.com. A new run releases or deletes them (and revokes their '
+                                  'sessions again, which is harmless).')
 
 
 # --- the option and the request ---------------------------------------------------------------

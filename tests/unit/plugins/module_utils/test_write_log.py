@@ -120,37 +120,51 @@ def test_a_seat_change_entry_names_the_user_the_seat_and_the_flags_it_changes():
                                        'seat_uid': '10000000-0000-0000-0000-000000000004', 'fields': ['gateway_seat']}
 
 
-def test_revocations_stranded_by_released_seats_are_named_ten_at_most():
-    changes = [release(n) for n in range(12)]
+def test_a_failed_revocation_says_the_sessions_are_still_live_and_nothing_of_theirs_was_released():
+    changes = [release(n) for n in range(3)]
     revocations = [Revocation(c.record, False, c) for c in changes]
-    log = Log(changes + revocations)
-    log.ok(changes)
-    failure = log.fail(revocations[:1], CloudflareAPIError('refused'))
+    log = Log(revocations + changes)
+    log.ok(revocations[:1])
+    failure = log.fail(revocations[1:2], CloudflareAPIError('refused'))
     assert str(failure).endswith(
-        ' Sessions not revoked although their seats were released: %s and 2 more. A new run does not release these '
-        'seats again, so it does not revoke them either: revoke their sessions in the Zero Trust dashboard.' % (
-            ', '.join('user%02d@example.com' % n for n in range(10))))
+        AGAIN + ' The sessions of user01@example.com are still live: the revocation failed, so the task stopped before '
+        'releasing their seat or deleting their record. Run the task again once the cause is fixed: it revokes them, '
+        'then releases or deletes them; or revoke their sessions in the Zero Trust dashboard now.')
+    assert [w['action'] for w in failure.not_written] == ['revoke_sessions'] * 2 + ['release'] * 3
 
 
-def test_ten_stranded_revocations_are_all_named():
-    changes = [release(n) for n in range(11)]
-    revocations = [Revocation(c.record, True, c) for c in changes]
-    log = Log(changes + revocations)
-    log.ok(changes)
-    failure = log.fail(revocations[:1], CloudflareAPIError('refused', unconfirmed=True))
-    assert str(failure).endswith(' Sessions not revoked although their seats were released: %s. A new run does not '
-                                 'release these seats again, so it does not revoke them either: revoke their sessions '
-                                 'in the Zero Trust dashboard.' % ', '.join('user%02d@example.com' % n for n in range(1, 11)))
+def test_a_revocation_whose_outcome_is_unknown_is_not_said_to_be_live():
+    changes = [release(0)]
+    revocations = [Revocation(changes[0].record, True, changes[0])]
+    failure = Log(revocations + changes).fail(revocations, CloudflareAPIError('refused', unconfirmed=True))
+    assert 'still live' not in str(failure) and str(failure).endswith(AGAIN_UNKNOWN)
     assert failure.unknown == [{'action': 'revoke_sessions', 'email': 'user00@example.com',
                                 'user_id': '00000000-0000-0000-0000-000000000000', 'fields': ['sessions', 'devices']}]
 
 
-def test_no_revocation_is_stranded_when_its_seat_was_not_released():
+def test_a_failed_patch_names_its_leavers_revoked_but_still_seated_ten_at_most():
+    changes = [release(n) for n in range(12)]
+    revocations = [Revocation(c.record, False, c) for c in changes]
+    log = Log(revocations + changes)
+    for revocation in revocations:
+        log.ok([revocation])
+    failure = log.fail(changes, CloudflareAPIError('refused'))
+    assert str(failure).endswith(
+        AGAIN + ' Sessions revoked, seat not released or record not deleted: %s and 2 more. A new run releases or '
+        'deletes them (and revokes their sessions again, which is harmless).' % (
+            ', '.join('user%02d@example.com' % n for n in range(10))))
+
+
+def test_no_leaver_is_named_when_the_failure_is_not_theirs():
     changes = [release(1)]
     revocations = [Revocation(changes[0].record, False, changes[0])]
-    log = Log(changes + revocations)
-    failure = log.fail(changes, CloudflareAPIError('refused'))
-    assert 'Sessions not revoked' not in str(failure)
+    log = Log(revocations + changes)
+    log.ok(revocations)
+    log.ok(changes)
+    other = release(2)
+    log.writes.append(other)
+    failure = log.fail([other], CloudflareAPIError('refused'))
+    assert 'Sessions revoked' not in str(failure) and 'still live' not in str(failure)
     assert str(failure).endswith(AGAIN)
 
 

@@ -38,8 +38,9 @@ def test_users_check_mode_predicts_each_revocation_then_the_real_run_sends_them_
     real = run(cloudflare_zt_users, args, diff=True)
     assert real == dict(checked, check_mode=False,
                         report=dict(checked['report'], check_mode=False, generated_at=real['report']['generated_at']))
+    # Each leaver is revoked before the write that removes them: the release's PATCH, the delete.
     assert [(r.method, r.path == REVOKE_PATH) for r in api.writes] == [
-        ('PATCH', False), ('POST', True), ('POST', True), ('DELETE', False)]
+        ('POST', True), ('PATCH', False), ('POST', True), ('DELETE', False)]
     assert api.revocations == [{'email': 'user0001@example.com'}, {'email': 'user0003@example.com'}]
     api.log[:] = []
     again = run(cloudflare_zt_users, args)
@@ -50,7 +51,7 @@ def test_revocations_are_paced_by_write_rate_like_every_write(api):
     api.users[:] = [make_user(n, access=True) for n in range(3)]
     run(cloudflare_zt_users, {'users': [], 'exclusive_seats': True, 'allow_release_all': True, 'revoke_sessions': True,
                               'revoke_devices': True, 'write_rate': 2})
-    assert [r.method for r in api.writes] == ['PATCH', 'POST', 'POST', 'POST']
+    assert [r.method for r in api.writes] == ['POST', 'POST', 'POST', 'PATCH']
     assert api.clock.sleeps == pytest.approx([0.5, 0.5, 0.5])
     assert api.revocations == [{'email': 'user%04d@example.com' % n, 'devices': True} for n in range(3)]
 
@@ -63,7 +64,7 @@ def test_the_seat_module_paces_only_when_it_revokes(api):
     api.log[:] = []
     result = run(cloudflare_zt_seat, {'seats': [{'email': 'user0000@example.com'}], 'exclusive_seats': True,
                                       'seat_batch_size': 1, 'revoke_sessions': True})
-    assert [r.method for r in api.writes] == ['PATCH', 'POST', 'PATCH', 'POST']
+    assert [r.method for r in api.writes] == ['POST', 'PATCH', 'POST', 'PATCH']
     assert api.clock.sleeps == pytest.approx([0.5, 0.5, 0.5])
     assert emails(api) == ['user0001@example.com', 'user0002@example.com']
     assert [(s['email'], s['sessions']) for s in result['seats']] == [
@@ -85,20 +86,41 @@ def test_the_single_form_reports_the_revocation_with_the_seat(api):
     assert again['changed'] is False and 'sessions' not in again['seats'][0] and len(api.revocations) == 1
 
 
-def test_a_failed_revocation_stops_the_task_and_names_whose_sessions_remain(api):
+def test_a_failed_revocation_stops_the_task_before_the_release_and_a_rerun_converges(api):
     api.users[:] = [make_user(n, access=True) for n in range(3)]
     api.fail('POST', 'revoke_user', nth=2, status=403, code=10000, message='Authentication error')
-    result = run(cloudflare_zt_users, {'users': [{'email': 'user0000@example.com'}], 'exclusive_seats': True,
-                                       'revoke_sessions': True, 'write_rate': 100})
+    args = {'users': [{'email': 'user0000@example.com'}], 'exclusive_seats': True, 'revoke_sessions': True,
+            'write_rate': 100}
+    result = run(cloudflare_zt_users, args)
     assert result['failed'] is True and result['changed'] is True
-    assert [(w['action'], w['email']) for w in result['written']] == [
-        ('release', 'user0001@example.com'), ('release', 'user0002@example.com'), ('revoke_sessions', 'user0001@example.com')]
-    assert [(w['action'], w['email']) for w in result['not_written']] == [('revoke_sessions', 'user0002@example.com')]
+    assert [(w['action'], w['email']) for w in result['written']] == [('revoke_sessions', 'user0001@example.com')]
+    assert [(w['action'], w['email']) for w in result['not_written']] == [
+        ('revoke_sessions', 'user0002@example.com'), ('release', 'user0001@example.com'),
+        ('release', 'user0002@example.com')]
     assert result['failure']['status'] == 403 and result['failure']['path'] == REVOKE_PATH
-    assert result['msg'].endswith('Sessions not revoked although their seats were released: user0002@example.com. A new '
-                                  'run does not release these seats again, so it does not revoke them either: revoke '
-                                  'their sessions in the Zero Trust dashboard.')
-    assert emails(api) == ['user0001@example.com']
+    assert ('The sessions of user0002@example.com are still live: the revocation failed, so the task stopped before '
+            'releasing their seat or deleting their record.') in result['msg']
+    assert emails(api) == ['user0001@example.com'] and api.count('PATCH') == 0
+    # Both still hold their seats, so the next run revokes and releases both (revoking user0001 again is harmless).
+    again = run(cloudflare_zt_users, args)
+    assert again.get('failed') is not True and again['summary']['sessions_revoked'] == 2
+    assert emails(api) == ['user0001@example.com', 'user0001@example.com', 'user0002@example.com']
+    assert [u['access_seat'] for u in api.users] == [True, False, False]
+    assert run(cloudflare_zt_users, args)['changed'] is False
+
+
+def test_a_failed_seat_patch_leaves_its_leavers_revoked_and_a_rerun_releases_them(api):
+    api.users[:] = [make_user(n, access=True) for n in range(3)]
+    api.fail('PATCH', 'seats', status=403, code=10000, message='Authentication error')
+    args = {'users': [{'email': 'user0000@example.com'}], 'exclusive_seats': True, 'revoke_sessions': True,
+            'write_rate': 100}
+    result = run(cloudflare_zt_users, args)
+    assert result['failed'] is True
+    assert emails(api) == ['user0001@example.com', 'user0002@example.com']
+    assert ('Sessions revoked, seat not released or record not deleted: user0001@example.com, user0002@example.com.'
+            in result['msg'])
+    again = run(cloudflare_zt_users, args)
+    assert again.get('failed') is not True and [u['access_seat'] for u in api.users] == [True, False, False]
 
 
 def test_a_revocation_answered_false_is_a_failure(api):
@@ -107,7 +129,9 @@ def test_a_revocation_answered_false_is_a_failure(api):
     result = run(cloudflare_zt_seat, {'email': 'user0000@example.com', 'access_seat': False, 'revoke_sessions': True})
     assert result['failed'] is True
     assert 'with result false: the sessions of user0000@example.com were not revoked' in result['msg']
-    assert [w['action'] for w in result['not_written']] == ['revoke_sessions']
+    # The revocation comes first: its failure leaves the seat held, for a rerun to revoke and release.
+    assert [w['action'] for w in result['not_written']] == ['revoke_sessions', 'update']
+    assert api.count('PATCH') == 0
 
 
 def test_without_the_option_nothing_is_revoked(api):

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import seat as seat_runner
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes as writes_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_seat
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import ACCOUNT, make_user, run_module, seat_summary
 
@@ -31,7 +31,7 @@ def messages(result):
 
 @pytest.fixture
 def account(api, monkeypatch):
-    monkeypatch.setattr(seat_runner, 'utc_now', lambda: NOW)
+    monkeypatch.setattr(writes_runner, 'utc_now', lambda: NOW)
     old, recent, never, unreadable, nobody = (make_user(n, access=True) for n in range(5))
     old['last_successful_login'] = '2025-12-01T12:00:00Z'          # 365 days
     recent['last_successful_login'] = '2026-11-29T12:00:00Z'       # 2 days

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes as writes_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user, run_module
 
@@ -30,7 +31,7 @@ def run(args, check_mode=False):
 
 
 def test_release_inactive_reports_each_release_with_its_evidence(api, monkeypatch):
-    monkeypatch.setattr(users_runner, 'utc_now', lambda: NOW)
+    monkeypatch.setattr(writes_runner, 'utc_now', lambda: NOW)
     old, recent = make_user(0, access=True), make_user(1, gateway=True)
     old['last_successful_login'] = '2025-12-01T12:00:00Z'
     recent['last_successful_login'] = '2026-11-30T12:00:00Z'

@@ -13,6 +13,7 @@ __metaclass__ = type
 from datetime import datetime, timezone
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes as writes_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import ACCOUNT, FakeResponse, make_user, run_module
 
@@ -36,6 +37,7 @@ def test_a_refused_plan_names_the_account(api):
 
 def test_the_plans_warnings_and_the_patch_warnings_reach_the_user(api, monkeypatch):
     monkeypatch.setattr(users_runner, 'utc_now', lambda: datetime(2026, 12, 1, tzinfo=timezone.utc))
+    monkeypatch.setattr(writes_runner, 'utc_now', lambda: datetime(2026, 12, 1, tzinfo=timezone.utc))
     unreadable, seated = make_user(0, access=True), make_user(1)
     unreadable['last_successful_login'] = 'soon'
     api.users[:] = [unreadable, seated]
