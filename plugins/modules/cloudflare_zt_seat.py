@@ -371,7 +371,7 @@ seats:
           returned: when RV(seats[].inactivity.never_logged_in) is true
           sample: '2025-01-12T09:30:00Z'
     sessions:
-      description: V(revoked) when the user's Access sessions are revoked after the release (O(revoke_sessions=true)).
+      description: V(revoked) when the user's Access sessions are revoked with the release, right before it (O(revoke_sessions=true)).
       type: str
       returned: for seats released with O(revoke_sessions=true)
       sample: revoked

@@ -11,8 +11,8 @@ OpenAPI slice in ``shared/cloudflare-api/openapi-access-users-seats.json``:
 
 A control API for tests lives under ``/__emulator__/`` (no authentication): ``requests`` (GET, DELETE),
 ``users`` (GET), ``revocations`` (GET, DELETE), ``reset`` (POST), ``faults`` (GET, POST, DELETE),
-``health`` (GET), ``shutdown`` (POST), ``budget`` (GET, POST, DELETE), ``accounts`` (GET, POST) and
-``accounts/{account_id}/users`` (GET). A failed revocation is a fault rule like any other, e.g.
+``health`` (GET), ``shutdown`` (POST), ``budget`` (GET, POST, DELETE), ``accounts`` (GET, POST),
+``accounts/{account_id}/users`` (GET) and ``clock`` (GET, POST: the ``Date`` of the answers, moved or left out). A failed revocation is a fault rule like any other, e.g.
 ``{"method": "POST", "path": "/revoke_user$", "status": 403}`` (what a token without the permission
 "Access: Organizations, Identity Providers, and Groups Write" meets).
 
@@ -996,6 +996,10 @@ class EmulatorServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    #: The server's clock (control API ``clock``): seconds added to the real time in every ``Date`` header, and
+    #: whether answers carry a ``Date`` at all; what a collection must judge inactivity by, and may not find.
+    clock_offset = 0.0
+    send_date = True
 
     def __init__(self, address, state: EmulatorState, credentials: dict, ssl_context: ssl.SSLContext | None = None,
                  verbose: bool = False, contract_log: str | None = None, rate_limit: RateLimit | None = None,
@@ -1072,6 +1076,18 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     server: EmulatorServer
     #: Behaviours of the fault rule that shaped the current answer (for the contract log).
     _fault_behaviours: list = []
+
+    def date_time_string(self, timestamp=None):
+        """The ``Date`` header on the server's clock (``clock_offset`` from the real time)."""
+        return super().date_time_string((time.time() if timestamp is None else timestamp) + self.server.clock_offset)
+
+    def send_response(self, code, message=None):
+        """As BaseHTTPRequestHandler's, without the ``Date`` header when the clock is set to send none."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Server", self.version_string())
+        if self.server.send_date:
+            self.send_header("Date", self.date_time_string())
 
     # pylint: disable=invalid-name
     def do_GET(self):
@@ -1376,11 +1392,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._send_json(200, {"cleared": cleared})
             elif sub == "/users" and method == "GET":
                 self._send_json(200, {"users": state.all_users()})
+            elif sub == "/clock":
+                self._control_clock(method, raw)
             elif sub == "/revocations":
                 self._control_revocations(method)
             elif sub == "/reset" and method == "POST":
                 body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
                 count = state.reset(body)
+                self.server.clock_offset, self.server.send_date = EmulatorServer.clock_offset, EmulatorServer.send_date
                 self.server.accounts.restore(body)
                 self.server.rate_limit.restore()
                 self._send_json(200, {"users": count})
@@ -1402,6 +1421,23 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._send_json(404, {"error": f"unknown control endpoint {method} {CONTROL_PREFIX}{sub}"})
         except (ValueError, UnicodeDecodeError) as exc:
             self._send_json(400, {"error": str(exc)})
+
+    def _control_clock(self, method: str, raw: bytes) -> None:
+        """``/__emulator__/clock``: GET says the server's clock; POST ``{"offset": seconds, "date": true|false}`` moves
+        it from the real time (negative: behind) and says whether answers carry a ``Date``; ``reset`` restores both."""
+        if method == "POST":
+            body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+            offset, date = body.get("offset", self.server.clock_offset), body.get("date", self.server.send_date)
+            if isinstance(offset, bool) or not isinstance(offset, (int, float)) or not math.isfinite(offset):
+                raise ValueError("clock: 'offset' must be a number of seconds")
+            if not isinstance(date, bool):
+                raise ValueError("clock: 'date' must be true or false")
+            self.server.clock_offset, self.server.send_date = float(offset), date
+        elif method != "GET":
+            self._send_json(405, {"error": f"clock takes GET or POST, not {method}"})
+            return
+        self._send_json(200, {"offset": self.server.clock_offset, "date": self.server.send_date,
+                              "now": self.date_time_string()})
 
     def _control_revocations(self, method: str) -> None:
         """``/__emulator__/revocations``: GET lists the revocations received, DELETE forgets them."""

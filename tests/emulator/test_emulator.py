@@ -330,6 +330,29 @@ def test_sdk_api_key_scheme(server, spec):
 
 
 @pytest.mark.usefixtures("clean_env")
+def test_the_clock_moves_the_date_of_every_answer_or_leaves_it_out(server, http):
+    """The control API ``clock``: a Date a year behind the real time, then none, then back after a reset; the SDK
+    reads the users whatever the Date says."""
+    from email.utils import parsedate_to_datetime  # pylint: disable=import-outside-toplevel
+    year = 365 * 86400
+    assert control(server, "POST", "clock", {"offset": -year})["offset"] == -year
+    answer = http.get(url(server, users_path()), headers=BEARER, timeout=10)
+    assert answer.status_code == 200
+    behind = time.time() - parsedate_to_datetime(answer.headers["Date"]).timestamp()
+    assert year - 5 < behind < year + 5
+    assert len(list(_sdk(server, Recorder(), api_token=TOKEN).zero_trust.access.users.list(account_id=ACCOUNT))) == 7
+    control(server, "POST", "clock", {"date": False})
+    answer = http.get(url(server, users_path()), headers=BEARER, timeout=10)
+    assert answer.status_code == 200 and "Date" not in answer.headers
+    for bad in ({"offset": "soon"}, {"offset": True}, {"date": "no"}):
+        assert requests.post(f"{server.root_url}/__emulator__/clock", json=bad, timeout=10).status_code == 400
+    control(server, "POST", "reset", {})
+    assert control(server, "GET", "clock")["offset"] == 0 and control(server, "GET", "clock")["date"] is True
+    answer = http.get(url(server, users_path()), headers=BEARER, timeout=10)
+    assert abs(time.time() - parsedate_to_datetime(answer.headers["Date"]).timestamp()) < 5
+
+
+@pytest.mark.usefixtures("clean_env")
 def test_sdk_filters_are_substring_and_case_insensitive(server):
     """The email filter matches substrings, ignoring case, so exact matching is the client's job."""
     client = _sdk(server, Recorder(), api_token=TOKEN)
