@@ -76,6 +76,15 @@ def test_create_posts_email_and_name_then_is_idempotent(api):
     assert again['user'] == result['user']
 
 
+def test_cloudflare_zt_user_creates_a_user_without_a_name_as_documented(api):
+    """As O(name) documents ("if not set, the name is not managed; a user that is created then gets no name from this
+    module"), ``email: x, state: present`` creates the user with its email only: cloudflare_zt_user plans with
+    create_needs_name=False."""
+    result = run({'email': 'jdoe@example.com'})
+    assert result.get('failed') is not True, result['msg']
+    assert [(r.method, r.body) for r in api.writes] == [('POST', {'email': 'jdoe@example.com'})]
+
+
 def test_check_mode_create_predicts_what_the_real_run_returns(api):
     predicted = run({'email': 'jdoe@example.com', 'name': 'Jane Doe'}, check_mode=True)['user']
     real = run({'email': 'jdoe@example.com', 'name': 'Jane Doe'})['user']

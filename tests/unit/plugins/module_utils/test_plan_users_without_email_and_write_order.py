@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# Edges of plans and of what reports them: users without an email, the order of the writes, revocations of users that
+# Plans and what reports them: users without an email, the order of the writes, revocations of users that
 # cannot be revoked, the write counts of seat batches, and the texts that name them.
 
 from __future__ import absolute_import, division, print_function

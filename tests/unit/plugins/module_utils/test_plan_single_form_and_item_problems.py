@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# The planner's edges (_plan.py): the single form's seat after the task when nothing changes, its defaults, and a
+# The planner (_plan.py): the single form's seat after the task when nothing changes, its defaults, and a
 # problem of one item that leaves the others planned; the problems word for word.
 
 from __future__ import absolute_import, division, print_function
