@@ -13,7 +13,7 @@ __metaclass__ = type
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_seats, plan_users
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user
 
 
 def account(users):

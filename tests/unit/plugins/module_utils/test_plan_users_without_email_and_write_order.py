@@ -16,7 +16,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items i
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_seats, plan_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_report, user_views
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import write_requests
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user
 
 ID = '6a8d6ba4-7b66-4b29-8a4a-0e6a2a1d1c11'
 

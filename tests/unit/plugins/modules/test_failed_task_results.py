@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user, run_module
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user, run_module
 
 
 def test_cloudflare_zt_users_reports_check_mode_also_when_a_connection_option_is_refused(api):
