@@ -15,6 +15,7 @@ COLL := $(BUILD)/ansible_collections/cloudflare_ops/zero_trust
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := $(BUILD)/cloudflare_ops-zero_trust-$(VERSION).tar.gz
 TARGETS ?=
+TESTS ?=
 NEED_PYTHON = @test -n "$(PYTHON)" || { echo "Python 3.12 not found: set PYTHON=/path/to/python3.12"; exit 1; }
 
 # nox, antsibull-nox and uv, pinned in requirements-nox.txt: pip installs uv, uv the rest.
@@ -138,8 +139,9 @@ sanity: nox
 sanity-min: nox
 	$(NOX) -e ansible-test-sanity-$(CORE_MIN)
 
+# `make units TESTS="tests/unit/plugins/x/test_y.py::test_z ..."` runs those tests (ids, files or directories) only.
 units: nox
-	$(NOX) -e ansible-test-units
+	$(NOX) -e ansible-test-units $(if $(TESTS),-- $(TESTS))
 
 # With the newest ansible-core: the credential check (every module at -vvvv with --diff, no credential in the
 # output) and every integration target against the emulator; `make integration TARGETS=x` runs target x only.

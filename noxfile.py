@@ -235,14 +235,30 @@ for _core in CORE_VERSIONS:
     nox.session(name=f"ansible-test-integration-{_core}", default=False)(_ansible_test_integration(_core))
 
 
+# The pytest ids of the tests to run (`path::name`), one a line, for tests/unit/conftest.py to deselect the others:
+# ansible-test units takes only files and directories as targets.
+UNITS_SELECTED = "tests/output/units-selected.txt"
+
+
+def _units_targets(coll: Path, posargs: list[str]) -> list[str]:
+    """ansible-test's arguments for `posargs`: each test id `path::name` becomes its file, and the ids are written to
+    UNITS_SELECTED in the collection copy (arguments without `::` are passed as they are)."""
+    selected = [arg for arg in posargs if "::" in arg]
+    if selected:
+        (coll / UNITS_SELECTED).parent.mkdir(parents=True, exist_ok=True)
+        (coll / UNITS_SELECTED).write_text("".join(test_id + "\n" for test_id in selected), encoding="utf-8")
+    return list(dict.fromkeys(arg.split("::", 1)[0] for arg in posargs))
+
+
 @nox.session(name="ansible-test-units", default=False)
 def ansible_test_units(session: nox.Session) -> None:
-    """ansible-test units with the newest ansible-core, on Python 3.12."""
+    """ansible-test units with the newest ansible-core, on Python 3.12; posargs: test files, directories or test ids
+    (`tests/unit/plugins/x/test_y.py::test_z`, relative to the collection root) to run instead of all."""
     session.install(*DEV)
     _seed_ansible_test_cache(session)
     coll = _collection_copy(session)
     with session.chdir(coll):
-        session.run("ansible-test", "units", "--python", "3.12", "--color", "no", *session.posargs,
+        session.run("ansible-test", "units", "--python", "3.12", "--color", "no", *_units_targets(coll, session.posargs),
                     env={"PATH": _path_without_shims(session)})
 
 

@@ -302,18 +302,21 @@ class EmulatorState:
         """Replace all users by the validated ``specs`` (raises ValueError, changing nothing)."""
         if not isinstance(specs, list):
             raise ValueError("users must be a JSON list")
-        users, by_seat, by_email = {}, {}, {}
+        users, by_seat, by_email, emails = {}, {}, {}, set()
         for position, spec in enumerate(specs):
             record = _validate_user_spec(spec, position)
             if record["id"] in users:
                 raise ValueError(f"user #{position}: duplicate id {record['id']}")
             if record["seat_uid"] in by_seat:
                 raise ValueError(f"user #{position}: duplicate seat_uid {record['seat_uid']}")
-            if record["email"].lower() in by_email:
+            # Emails that differ only in letter case may both be held (an identity provider can make them; a create
+            # refuses one, 409): by_email finds the first.
+            if record["email"] in emails:
                 raise ValueError(f"user #{position}: duplicate email {record['email']}")
+            emails.add(record["email"])
             users[record["id"]] = record
             by_seat[record["seat_uid"]] = record["id"]
-            by_email[record["email"].lower()] = record["id"]
+            by_email.setdefault(record["email"].lower(), record["id"])
         with self.lock:
             self._users, self._by_seat, self._by_email, self._order = users, by_seat, by_email, None
         return len(users)
@@ -480,7 +483,11 @@ class EmulatorState:
             record = self._lookup(user_id, api_path)
             del self._users[record["id"]]
             self._by_seat.pop(record["seat_uid"], None)
-            self._by_email.pop(record["email"].lower(), None)
+            if self._by_email.get(record["email"].lower()) == record["id"]:
+                self._by_email.pop(record["email"].lower())
+                same = [other["id"] for other in self._users.values() if other["email"].lower() == record["email"].lower()]
+                if same:
+                    self._by_email[record["email"].lower()] = same[0]
             self._order = None
         return success_envelope(None)
 
@@ -685,9 +692,10 @@ def _parse_fault(rule, index: int) -> tuple:
 #   apply: true           run the request first, then answer with status/raw_body (or after delay): a write done
 #                         whose answer is lost
 #   query: {k: v}         match only requests whose query has these values (e.g. {page: "3"})
-#   rewrite_records: [{match: {field: value}, set: {field: value}}]
-#                         records of the result (one or a list) that match get these fields (ids with path
-#                         characters, control characters in names, a credential echoed in a field)
+#   rewrite_records: [{match: {field: value}, set: {field: value}, unset: [field]}]
+#                         records of the result (one or a list) that match get these fields, and lose those of
+#                         unset (ids with path characters, control characters in names, a credential echoed in a
+#                         field, a record without its email)
 #   nonfinite: {field: "NaN" | "Infinity" | "-Infinity"}   that field of every record becomes the non-JSON number
 #   seats_answer: half | empty | old_flags | other_seats   the PATCH is applied, its answer leaves out the second
 #                         half of the seats, is [], holds the flags from before, or names other seat_uids
@@ -725,8 +733,9 @@ def _parse_answer_fault(rule: dict, index: int) -> None:
     if "rewrite_records" in rule:
         rewrites = rule["rewrite_records"]
         if not isinstance(rewrites, list) or not all(
-                isinstance(r, dict) and isinstance(r.get("match", {}), dict) and isinstance(r.get("set"), dict) for r in rewrites):
-            fail("'rewrite_records' must be a list of {match: {field: value}, set: {field: value}}")
+                isinstance(r, dict) and isinstance(r.get("match", {}), dict) and isinstance(r.get("set", {}), dict)
+                and isinstance(r.get("unset", []), list) and ("set" in r or "unset" in r) for r in rewrites):
+            fail("'rewrite_records' must be a list of {match: {field: value}, set: {field: value}, unset: [field]}")
     if "nonfinite" in rule and (not isinstance(rule["nonfinite"], dict)
                                 or not all(value in NONFINITE for value in rule["nonfinite"].values())):
         fail(f"'nonfinite' must map fields to one of {', '.join(NONFINITE)}")
@@ -779,7 +788,9 @@ def reshape_answer(fault: dict, status: int, payload: dict, before: dict | None)
     for record in _records_of(payload):
         for rewrite in fault.get("rewrite_records") or ():
             if all(record.get(key) == value for key, value in (rewrite.get("match") or {}).items()):
-                record.update(rewrite["set"])
+                record.update(rewrite.get("set") or {})
+                for field in rewrite.get("unset") or ():
+                    record.pop(field, None)
         for field, value in (fault.get("nonfinite") or {}).items():
             record[field] = NONFINITE[value]
         for field in fault.get("omit_fields") or ():

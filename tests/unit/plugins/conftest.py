@@ -9,13 +9,16 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import FakeCloudflare, install
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import EmulatedApi, install
 
 
 @pytest.fixture
 def api(monkeypatch):
-    """The fake Cloudflare API (see fake_api.py), installed behind requests.Session and the clocks."""
-    return install(monkeypatch, FakeCloudflare())
+    """The emulator, served in this process for this test (see emulated_api.py), behind requests.Session, and the
+    clocks."""
+    emulated = install(monkeypatch, EmulatedApi())
+    yield emulated
+    emulated.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactiv
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, Inactivity, plan_seats, plan_users
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import seat_summary
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import seat_summary
 
 NOW = datetime(2026, 12, 1, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -23,7 +23,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_seats, plan_users, resolve
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_entries, prepared_diff, seat_diff, user_views
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import LOOKUP_THRESHOLD, lookup_one_by_one
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user, seat_summary
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user, seat_summary
 
 FAST = settings(max_examples=examples(200), deadline=None)
 

@@ -20,7 +20,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task, user_item, users_task
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_seat, cloudflare_zt_users
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user, run_module
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user, run_module
 
 USERS_DEFAULTS = {'exclusive_seats': False, 'allow_release_all': False, 'seat_batch_size': 1000, 'write_rate': 2.0,
                   'release_inactive': None}

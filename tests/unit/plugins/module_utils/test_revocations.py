@@ -38,7 +38,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report 
     write_entry,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, ordered_writes, write_requests
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import ACCOUNT, make_client, ok
 
 REVOKE_PATH = '/accounts/%s/access/organizations/revoke_user' % ACCOUNT

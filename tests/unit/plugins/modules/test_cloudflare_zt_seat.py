@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 # cloudflare_zt_seat end to end inside one process: the module's main() with the real client, over the
-# shared fake API (fake_api.py), which plays the users and seats endpoints and records every request.
+# shared fake API (emulated_api.py), which plays the users and seats endpoints and records every request.
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,7 +15,7 @@ import uuid
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import LOOKUP_THRESHOLD
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_seat
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import (
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import (
     seat_summary,
     TOKEN,
     make_user,
@@ -166,7 +166,7 @@ def test_check_mode_predicts_the_real_result_and_sends_no_patch(api):
 
 
 def test_a_patch_answer_with_other_flags_fails_naming_the_seat_as_unknown(api):
-    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import envelope
+    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import envelope
     api.users[:] = [make_user(0)]
     api.fail('PATCH', response=envelope([{'seat_uid': api.users[0]['seat_uid'], 'access_seat': False,
                                           'gateway_seat': False}, {'bogus': 1}]))
@@ -179,7 +179,7 @@ def test_a_patch_answer_with_other_flags_fails_naming_the_seat_as_unknown(api):
 
 
 def test_a_patch_answer_without_result_is_a_success_said_to_be_unconfirmed(api):
-    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import FakeResponse
+    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import FakeResponse
     api.users[:] = [make_user(0)]
     api.fail('PATCH', response=FakeResponse(200, {'success': True, 'errors': [], 'messages': []}))
     result = run({'email': api.users[0]['email'], 'access_seat': True})
@@ -190,7 +190,7 @@ def test_a_patch_answer_without_result_is_a_success_said_to_be_unconfirmed(api):
 
 
 def test_a_patch_answer_that_leaves_seats_out_confirms_only_those_it_holds(api):
-    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import envelope
+    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import envelope
     api.users[:] = [make_user(i) for i in range(3)]
     api.fail('PATCH', response=envelope([{'seat_uid': api.users[0]['seat_uid'], 'access_seat': True,
                                           'gateway_seat': False}]))
@@ -282,7 +282,7 @@ def test_a_failed_patch_says_nothing_was_written(api):
 
 def test_a_listed_record_that_is_not_an_object_is_refused_under_exclusive(api):
     api.users[:] = [make_user(0, True)]
-    api.users.append('garbage')
+    api.lists(api.users + ['garbage'])
     result = run({'seats': [{'email': api.users[0]['email']}], 'exclusive': True})
     assert result['failed'] is True and 'not objects' in result['msg']
     assert api.writes == []
@@ -291,7 +291,7 @@ def test_a_listed_record_that_is_not_an_object_is_refused_under_exclusive(api):
 def test_a_seat_holder_with_an_empty_seat_uid_is_named_as_having_none(api):
     # The listing is reduced by plan_record (paginate's keep=): an empty seat_uid is no seat_uid.
     api.users[:] = [make_user(0, True), make_user(1, True)]
-    api.users[1]['seat_uid'] = ''
+    api.answers_with('GET', '/access/users', match={'id': api.users[1]['id']}, set_fields={'seat_uid': ''})
     result = run({'seats': [{'email': api.users[0]['email']}], 'exclusive': True})
     assert result['failed'] is True
     assert result['errors'] == ['user user0001@example.com (id %s) holds a seat but the user has no seat_uid, so '
@@ -300,7 +300,7 @@ def test_a_seat_holder_with_an_empty_seat_uid_is_named_as_having_none(api):
 
 def test_a_seat_uid_longer_than_the_schema_allows_is_refused_before_the_patch(api):
     api.users[:] = [make_user(0)]
-    api.users[0]['seat_uid'] = 'x' * 37
+    api.answers_with('GET', '/access/users', match={'id': api.users[0]['id']}, set_fields={'seat_uid': 'x' * 37})
     result = run({'seats': [{'email': api.users[0]['email'], 'access_seat': True}]})
     assert result['failed'] is True and 'is not one the API accepts' in result['msg']
     assert api.writes == []

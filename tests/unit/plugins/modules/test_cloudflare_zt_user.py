@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# cloudflare_zt_user through main() with the real client, over the shared fake API (fake_api.py).
+# cloudflare_zt_user through main() with the real client, over the shared fake API (emulated_api.py).
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +12,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_user
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import (
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import (
     ACCOUNT,
     USERS_PATH,
     make_user,
@@ -74,6 +74,15 @@ def test_create_posts_email_and_name_then_is_idempotent(api):
     again = run({'email': 'JDoe@Example.COM', 'name': 'Jane Doe'})
     assert again['changed'] is False and api.writes == []
     assert again['user'] == result['user']
+
+
+def test_cloudflare_zt_user_creates_a_user_without_a_name_as_documented(api):
+    """As O(name) documents ("if not set, the name is not managed; a user that is created then gets no name from this
+    module"), ``email: x, state: present`` creates the user with its email only: cloudflare_zt_user plans with
+    create_needs_name=False."""
+    result = run({'email': 'jdoe@example.com'})
+    assert result.get('failed') is not True, result['msg']
+    assert [(r.method, r.body) for r in api.writes] == [('POST', {'email': 'jdoe@example.com'})]
 
 
 def test_check_mode_create_predicts_what_the_real_run_returns(api):
@@ -156,14 +165,14 @@ def test_unknown_id_fails_naming_the_id_and_writes_nothing(jane):
 
 
 def test_a_user_without_email_found_by_id_cannot_be_renamed(jane):
-    del jane.users[0]['email']
+    jane.answers_with('GET', '/access/users', match={'id': JANE_ID}, unset=['email'])
     result = run({'user_id': JANE_ID, 'name': 'Jane Roe'})
     assert result['failed'] is True and 'has no email' in result['msg']
     assert jane.writes == []
 
 
 def test_an_answer_with_another_id_is_not_acted_on(jane):
-    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import envelope
+    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import envelope
     jane.fail('GET', response=envelope(dict(JANE, id=JOHN_ID)))
     result = run({'user_id': JANE_ID, 'state': 'absent'})
     assert result['failed'] is True and 'not the one asked for' in result['msg']
@@ -171,7 +180,7 @@ def test_an_answer_with_another_id_is_not_acted_on(jane):
 
 
 def test_a_rename_answer_with_another_name_fails_the_task(jane):
-    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import envelope
+    from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import envelope
     jane.fail('PUT', response=envelope(dict(JANE, name='Somebody')))
     result = run({'user_id': JANE_ID, 'name': 'Jane Roe'})
     assert result['failed'] is True and "the name 'Somebody' where 'Jane Roe' was sent" in result['msg']

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# cloudflare_zt_user_info through main() with the real client, over the shared fake API (fake_api.py):
+# cloudflare_zt_user_info through main() with the real client, over the shared fake API (emulated_api.py):
 # the filters sent to the API, the exact filters applied by the module, the records reported.
 
 from __future__ import absolute_import, division, print_function
@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user_info import filter_users, info_record, seat_matches
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_user_info
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import (
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import (
     USERS_PATH,
     make_user,
     run_module,
@@ -104,7 +104,7 @@ def test_a_large_account_is_read_one_get_per_1000_users(api):
 
 def test_reported_records_hold_only_the_documented_fields_with_both_seat_flags_and_sorted_keys(api):
     # The listing is reduced as it arrives (paginate's keep=info_record): unknown fields never reach the result.
-    api.users[:] = [{'id': NOBODY['id'], 'email': 'a@example.com', 'unknown': 1, 'policies': ['x']}]
+    api.lists([{'id': NOBODY['id'], 'email': 'a@example.com', 'unknown': 1, 'policies': ['x']}])
     result = run({})
     # A record without timestamps: never logged in, and its days cannot be read.
     assert result['users'] == [{'access_seat': False, 'days_inactive': None, 'email': 'a@example.com', 'gateway_seat': False,
@@ -114,7 +114,7 @@ def test_reported_records_hold_only_the_documented_fields_with_both_seat_flags_a
 
 
 def test_a_listed_entry_that_is_not_an_object_is_left_out(api):
-    api.users[:] = [dict(NOBODY), 'garbage', 7]
+    api.lists([dict(NOBODY), 'garbage', 7])
     assert [u['id'] for u in run({})['users']] == [NOBODY['id']]
 
 

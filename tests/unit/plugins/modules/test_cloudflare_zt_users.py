@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# cloudflare_zt_users through main() with the real client, over the shared fake API (fake_api.py):
+# cloudflare_zt_users through main() with the real client, over the shared fake API (emulated_api.py):
 # check -> real -> idempotent for each operation, request counts, write order, failures, pacing.
 
 from __future__ import absolute_import, division, print_function
@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import (
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import (
     TOKEN,
-    FakeCloudflare,
+    EmulatedApi,
     install,
     make_user,
     run_module,
@@ -245,7 +245,7 @@ def test_a_failed_patch_lists_every_seat_of_its_batch_as_not_written(api):
 
 
 def test_a_create_answer_without_a_seat_uid_stops_before_the_patch(api):
-    api.new_seat_uid = lambda n: None
+    api.answers_with('POST', '/access/users$', set_fields={'seat_uid': None})
     failed = run({'users': [{'email': 'new@example.com', 'name': 'New', 'access_seat': True}]})
     assert failed['failed'] is True and 'but the user has no seat_uid, so its seats cannot be set' in failed['msg']
     assert [r.method for r in api.writes] == ['POST']
@@ -327,19 +327,22 @@ def accounts_and_lists(draw):
 @given(accounts_and_lists())
 def test_property_a_refused_plan_writes_nothing_and_an_accepted_one_converges(monkeypatch, case):
     users, items, exclusive = case
-    api = install(monkeypatch, FakeCloudflare(users))
-    args = {'users': items, 'exclusive_seats': exclusive, 'allow_release_all': exclusive and not items or None}
-    checked = run(args, check_mode=True)
-    assert api.writes == []
-    result = run(args)
-    if result.get('failed'):
-        assert api.writes == [], result['msg']
-        assert checked.get('failed') and checked['msg'] == result['msg'] and checked.get('errors') == result.get('errors')
-        return
-    assert without_new_ids(result) == as_real(checked)
-    api.log[:] = []
-    again = run(args)
-    assert again['changed'] is False and api.writes == [], again
+    api = install(monkeypatch, EmulatedApi(users))
+    try:
+        args = {'users': items, 'exclusive_seats': exclusive, 'allow_release_all': exclusive and not items or None}
+        checked = run(args, check_mode=True)
+        assert api.writes == []
+        result = run(args)
+        if result.get('failed'):
+            assert api.writes == [], result['msg']
+            assert checked.get('failed') and checked['msg'] == result['msg'] and checked.get('errors') == result.get('errors')
+            return
+        assert without_new_ids(result) == as_real(checked)
+        api.log[:] = []
+        again = run(args)
+        assert again['changed'] is False and api.writes == [], again
+    finally:
+        api.stop()
 
 
 # --- result_detail and the drift report (report_dir) ----------------------------------------

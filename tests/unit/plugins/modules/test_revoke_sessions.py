@@ -13,7 +13,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_seat, cloudflare_zt_users
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import REVOKE_PATH, envelope, make_user, run_module
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import REVOKE_PATH, envelope, make_user, run_module
 
 
 def run(module, args, check_mode=False, diff=False):

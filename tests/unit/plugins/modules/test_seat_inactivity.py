@@ -16,7 +16,7 @@ import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes as writes_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_seat
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import ACCOUNT, make_user, run_module, seat_summary
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import ACCOUNT, make_user, run_module, seat_summary
 
 NOW = datetime(2026, 12, 1, 12, 0, 0, tzinfo=timezone.utc)
 

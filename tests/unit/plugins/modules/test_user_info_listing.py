@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import user_info
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_user_info
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import USERS_PATH, envelope, make_user, run_module
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import USERS_PATH, envelope, make_user, run_module
 
 
 def run(args):

@@ -19,7 +19,7 @@ import pytest
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes as writes_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user, run_module
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user, run_module
 
 NOW = datetime(2026, 12, 1, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# Edges of plans and of what reports them: users without an email, the order of the writes, revocations of users that
+# Plans and what reports them: users without an email, the order of the writes, revocations of users that
 # cannot be revoked, the write counts of seat batches, and the texts that name them.
 
 from __future__ import absolute_import, division, print_function
@@ -16,7 +16,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items i
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_seats, plan_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_report, user_views
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import write_requests
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import make_user
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user
 
 ID = '6a8d6ba4-7b66-4b29-8a4a-0e6a2a1d1c11'
 

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes as writes_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import ACCOUNT, FakeResponse, make_user, run_module
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import ACCOUNT, FakeResponse, make_user, run_module
 
 
 def run(args, check_mode=False):
@@ -86,7 +86,7 @@ def test_a_failure_whose_report_cannot_be_written_says_both(api, tmp_path):
 
 
 def test_a_created_user_without_a_seat_uid_cannot_have_its_seats_set(api):
-    api.new_seat_uid = lambda n: None
+    api.answers_with('POST', '/access/users$', set_fields={'seat_uid': None})
     result = run({'users': [{'email': 'new@example.com', 'name': 'New', 'access_seat': True}]})
     assert result['msg'].startswith('The API created new@example.com, but the user has no seat_uid, so its seats cannot be '
                                     'set. Written before it: 1 of 2 (create new@example.com). Not written: 1 (update '

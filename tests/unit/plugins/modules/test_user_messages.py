@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_user
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.fake_api import ACCOUNT, make_user, run_module
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import ACCOUNT, make_user, run_module
 
 
 def run(args, check_mode=False):
