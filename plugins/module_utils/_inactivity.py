@@ -32,21 +32,32 @@ TIMESTAMP_RE = re.compile(r'^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})
 # How far the controller's clock may be from Cloudflare's before a task says so. Inactivity is judged on
 # Cloudflare's clock whatever the difference; beyond this one, the controller's clock is wrong enough to matter.
 CLOCK_TOLERANCE = 300.0
+# A Date header counts whole seconds and an answer takes a moment to arrive: a difference within this is none.
+DATE_RESOLUTION = 2.0
 
 
 def utc_now():
     return datetime.now(timezone.utc)
 
 
+def clock_offset(offset):
+    """How far Cloudflare's clock is taken to be from the controller's (seconds; None: no Date was read): an offset
+    within the Date's resolution is none."""
+    if offset is None:
+        return None
+    return 0.0 if abs(offset) < DATE_RESOLUTION else offset
+
+
 def judged_now(offset, local):
     """The moment inactivity is judged at: the controller's ``local`` time moved by Cloudflare's ``offset`` (seconds,
     None: no Date was read, the controller's clock is used)."""
-    return local + timedelta(seconds=offset or 0.0)
+    return local + timedelta(seconds=clock_offset(offset) or 0.0)
 
 
 def clock_report(offset):
     """(the result's ``clock``, a warning or None) for the offset of Cloudflare's clock from the controller's
     (_client.ServerClock; None: no answer carried a readable Date, so the controller's clock was used)."""
+    offset = clock_offset(offset)
     if offset is None:
         return {'source': 'controller', 'skew_seconds': None}, None
     skew = int(round(offset))

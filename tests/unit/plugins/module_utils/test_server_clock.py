@@ -55,11 +55,14 @@ def test_the_moment_of_judgement_is_the_controllers_time_moved_by_the_offset():
     local = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
     assert judged_now(None, local) == local
     assert judged_now(-86400.0, local) == datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
+    # A Date counts whole seconds: a login exactly N days ago is not made N days less a second by its truncation.
+    assert judged_now(-0.9, local) == local and judged_now(1.9, local) == local
 
 
 def test_the_result_says_which_clock_and_a_large_difference_is_a_warning():
     assert clock_report(None) == ({'source': 'controller', 'skew_seconds': None}, None)
-    assert clock_report(-1.4) == ({'source': 'cloudflare', 'skew_seconds': -1}, None)
+    assert clock_report(-1.4) == ({'source': 'cloudflare', 'skew_seconds': 0}, None)      # within the Date's second
+    assert clock_report(-2.6) == ({'source': 'cloudflare', 'skew_seconds': -3}, None)
     assert clock_report(300.0) == ({'source': 'cloudflare', 'skew_seconds': 300}, None)
     report, warning = clock_report(-365 * 86400.0 - 61)
     assert report == {'source': 'cloudflare', 'skew_seconds': -31536061}

@@ -118,18 +118,18 @@ def test_a_listed_entry_that_is_not_an_object_is_left_out(api):
     assert [u['id'] for u in run({})['users']] == [NOBODY['id']]
 
 
-# The fake's answers carry no Date: days_inactive is judged on the controller's clock, and the result says so.
-NO_DATE = {'source': 'controller', 'skew_seconds': None}
+# The emulator's answers carry its Date, on the same clock as the test's: days_inactive is judged on it.
+SAME_CLOCK = {'source': 'cloudflare', 'skew_seconds': 0}
 
 
 def test_user_id_reads_one_user_with_one_get(everyone):
     result = run({'user_id': BOTH['id'].upper()})
-    assert result == {'changed': False, 'users': [info_record(BOTH)], 'clock': NO_DATE}
+    assert result == {'changed': False, 'users': [info_record(BOTH)], 'clock': SAME_CLOCK}
     assert [(r.method, r.path, r.params) for r in everyone.log] == [('GET', '%s/%s' % (USERS_PATH, BOTH['id']), {})]
 
 
 def test_unknown_user_id_is_an_empty_list_not_a_failure(everyone):
-    assert run({'user_id': '99999999-0000-4000-8000-000000000000'}) == {'changed': False, 'users': [], 'clock': NO_DATE}
+    assert run({'user_id': '99999999-0000-4000-8000-000000000000'}) == {'changed': False, 'users': [], 'clock': SAME_CLOCK}
 
 
 def test_user_id_with_a_seat_filter_that_does_not_hold_is_an_empty_list(everyone):
