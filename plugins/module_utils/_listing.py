@@ -125,7 +125,7 @@ class Paginator(object):
                         method='GET', path=path)
                 if page == 1:
                     # Page 1 says how many pages there are: the rest are read several at a time (within the bound).
-                    reader.read_ahead(min(_announced_pages(info) or 1, max_pages))
+                    reader.read_ahead(min(_fewest_pages(info, first_size), max_pages))
                 page += 1
         finally:
             reader.close()
@@ -344,6 +344,15 @@ def _announced_pages(info):
     if total_count is None or not per_page:
         return None
     return int(math.ceil(float(total_count) / per_page))
+
+
+def _fewest_pages(info, first_size):
+    """The fewest pages a listing can take by what page 1 (of ``first_size`` items) states, as last_page decides its
+    end: total_count items at page 1's size, else total_pages; 1 if it states neither. Reading ahead up to there sends
+    no request that reading one page after the other would not."""
+    if info.get('total_count') is not None:
+        return int(math.ceil(float(info['total_count']) / max(first_size, 1)))
+    return info.get('total_pages') or 1
 
 
 def _default_key(item):

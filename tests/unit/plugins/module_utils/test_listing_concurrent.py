@@ -186,10 +186,23 @@ LIARS = [
 @pytest.mark.parametrize('pages', [pages for _name, pages in LIARS], ids=[name for name, _pages in LIARS])
 @pytest.mark.parametrize('concurrency', [2, 4])
 def test_every_listing_ends_as_when_its_pages_are_read_one_after_the_other(pages, concurrency):
-    one_by_one, _asked = outcome(pages, 1)
+    one_by_one, asked_one_by_one = outcome(pages, 1)
     # Page 2, the first read ahead, arrives after the last page of the window read ahead with it.
-    side_by_side, _asked = outcome(pages, concurrency, after={2: min(concurrency + 1, 4)})
+    side_by_side, asked_side_by_side = outcome(pages, concurrency, after={2: min(concurrency + 1, 4)})
     assert side_by_side == one_by_one
+    # Pages past the one that ended the listing may have been read; none past the 4 that page 1 announced.
+    assert set(asked_one_by_one) <= set(asked_side_by_side) <= {1, 2, 3, 4}
+
+
+def test_no_page_is_read_ahead_past_the_fewest_pages_that_page_1_allows():
+    # total_count=3 at 2 a page: the listing ends at page 2 (a lie of total_pages=3 beside it is named, page 3 unread).
+    pages = account(5)
+    pages[1] = [page_of(1, ['u1', 'u2'], 3, total_pages=3)]
+    pages[2] = [page_of(2, ['u3', 'u4'], 3, total_pages=3)]
+    one_by_one, asked_one_by_one = outcome(pages, 1)
+    side_by_side, asked_side_by_side = outcome(pages, 4)
+    assert side_by_side == one_by_one and side_by_side[1] == 'CloudflareListingError'
+    assert sorted(asked_side_by_side) == sorted(asked_one_by_one) == [1, 2]
 
 
 def test_a_listing_that_contradicts_itself_is_refused_word_for_word():
