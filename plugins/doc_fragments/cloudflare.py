@@ -104,7 +104,8 @@ options:
 requirements:
   - requests
 notes:
-  - Every task uses one HTTP session, so its requests share connections.
+  - Every task uses one HTTP session, so its requests share connections; the pages of a listing read side by side
+    (O(list_concurrency)) each use a session of their thread.
   - "To set the connection options once for all modules of the collection, use
     C(module_defaults) with the action group C(group/cloudflare_ops.zero_trust.cloudflare)."
 '''
