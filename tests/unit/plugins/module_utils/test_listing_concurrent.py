@@ -133,8 +133,8 @@ def test_no_more_pages_than_list_concurrency_are_under_way_or_held():
 def test_a_user_seen_on_two_pages_is_one_user_at_the_first_place_with_the_later_copy():
     pages = account(6)
     # u4 moved from the end of page 2 to the start of page 3 while the account changed: page 3 lists it again, fresher.
-    pages[3] = [ok([{'id': 'u4', 'fresh': True}, {'id': 'u5'}], result_info={'page': 3, 'per_page': 2, 'count': 2,
-                                                                            'total_count': 6, 'total_pages': 3})]
+    moved = {'page': 3, 'per_page': 2, 'count': 2, 'total_count': 6, 'total_pages': 3}
+    pages[3] = [ok([{'id': 'u4', 'fresh': True}, {'id': 'u5'}], result_info=moved)]
     pages[4] = [page_of(4, ['u6'], 6, total_pages=3)]
     pages[5] = [page_of(5, [], 6, total_pages=3)]
     session = PagedSession(pages, after={2: 3})
