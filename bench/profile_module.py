@@ -7,7 +7,7 @@
 
     .venv/bin/python bench/profile_module.py --users 50000 [--module info] [--sort tottime] [--top 40]
     .venv/bin/python bench/profile_module.py --users 10000 --module users --wanted role --check
-    .venv/bin/python bench/profile_module.py --users 10000 --module seat --wanted two-thirds
+    .venv/bin/python bench/profile_module.py --users 10000 --module seat --wanted two-thirds [--from-file]
 
 Starts the emulator with U generated users, writes the module's arguments as AnsiballZ would pass
 them (the bench's wanted seats: ~1/3 change; --wanted picks another of the bench's lists), and runs the module of this source tree under
@@ -91,6 +91,8 @@ def main(argv=None):
     parser.add_argument("--write-rate", type=float, default=100.0, help="users: write_rate (default %(default)s)")
     parser.add_argument("--report-dir", help="users: report_dir (drift.json and drift.md written there)")
     parser.add_argument("--result-detail", help="result_detail (default: the module's, auto)")
+    parser.add_argument("--from-file", action="store_true",
+                        help="give the list in a file (seats_file, users_file) instead of inline")
     parser.add_argument("--check", action="store_true", help="run in check mode")
     parser.add_argument("--diff", action="store_true", help="run in diff mode")
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (default %(default)s)")
@@ -113,6 +115,10 @@ def main(argv=None):
             if key != args.module and not (key == "seats" and args.module == "seat"):
                 parser.error("--wanted %s is a list of %s, not for --module %s" % (wanted, key, args.module))
             module_args[key] = make(args.users)
+            if args.from_file:
+                list_file = workdir / ("%s.json" % key)
+                list_file.write_text(json.dumps(module_args.pop(key)))
+                module_args[key + "_file"] = str(list_file)
             if args.module == "users":
                 module_args["write_rate"] = args.write_rate
                 if args.report_dir:

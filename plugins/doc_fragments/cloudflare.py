@@ -89,10 +89,23 @@ options:
       - From V(0) to V(50).
     type: float
     default: 10
+  list_concurrency:
+    description:
+      - How many pages of a listing of users (1000 users a page) the task reads at once. Page 1 is read first; once it
+        says how many pages there are, the others are read up to this many at a time, which saves the API's latency on
+        large accounts (100,000 people are 100 pages).
+      - Every page is a request like any other - it waits for the rate limit's budget (see O(rate_limit_reserve)) and is
+        retried within O(max_retry_wait) - and every page is checked and merged in page order, as when they are read one
+        after the other; a listing that contradicts itself fails the same way. Writes are always sent one after the other.
+      - V(1) reads one page after the other. From V(1) to V(16).
+    type: int
+    default: 4
+    version_added: 1.1.0
 requirements:
   - requests
 notes:
-  - Every task uses one HTTP session, so its requests share connections.
+  - Every task uses one HTTP session, so its requests share connections; the pages of a listing read side by side
+    (O(list_concurrency)) each use a session of their thread.
   - "To set the connection options once for all modules of the collection, use
     C(module_defaults) with the action group C(group/cloudflare_ops.zero_trust.cloudflare)."
 '''

@@ -17,6 +17,7 @@ __metaclass__ = type
 import email.utils
 import json
 import random
+import threading
 import time
 from datetime import timezone
 
@@ -64,6 +65,9 @@ BUDGET_WAIT_FLOOR = 0.001
 # A connection refused or a name that does not resolve is most often a wrong api_base_url: it gets
 # this many seconds of retries per task, not the long max_retry_wait sized for Cloudflare's 429 block.
 CONNECT_RETRY_WAIT = 10.0
+# How many pages of a listing are read at once by default (the list_concurrency option), and at most.
+LIST_CONCURRENCY = 4
+MAX_LIST_CONCURRENCY = 16
 
 
 def parse_retry_after(value, now=None):
@@ -123,17 +127,26 @@ class CloudflareClient(Paginator):
 
     ``auth_headers`` is a dict of the authentication headers; the client never puts them anywhere
     but the request to ``base_url``'s origin. ``sleep`` and ``session`` can be replaced in unit tests.
+    ``list_concurrency``: how many pages of a listing may be read at once (1: one after the other). Requests sent
+    side by side share the budget, the counters and the waits under one lock; each thread has its own HTTP session.
     """
 
     def __init__(self, account_id, auth_headers, base_url=DEFAULT_BASE_URL, timeout=30, validate_certs=True,
                  max_retry_wait=330, user_agent=None, session=None, sleep=time.sleep, secrets=(), documented_only=True,
-                 reserve=DEFAULT_RESERVE, clock=time.monotonic):
+                 reserve=DEFAULT_RESERVE, clock=time.monotonic, list_concurrency=1):
         self.account_id = account_id
         # Only the documented operations (_operations.py) are sent; off only in the unit tests of the client's mechanics.
         self.documented_only = documented_only
         self.base_url = base_url.rstrip('/')
         self.max_retry_wait = max_retry_wait
         self._sleep = sleep
+        self._clock = clock
+        self.list_concurrency = list_concurrency
+        # The budget, the counters and the waits, shared by the requests of a listing read side by side.
+        self._lock = threading.RLock()
+        self._waiting = 0              # waits under way (in other threads)
+        self._waits_end = 0.0          # when the last of them ends (clock)
+        self._answered_sent_at = None  # when the request of the latest answer the budget learnt from was sent
         self.waited = 0.0
         self.connect_waited = 0.0
         self.budget = Budget(reserve, clock)
@@ -167,8 +180,20 @@ class CloudflareClient(Paginator):
         return min(self._budget_left(), CONNECT_RETRY_WAIT - self.connect_waited)
 
     def _wait(self, seconds):
-        self._sleep(seconds)
-        self.waited += seconds
+        """Sleep ``seconds``, counted in ``waited``; return the seconds counted. Waits of requests sent side by side (a
+        listing's pages) count once where they overlap: max_retry_wait bounds the task's time spent waiting."""
+        with self._lock:
+            start = self._clock()
+            counted = max(0.0, start + seconds - max(start, self._waits_end)) if self._waiting else seconds
+            self._waits_end = max(self._waits_end, start + seconds) if self._waiting else start + seconds
+            self._waiting += 1
+            self.waited += counted
+        try:
+            self._sleep(seconds)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        return counted
 
     def request(self, method, path, params=None, body=None):
         """Send one API call, retrying what is safe to retry; return the decoded envelope (a dict).
@@ -196,9 +221,10 @@ class CloudflareClient(Paginator):
                 refused = refused_or_unresolved(exc)
                 left = self._connect_budget_left() if refused else self._budget_left()
                 if retryable and delay <= left:
-                    self._wait(delay)
+                    counted = self._wait(delay)
                     if refused:
-                        self.connect_waited += delay
+                        with self._lock:
+                            self.connect_waited += counted
                     attempt += 1
                     continue
                 note = self._waited_note(attempt)
@@ -209,7 +235,7 @@ class CloudflareClient(Paginator):
                     CloudflareTransportError, '%s on %s %s%s' % (reason, method, path, note),
                     method=method, path=path, waited=self.waited, unconfirmed=method != 'GET' and may_have_arrived(exc))
 
-            self.budget.answered(answer.headers, sent_at)
+            self._answered(answer.headers, sent_at)
             self.server_clock.observe(answer.headers.get('Date'))
             status = answer.status
             if status == RATE_LIMIT_STATUS or (status in TRANSIENT_STATUSES and method in IDEMPOTENT_METHODS):
@@ -232,22 +258,35 @@ class CloudflareClient(Paginator):
     def _spend(self, method, path):
         """Wait until the budget allows one more request, count it, and return when it goes (for ``answered``).
 
-        The wait counts in max_retry_wait; a wait beyond what is left of it fails before the request is sent.
+        The wait counts in max_retry_wait; a wait beyond what is left of it fails before the request is sent. The
+        decision and the reservation are one step under the lock, so that requests sent side by side each reserve
+        their own place in the budget.
         """
-        delay = self.budget.delay()
-        while delay > BUDGET_WAIT_FLOOR:
-            if delay > self._budget_left():
-                raise self._error(
-                    CloudflareBudgetError,
-                    'Cloudflare\'s rate limit would make %s %s wait %.1f s, more than max_retry_wait=%s s leaves (%.1f s '
-                    'waited already); it was not sent. The budget: %s' % (
-                        method, path, delay, self.max_retry_wait, self.waited, self.budget.describe()),
-                    method=method, path=path, waited=self.waited)
-            self._wait(delay)
-            self.rate_limit_wait += delay
-            delay = self.budget.delay()
-        self.api_requests[method] = self.api_requests.get(method, 0) + 1
-        return self.budget.sending()
+        while True:
+            with self._lock:
+                delay = self.budget.delay()
+                if delay <= BUDGET_WAIT_FLOOR:
+                    self.api_requests[method] = self.api_requests.get(method, 0) + 1
+                    return self.budget.sending()
+                if delay > self._budget_left():
+                    raise self._error(
+                        CloudflareBudgetError,
+                        'Cloudflare\'s rate limit would make %s %s wait %.1f s, more than max_retry_wait=%s s leaves '
+                        '(%.1f s waited already); it was not sent. The budget: %s' % (
+                            method, path, delay, self.max_retry_wait, self.waited, self.budget.describe()),
+                        method=method, path=path, waited=self.waited)
+            counted = self._wait(delay)
+            with self._lock:
+                self.rate_limit_wait += counted
+
+    def _answered(self, headers, sent_at):
+        """Let the budget learn from an answer, unless a request sent after this one was answered first (side by side,
+        answers come in any order): the later answer knows more."""
+        with self._lock:
+            if self._answered_sent_at is not None and sent_at < self._answered_sent_at:
+                return
+            if self.budget.answered(headers, sent_at):
+                self._answered_sent_at = sent_at
 
     def check_affordable(self, count, what, own_interval=0.0):
         """Fail before sending ``count`` requests (for ``what``) that the budget cannot carry within max_retry_wait.

@@ -16,6 +16,8 @@ __metaclass__ = type
 import json
 import math
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
     NOTHING_WRITTEN,
     CloudflareBudgetError,
@@ -37,10 +39,16 @@ MAX_PAGES_UNBOUNDED = 200
 
 class Paginator(object):
     """What CloudflareClient knows of listings: ``paginate`` and its checks. It uses the client's ``request``,
-    ``budget``, ``redactor`` and ``_error``."""
+    ``budget`` (under ``_lock``), ``redactor``, ``_error`` and ``list_concurrency`` (how many pages may be read at
+    once)."""
 
     def paginate(self, path, params=None, keep=None, key=None, complete=True):
         """Every item of a ``page``/``per_page`` list, asking for pages of 1000.
+
+        Page 1 is read first; once it says how many pages there are, pages 2 to that number are read up to
+        ``list_concurrency`` at a time (see _PageReader), each request sent like any other (the budget, retries),
+        and every page is checked and merged in page order, as if read one after the other. The result is in the API's
+        order; a listing that contradicts itself fails with the same messages either way.
 
         Ends at an empty page, at ``result_info.total_count`` items, or, without a total_count, at a page shorter
         than ``per_page`` that ``total_pages`` calls the last (a full page is never taken for the last on the word of
@@ -67,58 +75,60 @@ class Paginator(object):
         first_keys = set()
         max_pages = None
         stated = {}       # the last total_count and total_pages a page stated
-        while True:
-            query = dict(params or {})
-            query.update(page=page, per_page=LIST_PAGE_SIZE)
-            try:
-                envelope = self.request('GET', path, params=query)
-            except CloudflareError as exc:
-                raise self._on_page(exc, page, len(items))
-            result = envelope.get('result')
-            if not isinstance(result, list):
-                raise self._error(
-                    CloudflareResponseError,
-                    'The Cloudflare API answered GET %s (page %d) with a "result" that is not a list' % (path, page),
-                    method='GET', path=path)
-            info, problems = result_info_numbers(envelope.get('result_info'))
-            if not result:
-                items.found(page, problems + page_problems(page, 0, info, len(items), stated))
-                break
-            if max_pages is None:
-                first_total, first_size = info.get('total_count'), len(result)
-                max_pages = _page_bound(first_total, len(result))
-            # A server that ignores ``page`` would return page 1 forever: stop that early.
-            marker = key(result[0])
-            if marker is not None:
-                if marker in first_keys:
+        reader = _PageReader(self, path, params, key, keep)
+        try:
+            while True:
+                try:
+                    result, result_info = reader.page(page)
+                except CloudflareError as exc:
+                    raise self._on_page(exc, page, len(items))
+                if result is None:
                     raise self._error(
                         CloudflareResponseError,
-                        'The Cloudflare API returned the same items for page %d of GET %s as for an earlier page: '
-                        'pagination is not advancing' % (page, path),
+                        'The Cloudflare API answered GET %s (page %d) with a "result" that is not a list' % (path, page),
                         method='GET', path=path)
-                first_keys.add(marker)
-            for raw in result:
-                identity = key(raw)
-                item = raw if keep is None else keep(raw)
-                if identity is not None and identity in position:
-                    items[position[identity]] = item
-                    continue
-                if identity is not None:
-                    position[identity] = len(items)
-                items.append(item)
-            items.found(page, problems + page_problems(page, len(result), info, len(items), stated))
-            stated.update((k, info[k]) for k in ('total_count', 'total_pages') if k in info)
-            if last_page(page, len(result), info, len(items), stated):
-                break
-            self._check_listing(path, page, len(result), info)
-            if page >= max_pages:
-                raise self._error(
-                    CloudflareLimitError,
-                    'The Cloudflare API listing GET %s did not end after %d pages (%d items so far; page 1 held %d '
-                    'of total_count=%s): the server keeps announcing more pages' % (
-                        path, page, len(items), first_size, 'none' if first_total is None else first_total),
-                    method='GET', path=path)
-            page += 1
+                info, problems = result_info_numbers(result_info)
+                if not result:
+                    items.found(page, problems + page_problems(page, 0, info, len(items), stated))
+                    break
+                if max_pages is None:
+                    first_total, first_size = info.get('total_count'), len(result)
+                    max_pages = _page_bound(first_total, len(result))
+                # A server that ignores ``page`` would return page 1 forever: stop that early.
+                marker = result[0][0]
+                if marker is not None:
+                    if marker in first_keys:
+                        raise self._error(
+                            CloudflareResponseError,
+                            'The Cloudflare API returned the same items for page %d of GET %s as for an earlier page: '
+                            'pagination is not advancing' % (page, path),
+                            method='GET', path=path)
+                    first_keys.add(marker)
+                for identity, item in result:
+                    if identity is not None and identity in position:
+                        items[position[identity]] = item
+                        continue
+                    if identity is not None:
+                        position[identity] = len(items)
+                    items.append(item)
+                items.found(page, problems + page_problems(page, len(result), info, len(items), stated))
+                stated.update((k, info[k]) for k in ('total_count', 'total_pages') if k in info)
+                if last_page(page, len(result), info, len(items), stated):
+                    break
+                self._check_listing(path, page, len(result), info)
+                if page >= max_pages:
+                    raise self._error(
+                        CloudflareLimitError,
+                        'The Cloudflare API listing GET %s did not end after %d pages (%d items so far; page 1 held %d '
+                        'of total_count=%s): the server keeps announcing more pages' % (
+                            path, page, len(items), first_size, 'none' if first_total is None else first_total),
+                        method='GET', path=path)
+                if page == 1:
+                    # Page 1 says how many pages there are: the rest are read several at a time (within the bound).
+                    reader.read_ahead(min(_fewest_pages(info, first_size), max_pages))
+                page += 1
+        finally:
+            reader.close()
         if complete and items.problems:
             shown = '; '.join(items.problems[:PROBLEMS_NAMED])
             if len(items.problems) > PROBLEMS_NAMED:
@@ -158,14 +168,85 @@ class Paginator(object):
                 'per_page=%d, and it announces more pages; reading them would cost %s' % (
                     path, page, held, '' if held == 1 else 's', per_page, cost),
                 method='GET', path=path)
-        affordable = self.budget.affordable(self._budget_left())
+        with self._lock:   # pages read ahead spend the budget meanwhile
+            affordable = self.budget.affordable(self._budget_left())
+            described = self.budget.describe()
         if more > affordable:
             raise self._error(
                 CloudflareBudgetError,
                 'The Cloudflare API listing GET %s announces %s: Cloudflare\'s rate limit lets this task send at most %d '
                 'more within max_retry_wait=%s s (%.0f s waited already), so it stops after page %d. The budget: %s' % (
-                    path, cost, affordable, self.max_retry_wait, self.waited, page, self.budget.describe()),
+                    path, cost, affordable, self.max_retry_wait, self.waited, page, described),
                 method='GET', path=path, waited=self.waited)
+
+
+class _PageReader(object):
+    """The pages of one listing, each as (its items as (key, kept item) pairs, or None when the answer's ``result`` is
+    not a list; its result_info), reduced as it arrives: ``keep`` runs on each page as soon as it is read.
+
+    A page is read when asked for, unless read_ahead(last) said how many there are: then pages 2 to ``last`` are read
+    by up to ``client.list_concurrency`` threads, never more pages beyond the one asked for than that (so that no more
+    pages are held at once), and handed over in page order whatever order they arrive in. Once a page failed, no
+    further page is sent; those already sent are waited for (close) and dropped.
+    """
+
+    def __init__(self, client, path, params, key, keep):  # pylint: disable=too-many-arguments
+        self._client = client
+        self._path = path
+        self._params = params
+        self._key = key
+        self._keep = keep
+        self._pool = None
+        self._ahead = {}        # page -> the Future of its reading
+        self._next = 2          # the next page to send ahead
+        self._last = 1          # the last page to read ahead
+        self._failed = False
+
+    def read_ahead(self, last):
+        """Pages 2 to ``last`` may be read ahead, several at a time."""
+        width = self._client.list_concurrency
+        if width > 1 and last > 1:
+            self._last = last
+            self._pool = ThreadPoolExecutor(max_workers=min(width, last - 1))
+
+    def page(self, number):
+        """Page ``number`` (pages are asked for in order, from 1): (items, result_info); a failure of its request is
+        raised here."""
+        if self._pool is None or number > self._last:
+            return self._read(number)
+        width = self._client.list_concurrency
+        while not self._failed and self._next <= self._last and self._next < number + width:
+            self._ahead[self._next] = self._pool.submit(self._read_ahead, self._next)
+            self._next += 1
+        future = self._ahead.pop(number, None)
+        return self._read(number) if future is None else future.result()
+
+    def close(self):
+        """Stop reading ahead: pages not sent yet never are; those under way are waited for, and dropped."""
+        if self._pool is None:
+            return
+        for future in self._ahead.values():
+            future.cancel()
+        self._ahead = {}
+        self._pool.shutdown(wait=True)
+        self._pool = None
+
+    def _read_ahead(self, number):
+        try:
+            return self._read(number)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _read(self, number):
+        query = dict(self._params or {})
+        query.update(page=number, per_page=LIST_PAGE_SIZE)
+        envelope = self._client.request('GET', self._path, params=query)
+        result = envelope.get('result')
+        if not isinstance(result, list):
+            return None, envelope.get('result_info')
+        key, keep = self._key, self._keep
+        return [(key(raw), raw if keep is None else keep(raw)) for raw in result], envelope.get('result_info')
 
 
 class Listing(list):
@@ -263,6 +344,15 @@ def _announced_pages(info):
     if total_count is None or not per_page:
         return None
     return int(math.ceil(float(total_count) / per_page))
+
+
+def _fewest_pages(info, first_size):
+    """The fewest pages a listing can take by what page 1 (of ``first_size`` items) states, as last_page decides its
+    end: total_count items at page 1's size, else total_pages; 1 if it states neither. Reading ahead up to there sends
+    no request that reading one page after the other would not."""
+    if info.get('total_count') is not None:
+        return int(math.ceil(float(info['total_count']) / max(first_size, 1)))
+    return info.get('total_pages') or 1
 
 
 def _default_key(item):

@@ -17,7 +17,7 @@ import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import LIST_CONCURRENCY, CloudflareClient
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, OptionsError, PartialWriteError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import refuse_structured_strings, resolve_credentials, validate_connection
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -39,6 +39,7 @@ def client_for(module, environ):
         validate_certs=params['validate_certs'],
         max_retry_wait=params['max_retry_wait'],
         reserve=params.get('rate_limit_reserve', 10.0) / 100.0,
+        list_concurrency=params.get('list_concurrency') or LIST_CONCURRENCY,
         user_agent=user_agent,
         secrets=secrets,
     )

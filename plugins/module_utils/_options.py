@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover (ansible-core needs PyYAML on the contro
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import DEFAULT_RESERVE
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL, LIST_CONCURRENCY, MAX_LIST_CONCURRENCY
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
@@ -78,6 +78,7 @@ def cloudflare_argument_spec():
         timeout=dict(type='float', default=30),
         max_retry_wait=dict(type='float', default=330),
         rate_limit_reserve=dict(type='float', default=DEFAULT_RESERVE * 100),
+        list_concurrency=dict(type='int', default=LIST_CONCURRENCY),
     )
 
 
@@ -196,6 +197,10 @@ def validate_connection(params):
     if reserve is not None and not (math.isfinite(reserve) and 0 <= reserve <= MAX_RESERVE_PERCENT):
         raise OptionsError('rate_limit_reserve must be a percentage of the rate limit from 0 to %d, got %s' % (
             MAX_RESERVE_PERCENT, reserve))
+    concurrency = params.get('list_concurrency')
+    if concurrency is not None and not 1 <= concurrency <= MAX_LIST_CONCURRENCY:
+        raise OptionsError('list_concurrency must be a number of pages from 1 to %d, got %s' % (
+            MAX_LIST_CONCURRENCY, concurrency))
 
 
 def _base_url_problem(base_url):

@@ -18,6 +18,7 @@ import base64
 import io
 import os
 import socket
+import threading
 import time
 
 from urllib.parse import unquote
@@ -44,11 +45,13 @@ READ_CHUNK = 64 * 1024
 
 
 class Transport(object):
-    """One requests session to ``base_url``: sends a request and reads its answer within the bounds.
+    """Requests sessions to ``base_url``, one per thread that sends (requests does not promise that a session is safe
+    to share between threads; a listing reads its pages side by side): sends a request and reads its answer within
+    the bounds.
 
-    ``session`` can be replaced in unit tests (a stand-in gets no deadline adapter). Failures of the
-    exchange are requests exceptions (see ``describe``) or CloudflareRedirectError/CloudflareLimitError,
-    whose texts the client redacts.
+    ``session`` can be replaced in unit tests (a stand-in gets no deadline adapter, and is shared by every thread).
+    Failures of the exchange are requests exceptions (see ``describe``) or CloudflareRedirectError/
+    CloudflareLimitError, whose texts the client redacts.
     """
 
     def __init__(self, base_url, headers, timeout=30, validate_certs=True, session=None, redactor=None):
@@ -57,19 +60,41 @@ class Transport(object):
         self.validate_certs = validate_certs
         self.redactor = redactor
         self._clock = _Deadline()
-        self.session = session if session is not None else requests.Session()
-        # With trust_env, requests would take ~/.netrc or $NETRC and replace the credentials with
-        # Basic auth. Off; the environment's proxies and CA bundle are applied by hand below.
-        self.session.trust_env = False
-        if isinstance(self.session, requests.sessions.Session):  # not a stand-in of the unit tests
-            adapter = _deadline_adapter(self._clock)
-            self.session.mount('https://', adapter)
-            self.session.mount('http://', adapter)
+        self._headers = dict(headers)
+        self._given = None if session is None else self._set_up(session)
+        self._local = threading.local()
+        if session is None:
+            self._local.session = self._set_up(requests.Session())   # the calling thread's, made at once
         self.proxies = requests.utils.get_environ_proxies(self.base_url)
-        self.session.headers.update(headers)
+
+    @property
+    def session(self):
+        """The session of the calling thread (the stand-in given, if one was)."""
+        if self._given is not None:
+            return self._given
+        session = getattr(self._local, 'session', None)
+        if session is None:
+            session = self._local.session = self._set_up(requests.Session())
+        return session
+
+    @session.setter
+    def session(self, stand_in):
+        """A stand-in of the unit tests, from now on shared by every thread."""
+        self._given = stand_in
+
+    def _set_up(self, session):
+        # With trust_env, requests would take ~/.netrc or $NETRC and replace the credentials with
+        # Basic auth. Off; the environment's proxies and CA bundle are applied by hand (send, _verify).
+        session.trust_env = False
+        if isinstance(session, requests.sessions.Session):  # not a stand-in of the unit tests
+            adapter = _deadline_adapter(self._clock)
+            session.mount('https://', adapter)
+            session.mount('http://', adapter)
+        session.headers.update(self._headers)
         # The codings _read_body decodes itself, layer by layer within the size cap (never br or zstd, which
         # urllib3 would ask for when their modules are installed).
-        self.session.headers['Accept-Encoding'] = 'gzip, deflate'
+        session.headers['Accept-Encoding'] = 'gzip, deflate'
+        return session
 
     def secrets(self):
         """What of the transport's settings is secret: a proxy URL may carry a password, and a text may quote it."""
@@ -246,8 +271,9 @@ class _Answer(object):
 _DEADLINE_TEXT = 'the deadline of the request passed'
 
 
-class _Deadline(object):
-    """The deadline of the request under way (monotonic clock), shared with the connections' sockets."""
+class _Deadline(threading.local):
+    """The deadline of the request under way in the calling thread (monotonic clock), shared with the connections'
+    sockets (a socket is read by the thread whose request it carries)."""
 
     def __init__(self):
         self.at = None

@@ -24,6 +24,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = 200
+# The rows (t) (100,000 people at 200 ms per request in make bench) over three pages at 20 ms, one run.
+ENTERPRISE_USERS = 2500
 LOOP_USERS = 12
 RENAME_LOOP_USERS = 5
 
@@ -45,6 +47,7 @@ def bench(tmp_path_factory):
                "--naive-limit", str(LOOP_USERS), "--repeat", "2", "--speed-size", str(USERS),
                "--rename-size", str(USERS), "--rename-loop", str(RENAME_LOOP_USERS), "--memory-size", str(USERS),
                "--speed-repeats", "1",
+               "--enterprise-size", str(ENTERPRISE_USERS), "--enterprise-latency", "0.02", "--enterprise-repeats", "1",
                # (p)-(r) wait for the emulator's rate-limit windows by design; cloudflare_budget covers them in make test.
                "--no-parallel",
                "--output", str(out / "RESULTS.md"), "--json", str(out / "results.json")]
@@ -62,7 +65,7 @@ def test_every_scenario_ran_and_passed_its_checks(bench):
     assert sorted(rows) == ["a", "a_diff", "a_vars", "b", "c", "d", "e_loop", "e_sdk", "f", "f_report", "g", "g_loop",
                             "h_seat", "h_seat_diff", "h_users", "h_users_diff", "i", "m_users", "n_reclaim",
                             "s_floor", "s_one", "s_role", "s_role_inline", "s_seat", "s_seat_inline", "s_users",
-                            "s_users_inline"]
+                            "s_users_inline", "t_one", "t_role", "t_role_sequential"]
     assert dict((key, row["problems"]) for key, row in rows.items()) == dict((key, []) for key in rows)
 
 
@@ -173,7 +176,8 @@ def test_module_memory_was_measured_for_every_module_run(bench):
 def test_results_table_is_written(bench):
     rows, markdown = bench
     assert "| U | approach | requests (by method) | budget used (1200 / 5 min) |" in markdown
-    assert markdown.count("| 200 |") == len(rows) == 27    # a row for each scenario, all at U=200
+    # A row for each scenario, all at U=200 but the rows (t).
+    assert markdown.count("| 200 |") == len(rows) - 3 == 27 and markdown.count("| 2,500 |") == 3
     assert "## Task by task" in markdown
 
 
@@ -182,3 +186,14 @@ def test_scale_rows_with_the_list_in_a_file_send_what_the_inline_rows_send(bench
     for key in ("s_role", "s_seat", "s_users"):
         assert rows[key]["requests"] == rows[key + "_inline"]["requests"], key
         assert rows[key]["requests"]["list_gets"] == 1, key
+
+
+def test_the_role_over_pages_read_side_by_side_asks_for_each_page_once_and_writes_nothing(bench):
+    rows, _markdown = bench
+    for key in ("t_role", "t_role_sequential"):
+        requests = rows[key]["requests"]
+        assert requests["by_method"] == {"GET": 3}, key
+        assert sorted(requests["list_pages"]) == ["1", "2", "3"] and requests["list_pages"][0] == "1", key
+    assert rows["t_role_sequential"]["requests"]["list_pages"] == ["1", "2", "3"]
+    assert rows["t_role"]["note"].startswith("20 ms per request; role span ")
+    assert rows["t_one"]["requests"]["writes"] == 1

@@ -11,10 +11,15 @@ OpenAPI slice in ``shared/cloudflare-api/openapi-access-users-seats.json``:
 
 A control API for tests lives under ``/__emulator__/`` (no authentication): ``requests`` (GET, DELETE),
 ``users`` (GET), ``revocations`` (GET, DELETE), ``reset`` (POST), ``faults`` (GET, POST, DELETE),
-``health`` (GET), ``shutdown`` (POST), ``budget`` (GET, POST, DELETE), ``accounts`` (GET, POST),
+``health`` (GET), ``shutdown`` (POST), ``budget`` (GET, POST, DELETE), ``latency`` (GET, POST, DELETE), ``accounts`` (GET, POST),
 ``accounts/{account_id}/users`` (GET) and ``clock`` (GET, POST: the ``Date`` of the answers, moved or left out). A failed revocation is a fault rule like any other, e.g.
 ``{"method": "POST", "path": "/revoke_user$", "status": 403}`` (what a token without the permission
 "Access: Organizations, Identity Providers, and Groups Write" meets).
+
+Latency (``--latency SECONDS --page-latency SECONDS``, or the control API ``latency``: GET, POST
+``{"request": s, "page": s}``, DELETE): every API answer waits the request latency, and every page of the users
+listing the page latency as well, as Cloudflare's answers take a noticeable fraction of a second. The server serves
+each connection on a thread of its own, so a client that sends requests side by side sees them waited side by side.
 
 Rate limit (``--rate-limit QUOTA --rate-window SECONDS --rate-block SECONDS``, or the control API
 ``budget``): Cloudflare's budget per user, across every account and both credentials of the user; past
@@ -828,6 +833,37 @@ CLOUDFLARE_WINDOW = 300
 ANONYMOUS = "(no user)"
 
 
+class Latency:
+    """How long an API answer waits before it goes: ``request`` seconds every answer, ``page`` seconds more every page
+    of the users listing. The start-up values come back with ``/__emulator__/reset``."""
+
+    def __init__(self, request: float = 0.0, page: float = 0.0):
+        self.initial = self._checked(request, page)
+        self.request, self.page = self.initial
+
+    @staticmethod
+    def _checked(request, page) -> tuple:
+        for name, value in (("request", request), ("page", page)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 60:
+                raise ValueError(f"latency {name!r} must be a number of seconds from 0 to 60")
+        return float(request), float(page)
+
+    def configure(self, request: float = 0.0, page: float = 0.0) -> dict:
+        self.request, self.page = self._checked(request, page)
+        return self.settings()
+
+    def restore(self) -> None:
+        self.request, self.page = self.initial
+
+    def settings(self) -> dict:
+        return {"request": self.request, "page": self.page}
+
+    def of(self, method: str, api_path: str) -> float:
+        """The seconds this API request waits."""
+        listing = method == "GET" and _ROUTES[0][1].match(api_path) is not None
+        return self.request + (self.page if listing else 0.0)
+
+
 class RateLimit:
     """Cloudflare's rate limit as its documentation describes it, for every credential of one user together.
 
@@ -1011,11 +1047,14 @@ class EmulatorServer(ThreadingHTTPServer):
     #: whether answers carry a ``Date`` at all; what a collection must judge inactivity by, and may not find.
     clock_offset = 0.0
     send_date = True
+    # Clients that read pages side by side open several connections at once.
+    request_queue_size = 64
 
     def __init__(self, address, state: EmulatorState, credentials: dict, ssl_context: ssl.SSLContext | None = None,
                  verbose: bool = False, contract_log: str | None = None, rate_limit: RateLimit | None = None,
-                 accounts: Accounts | None = None):
+                 accounts: Accounts | None = None, latency: Latency | None = None):
         self.state = state
+        self.latency = latency or Latency()
         self.rate_limit = rate_limit or RateLimit()
         self.accounts = accounts or Accounts(state)
         self.credentials = credentials
@@ -1222,6 +1261,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             status, body, content_type, headers = self._api_response(method, path, query, raw, scheme, entry)
         headers = dict(headers, **verdict["headers"])
         entry["status"] = status
+        wait = self.server.latency.of(method, path[len(API_PREFIX):] if path.startswith(API_PREFIX + "/") else path)
+        if wait:
+            time.sleep(wait)   # outside every lock: requests side by side wait side by side
         self.server.state.record(entry)
         if self.server.contract_log:
             self.server.record_exchange({
@@ -1413,6 +1455,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self.server.clock_offset, self.server.send_date = EmulatorServer.clock_offset, EmulatorServer.send_date
                 self.server.accounts.restore(body)
                 self.server.rate_limit.restore()
+                self.server.latency.restore()
                 self._send_json(200, {"users": count})
             elif sub == "/faults" and method == "GET":
                 self._send_json(200, {"faults": state.list_faults()})
@@ -1422,6 +1465,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 with state.lock:
                     state.faults = []
                 self._send_json(200, {"faults": 0})
+            elif sub == "/latency":
+                self._control_latency(method, raw)
             elif sub == "/health" and method == "GET":
                 self._send_json(200, {"ok": True, "users": state.user_count(), "base_url": self.server.base_url})
             elif sub == "/shutdown" and method == "POST":
@@ -1449,6 +1494,22 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return
         self._send_json(200, {"offset": self.server.clock_offset, "date": self.server.send_date,
                               "now": self.date_time_string()})
+
+    def _control_latency(self, method: str, raw: bytes) -> None:
+        """``/__emulator__/latency``: GET the latency, POST ``{request, page}`` (seconds, each default 0) sets it,
+        DELETE sets both to 0."""
+        latency = self.server.latency
+        if method == "GET":
+            self._send_json(200, latency.settings())
+        elif method == "POST":
+            body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+            if not isinstance(body, dict):
+                raise ValueError("latency body must be a JSON object")
+            self._send_json(200, latency.configure(body.get("request", 0.0), body.get("page", 0.0)))
+        elif method == "DELETE":
+            self._send_json(200, latency.configure())
+        else:
+            self._send_json(404, {"error": f"unknown control endpoint {method} {CONTROL_PREFIX}/latency"})
 
     def _control_revocations(self, method: str) -> None:
         """``/__emulator__/revocations``: GET lists the revocations received, DELETE forgets them."""
@@ -1531,11 +1592,14 @@ def make_server(host: str = "127.0.0.1", port: int = 0, *, account_id: str = DEF
                 users: list | None = None, generate: int | None = None, max_per_page: int = DEFAULT_MAX_PER_PAGE,
                 tls_cert: str | None = None, tls_key: str | None = None, verbose: bool = False,
                 contract_log: str | None = None, rate_limit: int = 0, rate_window: int = CLOUDFLARE_WINDOW,
-                rate_block: int | None = None, accounts: int = 1) -> EmulatorServer:
+                rate_block: int | None = None, accounts: int = 1, latency: float = 0.0,
+                page_latency: float = 0.0) -> EmulatorServer:
     """Create a listening (not yet serving) emulator server; call ``serve_forever`` on it.
 
     ``rate_limit`` requests per ``rate_window`` seconds per user, refused for ``rate_block`` seconds past it (see
-    :class:`RateLimit`; 0, the default, is off); ``accounts`` accounts, each with the same people (:class:`Accounts`).
+    :class:`RateLimit`; 0, the default, is off); ``accounts`` accounts, each with the same people (:class:`Accounts`);
+    ``latency`` seconds before every API answer, ``page_latency`` more before every page of the users listing
+    (:class:`Latency`).
     """
     if max_per_page < 1:
         raise ValueError("max_per_page must be at least 1")
@@ -1555,7 +1619,8 @@ def make_server(host: str = "127.0.0.1", port: int = 0, *, account_id: str = DEF
     credentials = {"api_token": api_token, "api_email": api_email, "api_key": api_key}
     limit = RateLimit(rate_limit, rate_window, rate_block)
     served = Accounts(state, accounts, generate, users)
-    return EmulatorServer((host, port), state, credentials, context, verbose, contract_log, limit, served)
+    return EmulatorServer((host, port), state, credentials, context, verbose, contract_log, limit, served,
+                          Latency(latency, page_latency))
 
 
 def start_server(**kwargs) -> tuple:
@@ -1603,6 +1668,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="log every request line to stderr")
     parser.add_argument("--contract-log", default=os.environ.get(CONTRACT_LOG_ENV) or None, metavar="FILE",
                         help=f"append every API exchange to FILE as a JSON line (default: ${CONTRACT_LOG_ENV})")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
+                        help="wait this long before every API answer (default 0)")
+    parser.add_argument("--page-latency", type=float, default=0.0, metavar="SECONDS",
+                        help="wait this long more before every page of the users listing (default 0)")
     _add_budget_arguments(parser)
     return parser
 
@@ -1644,7 +1713,7 @@ def main(argv: list | None = None) -> int:
                              api_key=args.api_key, users=users, generate=args.generate, max_per_page=args.max_per_page,
                              tls_cert=args.tls_cert, tls_key=args.tls_key, verbose=args.verbose, contract_log=args.contract_log,
                              rate_limit=args.rate_limit, rate_window=args.rate_window, rate_block=args.rate_block,
-                             accounts=args.accounts)
+                             accounts=args.accounts, latency=args.latency, page_latency=args.page_latency)
     except ValueError as exc:
         build_parser().error(str(exc))
     signal.signal(signal.SIGTERM, _raise_exit)

@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -607,6 +608,49 @@ def test_fault_delay_triggers_client_timeout(server, http):
     assert time.monotonic() - started >= 0.2
 
 
+def test_latency_is_waited_by_every_answer_and_more_by_every_page_of_the_listing(server, http):
+    """The control API sets the latency; every API answer waits it, a page of the users listing the page latency too;
+    reset brings back the start-up latency (none)."""
+    assert control(server, "GET", "latency") == {"request": 0.0, "page": 0.0}
+    assert control(server, "POST", "latency", {"request": 0.2, "page": 0.3}) == {"request": 0.2, "page": 0.3}
+    alice = by_email(server)["alice@example.com"]
+    started = time.monotonic()
+    assert http.get(url(server, users_path(f"/{alice['id']}")), headers=BEARER, timeout=5).status_code == 200
+    assert time.monotonic() - started >= 0.2
+    started = time.monotonic()
+    assert http.get(url(server, users_path()), headers=BEARER, params={"page": 2}, timeout=5).status_code == 200
+    assert time.monotonic() - started >= 0.5
+    control(server, "POST", "reset", {"users": SEVEN_USERS, "max_per_page": 2})
+    assert control(server, "GET", "latency") == {"request": 0.0, "page": 0.0}
+    control(server, "POST", "latency", {"page": 1})
+    assert control(server, "DELETE", "latency") == {"request": 0.0, "page": 0.0}
+    for body in ({"request": -1}, {"page": "slow"}, {"request": True}, [0.1]):
+        response = requests.post(f"{server.root_url}/__emulator__/latency", json=body, timeout=5)
+        assert response.status_code == 400 and "latency" in response.json()["error"]
+
+
+def test_requests_side_by_side_are_served_side_by_side(server):
+    """With a latency of 1 s, four pages asked for at once all arrive before the first answer goes: the emulator
+    waits the latency of each request on its own thread."""
+    control(server, "POST", "latency", {"page": 1.0})
+    answered = []
+
+    def read(page):
+        with requests.Session() as session:
+            response = session.get(url(server, users_path()), headers=BEARER, params={"page": page}, timeout=10)
+            answered.append(time.time())
+            assert response.status_code == 200
+
+    threads = [threading.Thread(target=read, args=(page,)) for page in (1, 2, 3, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    arrived = [entry["at"] for entry in control(server, "GET", "requests")["requests"]]
+    assert len(arrived) == 4 and len(answered) == 4
+    assert max(arrived) < min(answered)
+
+
 def test_fault_raw_body_and_success_false(server, http):
     """raw_body serves HTML; success_false is HTTP 200 with a failure envelope; neither changes state."""
     control(server, "POST", "faults", [{"path": "seats", "raw_body": "<html>bad gateway</html>", "status": 502},
@@ -844,11 +888,13 @@ def _wait_for_port_file(path: Path, process: subprocess.Popen) -> int:
 
 
 def test_cli_subprocess_generate_and_shutdown(tmp_path):
-    """The CLI writes --port-file, serves --generate users with --max-per-page, and stops on /shutdown."""
+    """The CLI writes --port-file, serves --generate users with --max-per-page and --latency/--page-latency, and stops
+    on /shutdown."""
     port_file = tmp_path / "port"
     process = subprocess.Popen(  # pylint: disable=consider-using-with
         [sys.executable, str(HERE / "cloudflare_emulator.py"), "--port-file", str(port_file), "--generate", "25",
-         "--max-per-page", "10", "--account-id", "a" * 32, "--api-token", "cli-token"],
+         "--max-per-page", "10", "--account-id", "a" * 32, "--api-token", "cli-token", "--latency", "0.05",
+         "--page-latency", "0.1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         port = _wait_for_port_file(port_file, process)
@@ -857,6 +903,8 @@ def test_cli_subprocess_generate_and_shutdown(tmp_path):
         assert body["result_info"] == {"count": 5, "page": 3, "per_page": 10, "total_count": 25, "total_pages": 3}
         assert body["result"][-1]["email"] == "user00025@example.com"
         assert requests.get(base, headers=BEARER, timeout=5).status_code == 403
+        latency = requests.get(f"http://127.0.0.1:{port}/__emulator__/latency", timeout=5).json()
+        assert latency == {"request": 0.05, "page": 0.1}
         assert requests.post(f"http://127.0.0.1:{port}/__emulator__/shutdown", timeout=5).json() == {"shutdown": True}
         assert process.wait(timeout=10) == 0
     finally:

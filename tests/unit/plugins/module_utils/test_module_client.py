@@ -22,9 +22,10 @@ from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_uti
 def test_the_client_follows_every_connection_option():
     module = FakeModule()
     module.params.update(account_id=ACCOUNT.upper(), timeout=12, validate_certs=False, max_retry_wait=45,
-                         rate_limit_reserve=25.0, api_base_url='https://api.example.test/client/v4/')
+                         rate_limit_reserve=25.0, api_base_url='https://api.example.test/client/v4/', list_concurrency=7)
     client = _module.client_for(module, {})
     assert client.account_id == ACCOUNT
+    assert client.list_concurrency == 7
     assert (client.base_url, client.max_retry_wait, client.budget.reserve) == ('https://api.example.test/client/v4', 45, 0.25)
     assert (client.transport.timeout, client.transport.validate_certs) == (12, False)
     assert client.transport.session.headers['User-Agent'] == 'cloudflare_ops.zero_trust/%s (ansible-core %s)' % (
@@ -37,6 +38,12 @@ def test_the_reserve_is_ten_percent_when_the_module_has_no_such_option():
     module = FakeModule()
     module.params.pop('rate_limit_reserve', None)
     assert _module.client_for(module, {}).budget.reserve == 0.1
+
+
+def test_a_listing_reads_four_pages_at_once_when_the_module_has_no_such_option():
+    module = FakeModule()
+    module.params.pop('list_concurrency', None)
+    assert _module.client_for(module, {}).list_concurrency == 4
 
 
 def test_a_host_without_requests_fails_saying_so(monkeypatch):

@@ -172,8 +172,16 @@ def test_the_bounds_of_rate_limit_reserve_are_accepted(reserve):
                                   'rate_limit_reserve': reserve})
 
 
+@pytest.mark.parametrize('concurrency', [1, 4, 16])
+def test_the_bounds_of_list_concurrency_are_accepted(concurrency):
+    _options.validate_connection({'account_id': ACCOUNT, 'api_base_url': 'https://api.example.test',
+                                  'list_concurrency': concurrency})
+
+
 @pytest.mark.parametrize('change, message', [
     ({'rate_limit_reserve': 50.5}, 'rate_limit_reserve must be a percentage of the rate limit from 0 to 50, got 50.5'),
+    ({'list_concurrency': 0}, 'list_concurrency must be a number of pages from 1 to 16, got 0'),
+    ({'list_concurrency': 17}, 'list_concurrency must be a number of pages from 1 to 16, got 17'),
     ({'api_base_url': 'https://user@api.example.test'},
      'api_base_url must be an http:// or https:// URL without a user name or password in it (the URL is shown in messages)'),
     ({'api_base_url': 'https://api.example.test/client/v4?'},

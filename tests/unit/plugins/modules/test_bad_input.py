@@ -68,7 +68,7 @@ VALID = {
 }
 CONNECTION = {'api_token': TOKEN, 'account_id': ACCOUNT, 'api_base_url': BASE}
 CONNECTION_OPTIONS = ('api_token', 'api_email', 'api_key', 'account_id', 'api_base_url', 'validate_certs', 'timeout',
-                      'max_retry_wait', 'rate_limit_reserve')
+                      'max_retry_wait', 'rate_limit_reserve', 'list_concurrency')
 OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
@@ -219,6 +219,10 @@ TABLE = [
     ('cloudflare_zt_users', 'rate_limit_reserve', -1, 'rate_limit_reserve', None),
     ('cloudflare_zt_user', 'rate_limit_reserve', 50.5, 'rate_limit_reserve', None),
     ('cloudflare_zt_seat', 'rate_limit_reserve', 'nan', 'rate_limit_reserve', None),
+    ('cloudflare_zt_users', 'list_concurrency', 0, 'list_concurrency', None),
+    ('cloudflare_zt_user_info', 'list_concurrency', 17, 'list_concurrency', None),
+    ('cloudflare_zt_seat', 'list_concurrency', 'many', 'list_concurrency', None),
+    ('cloudflare_zt_user', 'list_concurrency', 2.5, 'list_concurrency', None),
     # cloudflare_zt_user_info
     ('cloudflare_zt_user_info', 'user_id', 'not-a-uuid', 'user_id', None),
     ('cloudflare_zt_user_info', 'user_id', JANE_ID + '\n', 'user_id', None),
@@ -512,6 +516,12 @@ not_policy = st.one_of(
     st.text(alphabet='abc xyz', min_size=1).map(lambda v: {'days': 30, 'exempt': [v]}),
 )
 
+not_concurrency = st.one_of(
+    st.integers(max_value=0), st.integers(min_value=17),
+    st.text().filter(lambda s: not (_is_positive_int(s) and int(s) <= 16)),
+    st.floats(allow_infinity=False).filter(lambda f: not (math.isfinite(f) and f == int(f) and 1 <= f <= 16)),
+    st.lists(st.integers(), max_size=2),
+)
 not_batch_size = st.one_of(
     st.integers(max_value=0),
     st.text().filter(lambda s: not _is_positive_int(s)),
@@ -532,6 +542,7 @@ CONNECTION_STRATEGIES = {
     'timeout': (not_seconds(low_ok=False), None, 'timeout'),
     'max_retry_wait': (not_seconds(low_ok=True), None, 'max_retry_wait'),
     'rate_limit_reserve': (not_percentage(50), None, 'rate_limit_reserve'),
+    'list_concurrency': (not_concurrency, None, 'list_concurrency'),
 }
 OWN_STRATEGIES = {
     ('cloudflare_zt_user_info', 'user_id'): (not_uuid, None, 'user_id'),
