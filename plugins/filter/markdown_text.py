@@ -16,13 +16,14 @@ short_description: Text that Markdown shows as it is, never as HTML or a link
 version_added: 1.1.0
 description:
   - Returns the input on one line (every run of whitespace, line breaks included, becomes one space), with a backslash
-    before each character that could start HTML, an entity, a link, an autolink, emphasis, code or a table cell
-    (C(\\), C(`), C(*), C(_), C(~), C([), C(]), C((), C()), C(<), C(>), C(&), C(|)), before the colon of a URI scheme
-    (C(javascript:)) and the dot of C(www.), and before a character that would start a block at the start of a line.
-    Control characters are written as C(\\u001b).
+    before each character that could start HTML, an entity, a link, an autolink, emphasis, code or a table cell (the
+    backslash itself, the backquote, asterisk, underscore, tilde, square brackets, parentheses, angle brackets,
+    ampersand and vertical bar), before the colon of a URI scheme such as C(javascript:), before the dot of C(www.),
+    and before a character that would start a block at the start of the line (a heading, a list). Control characters
+    are written as C(\u001b) (a backslash, then the code).
   - The drift reports of M(cloudflare_ops.zero_trust.cloudflare_zt_users) and of the P(cloudflare_ops.zero_trust.reconcile#role)
     role escape every text from the API or the task with it (names, emails, messages), so that AWX, GitLab or GitHub,
-    which render C(drift.md), show a name such as C(<img src=x onerror=alert(1)>) as the characters it is.
+    which render C(drift.md), show a name such as C(<img src=x onerror=...>) as the characters it is.
 options:
   _input:
     description: The text (any other value is turned into text first).
