@@ -20,8 +20,9 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact 
 
 # The characters Markdown acts on inside a line: HTML and entities (< > &), links and images ([ ] ( )), code and
 # emphasis (` * _ ~), table cells (|) and the backslash itself. CommonMark shows any backslash-escaped ASCII
-# punctuation as it is, so escaping more than needed changes nothing a reader sees.
-_INLINE_RE = re.compile(r'[\\`*_~\[\]()<>&|]')
+# punctuation as it is, so escaping more than needed changes nothing a reader sees. An underscore between two letters
+# or digits (account_id) is left: it can neither open nor close emphasis.
+_INLINE_RE = re.compile(r'[\\`*~\[\]()<>&|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])')
 # A URI scheme's colon (javascript:..., data:...), and the www. of an extended autolink: escaped so that no renderer
 # makes a link of them on its own. A time (09:00) has no letter before its colon at a word's start.
 _LINK_RE = re.compile(r'(?i)(\b[a-z][a-z0-9+.-]*)(:)(?=\S)|(\bwww)(\.)')

@@ -32,6 +32,7 @@ PAYLOADS = [
     '<a href="javascript:alert(1)">Ada</a>',
     '&lt;script&gt;alert(1)&lt;/script&gt;',
     '`code` **bold** _em_ ~~struck~~ | cell',
+    'snake_case_name __init__ a_b_ _c_d',
     'Ada\n# a heading\n- a list\n<b>bold</b>',
 ]
 RENDERER = MarkdownIt('commonmark', {'html': True}).enable('table').enable('strikethrough')
@@ -70,6 +71,7 @@ def test_a_payload_renders_as_its_own_characters_on_one_line(payload):
     ('A & B | C', 'A \\& B \\| C'),
     ('back\\slash *star* _under_ `tick` ~tilde~', 'back\\\\slash \\*star\\* \\_under\\_ \\`tick\\` \\~tilde\\~'),
     ('line one\nline two\r\n\tthree', 'line one line two three'),
+    ('_lead __init__ snake_case a__b', '\\_lead \\_\\_init\\_\\_ snake_case a\\_\\_b'),
     ('# heading', '\\# heading'),
     ('- item', '\\- item'),
     ('+ item', '\\+ item'),
@@ -82,7 +84,7 @@ def test_each_character_markdown_acts_on_is_escaped(payload, escaped):
 
 
 @pytest.mark.parametrize('plain', [
-    'Ada Lovelace', 'ada.lovelace@example.com', '2025-01-10T09:00:00Z', "O'Brien, Mary-Jane", 'users: 3 of 5',
+    'Ada Lovelace', 'ada.lovelace@example.com', 'account_id must be', 'users_file', '2025-01-10T09:00:00Z', "O'Brien, Mary-Jane", 'users: 3 of 5',
     '0b000000-0000-4000-8000-000000000001',
 ])
 def test_plain_names_emails_and_times_are_left_as_they_are(plain):
