@@ -140,16 +140,20 @@ def _parse(option, path, text):
         raise _refused(option, path, 'is not JSON (%s), and PyYAML, which reads YAML, is not installed for the Python '
                                      'that runs the module' % json_problem)
     try:
-        loader = YAML_LOADER(text)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
+        return _load_yaml(text)
     except _Refused as exc:
         why = 'is YAML that a list file may not hold: %s' % exc.at()
     except yaml.YAMLError as exc:
         why = 'is neither JSON nor YAML: %s' % _yaml_problem(exc, text)
     raise _refused(option, path, why + " (the file's text is not shown)")
+
+
+def _load_yaml(text):
+    loader = YAML_LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _place(line, column):

@@ -194,6 +194,7 @@ def test_a_file_longer_than_its_size_says_is_read_only_one_byte_past_the_limit(m
 
 SECRET = 'hunter2-s3cr3t-TOKEN'
 
+
 @pytest.fixture
 def loader(request, monkeypatch):
     """The YAML loader of the test: over libyaml's parser, or in pure Python (a host whose PyYAML lacks libyaml)."""
