@@ -17,7 +17,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import SEAT_IDENTIFIERS, identifier_problem, match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import clipped, quoted
 
 
 class Item(object):
@@ -100,7 +100,7 @@ def read_item(raw, index, list_name, allowed, identifiers, single=False):
     problems, values, unknown = [], {}, []
     for key, value in raw.items():
         if key not in allowed:
-            unknown.append(str(key))
+            unknown.append(clipped(str(key)))  # a key from a file may be megabytes long
         elif value is None:
             continue
         elif key in FLAGS:

@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import math
 import os
 import re
@@ -23,12 +22,6 @@ from urllib.parse import urlsplit
 from ansible.module_utils import basic
 from ansible.module_utils.basic import _load_params, env_fallback
 
-try:
-    import yaml
-    YAML_LOADER = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
-except ImportError:  # pragma: no cover (ansible-core needs PyYAML on the controller; a target may lack it)
-    yaml = None
-
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import DEFAULT_RESERVE
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL, LIST_CONCURRENCY, MAX_LIST_CONCURRENCY
@@ -36,6 +29,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._list_files import list_file
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import DEFAULT_LIMIT, parse_max_removals
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import AUTO, RESULT_DETAILS
@@ -311,39 +305,6 @@ def check_release_all(option, items, exclusive, allow_release_all, exclusive_opt
                            'Set allow_release_all=true if that is what you want; %s' % (option, exclusive_option, NOTHING_WRITTEN))
     if allow_release_all and not exclusive:
         raise OptionsError('allow_release_all only applies with %s=true' % exclusive_option)
-
-
-def list_file(option, path):
-    """The items of a ``*_file`` option (users_file, seats_file): a JSON or YAML file on the host the task runs on,
-    holding the list its list option takes. OptionsError, before any request, when it cannot be read or is no list.
-
-    A file keeps a long list out of Jinja and out of the task's arguments: ansible-core templates, serialises and
-    deep-copies a list option's items several times (at 10,000 users, more than the module's own work; make bench (s)).
-    """
-    try:
-        with open(path, 'rb') as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise OptionsError('%s %s cannot be read (%s); %s' % (option, path, exc.strerror or exc, NOTHING_WRITTEN))
-    try:
-        text = raw.decode('utf-8-sig')
-    except UnicodeDecodeError as exc:
-        raise OptionsError('%s %s is not UTF-8 text (byte %d); %s' % (option, path, exc.start, NOTHING_WRITTEN))
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        if yaml is None:
-            raise OptionsError('%s %s is not JSON (%s), and PyYAML, which reads YAML, is not installed for the Python '
-                               'that runs the module; %s' % (option, path, exc, NOTHING_WRITTEN))
-        try:
-            data = yaml.load(text, Loader=YAML_LOADER)  # a safe loader: no tags that build objects
-        except yaml.YAMLError as yaml_exc:
-            raise OptionsError('%s %s is neither JSON nor YAML: %s; %s' % (
-                option, path, ' '.join(str(yaml_exc).split()), NOTHING_WRITTEN))
-    if not isinstance(data, list):
-        raise OptionsError('%s %s must hold a list of items (as %s takes them), got %s; %s' % (
-            option, path, option[:-len('_file')], 'nothing' if data is None else type(data).__name__, NOTHING_WRITTEN))
-    return data
 
 
 def given_list(params, option):

@@ -38,12 +38,76 @@ def shorten(text, limit=SHORT_TEXT):
 
 
 def quoted(value, limit=QUOTED_MAX):
-    """``repr(value)`` for a message, cut past ``limit`` characters with the length of the value said (a 10 KB
-    user_id is not echoed whole)."""
-    text = repr(value)
+    """``repr(value)`` for a message, cut past ``limit`` characters with the size of the value said (a 10 KB
+    user_id is not echoed whole).
+
+    Only the start of the value is turned into text: a value read from a file may be a list that holds itself a
+    thousand times over (a YAML alias bomb), whose whole repr() would take gigabytes.
+    """
+    parts = []
+    _write_repr(value, parts, limit + 1)
+    text = ''.join(parts)
     if len(text) <= limit:
         return text
-    return '%s... (%d characters)' % (text[:limit], len(value) if isinstance(value, str) else len(text))
+    return '%s... (%s)' % (text[:limit], _size(value))
+
+
+def clipped(text, limit=QUOTED_MAX):
+    """``text`` (a string) cut past ``limit`` characters, with its length said: for a name a message shows as it
+    is, unquoted (an unsupported key of an item)."""
+    return text if len(text) <= limit else '%s... (%d characters)' % (text[:limit], len(text))
+
+
+# The brackets of the containers quoted() writes member by member.
+_BRACKETS = ((dict, '{', '}'), (list, '[', ']'), (tuple, '(', ')'), (set, '{', '}'), (frozenset, '{', '}'))
+
+
+def _write_repr(value, parts, left):
+    """Append the start of ``repr(value)`` to ``parts``: all of it, or at least ``left`` characters. Return how many
+    characters were still wanted (0 or less: enough). Each level of a nested value writes at least its opening
+    bracket, so the recursion is no deeper than ``left``."""
+    if left <= 0:
+        return left
+    brackets = [(opening, closing) for kind, opening, closing in _BRACKETS if isinstance(value, kind)]
+    if not brackets or not value:
+        # A string is cut before repr() (whose escapes make it longer, never shorter); other scalars are short.
+        text = repr(value[:left]) if isinstance(value, (str, bytes)) else repr(value)
+        parts.append(text)
+        return left - len(text)
+    opening, closing = brackets[0]
+    parts.append(opening)
+    left -= len(opening)
+    for index, member in enumerate(value.items() if isinstance(value, dict) else value):
+        if left <= 0:
+            return left
+        if index:
+            parts.append(', ')
+            left -= 2
+        if isinstance(value, dict):
+            left = _write_repr(member[0], parts, left)
+            if left <= 0:
+                return left
+            parts.append(': ')
+            left = _write_repr(member[1], parts, left - 2)
+        else:
+            left = _write_repr(member, parts, left)
+    if isinstance(value, tuple) and len(value) == 1:
+        closing = ',)'
+    parts.append(closing)
+    return left - len(closing)
+
+
+def _size(value):
+    """The size of a value quoted() cut, in words."""
+    if isinstance(value, str):
+        return '%d characters' % len(value)
+    if isinstance(value, bytes):
+        return '%d bytes' % len(value)
+    if isinstance(value, dict):
+        return 'a dict of %d key%s' % (len(value), '' if len(value) == 1 else 's')
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return 'a %s of %d item%s' % (type(value).__name__, len(value), '' if len(value) == 1 else 's')
+    return '%d characters' % len(repr(value))
 
 
 class Redactor(object):

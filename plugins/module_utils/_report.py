@@ -27,6 +27,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan im
     NewSeat,
     SeatChange,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._markdown import markdown_text
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import escape_controls
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import Revocation
 
@@ -194,14 +195,21 @@ def evidence_text(found):
 
 
 def _cell(value):
-    """A value in a Markdown table cell: '–' for none, true/false, text with | and \\ escaped, on one line, and
-    control characters from the API (ESC, BEL) written as \\u001b (after the backslashes are escaped, so that the
-    two cannot be confused)."""
+    """A value in a Markdown table cell: '–' for none, true/false, and text from the API or the task as Markdown
+    shows it (markdown_text: | escaped, on one line, no HTML or link)."""
     if value is None:
         return '\u2013'
     if isinstance(value, bool):
         return 'true' if value else 'false'
-    return escape_controls(' '.join(str(value).replace('\\', '\\\\').replace('|', '\\|').split()))
+    return markdown_text(value)
+
+
+def _evidence_cell(entry):
+    """The evidence of a drift entry in a table cell: the collection's words, with the API's times escaped."""
+    if 'days_inactive' not in entry:
+        return ''
+    return evidence_text(dict((key, markdown_text(value) if isinstance(value, str) else value)
+                              for key, value in entry.items()))
 
 
 def drift_table(entries):
@@ -210,9 +218,8 @@ def drift_table(entries):
         return ''
     lines = ['| email | action | field | before | after | evidence |', '|---|---|---|---|---|---|']
     for e in entries:
-        found = evidence_text(e) if 'days_inactive' in e else ''
         lines.append('| %s | %s | %s | %s | %s | %s |' % (
-            _cell(e['email']), e['action'], e['field'], _cell(e['before']), _cell(e['after']), _cell(found)))
+            _cell(e['email']), e['action'], e['field'], _cell(e['before']), _cell(e['after']), _evidence_cell(e)))
     return '\n'.join(lines) + '\n'
 
 
@@ -314,10 +321,10 @@ def drift_markdown(report):
     changed field), built in linear time."""
     lines = ['# Cloudflare Zero Trust drift', '']
     if report['failed']:
-        lines += ['**The run failed**: %s' % ' '.join(str(report['msg']).split()), '']
+        lines += ['**The run failed**: %s' % markdown_text(report['msg']), '']
         if report['errors']:
             lines += ['Refused, nothing was written:', '']
-            lines += ['- %s' % ' '.join(str(error).split()) for error in report['errors']] + ['']
+            lines += ['- %s' % markdown_text(error) for error in report['errors']] + ['']
         if report['written'] or report['not_written'] or report['unknown']:
             unknown = '; outcome unknown: %d' % len(report['unknown']) if report['unknown'] else ''
             lines += ['Written before the failure: %d; not written: %d%s.' % (

@@ -123,6 +123,11 @@ options:
       - For long lists (thousands of seats) - the items then do not go through Jinja and the task's arguments, which
         ansible-core templates, serialises and copies several times (the larger part of such a task's time). Messages
         name an item as C(seats_file[index]).
+      - Only a regular file is read - a FIFO, a device, a socket or a directory is refused without being opened for
+        reading or waited on, and so is a file of more than 64 MiB (about four times 100,000 users with every key, as
+        JSON). A YAML file may not use aliases (C(*name), which can make a small file expand without bound) and holds at
+        most 1,500,000 values (items, keys and what they hold; JSON has no such limit). A file that cannot be used fails
+        before any request, with a message that names the line and column of the problem, never the file's text.
     type: path
     version_added: 1.1.0
   exclusive_seats:

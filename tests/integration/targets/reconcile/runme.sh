@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The reconcile role against the emulator. reconcile.yml: check mode set on the play and on the role's
-# tasks, real runs, idempotence and refusals; revoke.yml: reconcile_revoke_sessions; guard.yml: the removal guard; cli_check.yml: --check,
+# tasks, real runs, idempotence and refusals; revoke.yml: reconcile_revoke_sessions; guard.yml: the removal guard;
+# hostile_names.yml: names with HTML and links, escaped in drift.md (the module's and the role's); cli_check.yml: --check,
 # with credentials from the environment; demo_sample.yml: the drift.md samples of the docs are what the demo writes.
 set -eux
 export ANSIBLE_ROLES_PATH=..
@@ -8,6 +9,7 @@ args=(-i "${INVENTORY_PATH}" -e @../../integration_config.yml -e "reconcile_test
 ansible-playbook "${args[@]}" reconcile.yml
 ansible-playbook "${args[@]}" revoke.yml
 ansible-playbook "${args[@]}" guard.yml
+ansible-playbook "${args[@]}" hostile_names.yml
 # The artifact of set_stats, as AWX receives it: the summary and the files, never the drift entries.
 ANSIBLE_SHOW_CUSTOM_STATS=true ansible-playbook "${args[@]}" --check cli_check.yml | tee "${OUTPUT_DIR}/cli_check.log"
 python -c '

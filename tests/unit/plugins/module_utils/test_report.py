@@ -80,8 +80,8 @@ def test_the_markdown_of_a_failure_names_the_problems_and_the_writes_on_one_line
         'msg': 'Refused:\nsee errors', 'errors': ['users[0]: bad\nemail', 'users[1]: twice'],
         'written': [{'action': 'create'}], 'not_written': [{'action': 'seat'}, {'action': 'delete'}]})
     text = drift_markdown(report)
-    assert '**The run failed**: Refused: see errors\n\nRefused, nothing was written:\n\n- users[0]: bad email\n' \
-           '- users[1]: twice\n\nWritten before the failure: 1; not written: 2.\n' in text
+    assert '**The run failed**: Refused: see errors\n\nRefused, nothing was written:\n\n- users\\[0\\]: bad email\n' \
+           '- users\\[1\\]: twice\n\nWritten before the failure: 1; not written: 2.\n' in text
     assert '| users listed' not in text and 'No drift' not in text
     report['unknown'] = [{'action': 'update'}]
     assert 'Written before the failure: 1; not written: 2; outcome unknown: 1.\n' in drift_markdown(report)

@@ -298,7 +298,7 @@ TABLE = [
     ('cloudflare_zt_users', 'users', [], 'allow_release_all', {'exclusive_seats': True}),
     # users_file and seats_file: the file is read and its items checked before any request, named by the option.
     ('cloudflare_zt_users', 'users_file', NO_FILE, 'users_file %s cannot be read (No such file or directory)' % NO_FILE, {}),
-    ('cloudflare_zt_users', 'users_file', A_DIRECTORY, 'users_file %s cannot be read (Is a directory)' % A_DIRECTORY, {}),
+    ('cloudflare_zt_users', 'users_file', A_DIRECTORY, 'users_file %s is a directory, not a regular file' % A_DIRECTORY, {}),
     ('cloudflare_zt_users', 'users_file', NOT_A_LIST, 'users_file %s must hold a list of items (as users takes them), '
                                                       'got dict' % NOT_A_LIST, {}),
     ('cloudflare_zt_users', 'users_file', EMPTY_FILE, 'must hold a list of items (as users takes them), got nothing', {}),
