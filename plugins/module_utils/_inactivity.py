@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import describe
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import UUID_RE, identifier_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 
 MIN_DAYS, MAX_DAYS = 1, 3650
 SEAT_KINDS = ('any', 'access', 'gateway', 'both')
@@ -127,14 +128,15 @@ def parse_policy(raw, option='release_inactive'):
     if isinstance(days, str) and days.strip().isdigit():
         days = int(days.strip())
     if isinstance(days, bool) or not isinstance(days, int) or not MIN_DAYS <= days <= MAX_DAYS:
-        problems.append('%s.days must be a whole number of days from %d to %d (the inactivity window), got %r' % (
-            option, MIN_DAYS, MAX_DAYS, days))
+        problems.append('%s.days must be a whole number of days from %d to %d (the inactivity window), got %s' % (
+            option, MIN_DAYS, MAX_DAYS, quoted(days)))
     seats = raw.get('seats') if raw.get('seats') is not None else 'any'
     if seats not in SEAT_KINDS:
-        problems.append('%s.seats must be one of %s, got %r' % (option, ', '.join(SEAT_KINDS), seats))
+        problems.append('%s.seats must be one of %s, got %s' % (option, ', '.join(SEAT_KINDS), quoted(seats)))
     never = raw.get('never_logged_in') if raw.get('never_logged_in') is not None else 'created_at'
     if never not in NEVER_LOGGED_IN:
-        problems.append('%s.never_logged_in must be one of %s, got %r' % (option, ', '.join(NEVER_LOGGED_IN), never))
+        problems.append('%s.never_logged_in must be one of %s, got %s' % (option, ', '.join(NEVER_LOGGED_IN),
+                                                                          quoted(never)))
     exempt = raw.get('exempt') if raw.get('exempt') is not None else []
     if not isinstance(exempt, list):
         problems.append('%s.exempt must be a list of emails or user ids, got %s' % (option, type(exempt).__name__))
@@ -183,12 +185,12 @@ def activity(record, now):
     if login is None or login == '':
         created = parse_timestamp(record.get('created_at'))
         if created is None:
-            return Activity(never=True, problem='it never logged in and its created_at %r cannot be read' % (
-                record.get('created_at'),))
+            return Activity(never=True, problem='it never logged in and its created_at %s cannot be read' % (
+                quoted(record.get('created_at'))))
         return Activity(since=created, never=True, elapsed=(now - created).total_seconds())
     when = parse_timestamp(login)
     if when is None:
-        return Activity(problem='its last_successful_login %r cannot be read' % (login,))
+        return Activity(problem='its last_successful_login %s cannot be read' % quoted(login))
     return Activity(since=when, elapsed=(now - when).total_seconds())
 
 

@@ -124,8 +124,8 @@ class Inactivity(object):
         for position, entry in enumerate(self.policy.exempt):
             found = account.find_all(exempt_kind(entry), entry)
             if not found:
-                problems.append('release_inactive.exempt[%d] %r matches no user: an exemption must name a user of the '
-                                'account' % (position, entry))
+                problems.append('release_inactive.exempt[%d] %s matches no user: an exemption must name a user of the '
+                                'account' % (position, quoted(entry)))
             exempt.update(record_key(r) for r in found)
         released = {}
         for record in account.seat_holders():
