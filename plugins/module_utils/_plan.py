@@ -220,12 +220,9 @@ REVOKE = 'revoke_sessions'
 def seat_steps(seat_writes, revoking, batch_size):
     """The seat writes in PATCHes of ``batch_size``, each preceded by the revocations of the users it releases.
 
-    ``revoking`` maps id(SeatChange) to its Revocation. A leaver's sessions are revoked before their seat is released:
-    a seat write that fails (a 500 retried out, a 403) then leaves no leaver with live sessions behind it, and a
-    revocation that fails stops the task before the release, so the person still holds the seat and the next run
-    revokes and releases them again (a revocation is idempotent). The cost: a leaver who logs in again in the moment
-    between their revocation and the PATCH keeps that new session; each batch's revocations come right before its
-    PATCH to keep that moment short.
+    ``revoking`` maps id(SeatChange) to its Revocation. Revoked first, a failed PATCH leaves no leaver signed in, and a
+    failed revocation stops before the release, so the next run revokes (idempotent) and releases again. The cost: a
+    login between a revocation and its PATCH keeps its session, so each batch's revocations come right before it.
     """
     size = batch_size or max(len(seat_writes), 1)
     steps = []
@@ -328,11 +325,10 @@ class NewSeat(object):
 class UsersPlan(object):
     """What cloudflare_zt_users (and cloudflare_zt_user) does: ``creates``, ``renames``, the seat changes of existing
     users (``seats``) and of the users it creates (``new_seats``, NewSeat), ``deletes``, and with revoke_sessions the
-    ``revocations`` of the users released or deleted; ``steps()`` says in which order they are sent."""
+    ``revocations`` of the users released or deleted, its warnings and what the removal guard found (``removals``);
+    ``steps()`` says in which order they are sent."""
 
-    def __init__(self, creates, renames, seats, new_seats, deletes, listed, revocations=()):
-        self.removals = None        # the RemovalCheck of plan_users
-        self.warnings = []
+    def __init__(self, creates, renames, seats, new_seats, deletes, listed, revocations=(), warnings=(), removals=None):
         self.creates = creates
         self.renames = renames
         self.seats = seats
@@ -340,6 +336,8 @@ class UsersPlan(object):
         self.deletes = deletes
         self.listed = listed
         self.revocations = list(revocations)
+        self.warnings = list(warnings)
+        self.removals = removals
 
     @property
     def changed(self):
@@ -446,7 +444,6 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
     deletes.sort(key=lambda w: email_order(w.email))
     new_seats.sort(key=lambda new: email_order(new.email))
     revoked = revocations([c for c in seats if c.released] + deletes, revoke_devices, problems) if revoke_sessions else []
-    plan = UsersPlan(creates, renames, seats, new_seats, deletes, len(items), revoked)
-    plan.removals = check_removals(account, seats, deletes, max_removals, allow_mass_removal)
-    plan.warnings = inactivity.warnings if inactivity is not None else []
-    return plan, problems
+    return UsersPlan(creates, renames, seats, new_seats, deletes, len(items), revoked,
+                     inactivity.warnings if inactivity is not None else (),
+                     check_removals(account, seats, deletes, max_removals, allow_mass_removal)), problems
