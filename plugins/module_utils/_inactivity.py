@@ -70,6 +70,12 @@ def clock_report(offset):
     return {'source': 'cloudflare', 'skew_seconds': skew}, warning
 
 
+def judged_clock(offset, local):
+    """(the moment inactivity is judged at, the result's ``clock``, a warning or None): judged_now and clock_report of
+    one reading of the clocks, so that the result names the clock the decisions were made on."""
+    return (judged_now(offset, local),) + clock_report(offset)
+
+
 def duration(seconds):
     """A number of seconds in words: ``365 days 0 h 12 min``, ``7 min 3 s``."""
     days, rest = divmod(int(seconds), 86400)

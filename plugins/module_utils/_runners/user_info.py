@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import get_user, list_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key, same_email
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import activity, clock_report, judged_now, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import activity, judged_clock, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import check_info_options
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import user_record
 
@@ -67,13 +67,14 @@ def run_user_info(module, client):
     params = module.params
     check_info_options(params)
     user_id = params.get('user_id')
-    # days_inactive is judged on Cloudflare's clock: the Date of the first answer, read once (see clock_report).
-    moment = []
+    # days_inactive is judged on Cloudflare's clock: the Date of the first answer, read once (see judged_clock), and
+    # the result names that reading.
+    reading = []
 
     def now():
-        if not moment:
-            moment.append(judged_now(client.server_clock.offset, utc_now()))
-        return moment[0]
+        if not reading:
+            reading.append(judged_clock(client.server_clock.offset, utc_now()))
+        return reading[0][0]
 
     if user_id is not None:
         user = get_user(client, user_id)
@@ -90,7 +91,8 @@ def run_user_info(module, client):
                          seat=params.get('seat'))
     if params.get('inactive_days') is not None:
         users = [u for u in users if inactive_for(u, params['inactive_days'], params.get('never_logged_in'))]
-    clock, warning = clock_report(client.server_clock.offset)
+    now()
+    _moment, clock, warning = reading[0]
     if warning:
         module.warn(warning)
     return {'changed': False, 'users': users, 'clock': clock}

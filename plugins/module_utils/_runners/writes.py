@@ -32,7 +32,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     SeatsNotConfirmed,
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import clock_report, judged_now, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import judged_clock, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
     CREATE,
     DELETE,
@@ -70,10 +70,10 @@ def judged_inactivity(module, client, policy):
     off. (None, {}) without a policy."""
     if policy is None:
         return None, {}
-    clock, warning = clock_report(client.server_clock.offset)
+    now, clock, warning = judged_clock(client.server_clock.offset, utc_now())
     if warning:
         module.warn(warning)
-    return Inactivity(policy, judged_now(client.server_clock.offset, utc_now())), {'clock': clock}
+    return Inactivity(policy, now), {'clock': clock}
 
 
 class Pacer(object):

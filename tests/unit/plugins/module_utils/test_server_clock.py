@@ -19,6 +19,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import (
     clock_report,
     duration,
+    judged_clock,
     judged_now,
     parse_policy,
 )
@@ -69,6 +70,12 @@ def test_the_result_says_which_clock_and_a_large_difference_is_a_warning():
     assert warning == ("The controller's clock is 365 days 0 h 1 min ahead of Cloudflare's (the Date of its answers): "
                        "inactivity is judged on Cloudflare's clock. Set the controller's clock right (NTP)")
     assert 'is 7 min 3 s behind' in clock_report(423.0)[1]
+
+
+def test_one_reading_gives_the_moment_and_the_clock_it_was_judged_on():
+    local = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+    assert judged_clock(-86400.0, local) == (judged_now(-86400.0, local),) + clock_report(-86400.0)
+    assert judged_clock(None, local) == (local, {'source': 'controller', 'skew_seconds': None}, None)
 
 
 def test_durations_read_as_words():
