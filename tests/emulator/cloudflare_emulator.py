@@ -11,8 +11,9 @@ OpenAPI slice in ``shared/cloudflare-api/openapi-access-users-seats.json``:
 
 A control API for tests lives under ``/__emulator__/`` (no authentication): ``requests`` (GET, DELETE),
 ``users`` (GET), ``revocations`` (GET, DELETE), ``reset`` (POST), ``faults`` (GET, POST, DELETE),
-``health`` (GET), ``shutdown`` (POST), ``budget`` (GET, POST, DELETE), ``latency`` (GET, POST, DELETE), ``accounts`` (GET, POST),
-``accounts/{account_id}/users`` (GET) and ``clock`` (GET, POST: the ``Date`` of the answers, moved or left out). A failed revocation is a fault rule like any other, e.g.
+``health`` (GET), ``shutdown`` (POST), ``budget`` (GET, POST, DELETE), ``latency`` (GET, POST, DELETE),
+``accounts`` (GET, POST), ``accounts/{account_id}/users`` (GET) and ``clock`` (GET, POST: the ``Date`` of the
+answers, moved or left out). A failed revocation is a fault rule like any other, e.g.
 ``{"method": "POST", "path": "/revoke_user$", "status": 403}`` (what a token without the permission
 "Access: Organizations, Identity Providers, and Groups Write" meets).
 
