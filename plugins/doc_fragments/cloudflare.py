@@ -132,7 +132,7 @@ options:
     default: 1000
 '''
 
-    # result_detail of cloudflare_zt_seat and cloudflare_zt_users (one rule: _report.applied_detail).
+    # result_detail of cloudflare_zt_seat and cloudflare_zt_users (one rule: _options.applied_detail).
     RESULT_DETAIL = r'''
 options:
   result_detail:

@@ -130,25 +130,27 @@ def patch_seats(client, items):
 
     The answer must confirm every seat sent, with the flags sent: a seat it leaves out, answers with other flags or
     replaces by another seat fails with SeatsNotConfirmed, which names them and says which seats it did confirm.
-    Returns seat_uid (match_key) -> (access_seat, gateway_seat) as confirmed, or None when the answer has no
-    ``result`` (the API makes it optional): the seats are then taken as sent, unconfirmed.
+    True when the answer confirmed them all; False when it has no ``result`` (the API makes it optional): the seats
+    are then taken as sent, unconfirmed.
     """
     body = [{'seat_uid': s['seat_uid'], 'access_seat': bool(s['access_seat']), 'gateway_seat': bool(s['gateway_seat'])}
             for s in items]
     method, path = _path(client, 'edit_seats')
     answer = client.result(method, path, body=body, expect=(list,), absent=None)
     if answer is None:
-        return None
-    return confirm_seats(client, method, path, body, answer)
+        return False
+    confirm_seats(client, method, path, body, answer)
+    return True
 
 
 def confirm_seats(client, method, path, sent, answer):
-    """Compare a PATCH answer with the seats sent, seat by seat (see patch_seats)."""
+    """Compare a PATCH answer with the seats sent, seat by seat: SeatsNotConfirmed unless it confirms every one (see
+    patch_seats)."""
     answered = {}
     for seat in answer:
         if isinstance(seat, dict) and isinstance(seat.get('access_seat'), bool) and isinstance(seat.get('gateway_seat'), bool):
             answered[match_key(seat.get('seat_uid'))] = (seat.get('seat_uid'), seat['access_seat'], seat['gateway_seat'])
-    confirmed, problems = {}, []
+    confirmed, problems = set(), []
     wanted = set()
     for seat in sent:
         key = match_key(seat['seat_uid'])
@@ -161,7 +163,7 @@ def confirm_seats(client, method, path, sent, answer):
             problems.append('seat_uid %s answered access_seat=%s, gateway_seat=%s where access_seat=%s, gateway_seat=%s '
                             'was sent' % ((quoted(seat['seat_uid']),) + tuple(_bool(f) for f in got[1:] + flags)))
         else:
-            confirmed[key] = flags
+            confirmed.add(key)
     if problems:
         others = [quoted(uid) for key, (uid, _a, _g) in answered.items() if key not in wanted]
         if others:
@@ -171,7 +173,6 @@ def confirm_seats(client, method, path, sent, answer):
         raise client._error(SeatsNotConfirmed, "The API's answer to %s %s does not confirm %d of %d seats: %s" % (
             method, path, len(sent) - len(confirmed), len(sent), shown), method=method, path=path, status=200,
             confirmed=confirmed)
-    return confirmed
 
 
 def _bool(flag):

@@ -62,6 +62,11 @@ class SegmentError(ValueError):
             segment, quoted(value), SEGMENTS[segment][1], OPERATIONS[operation][0], OPERATIONS[operation][1]))
 
 
+def segment_problem(name, value):
+    """True when ``value`` breaks the rule of the path segment ``name`` (SEGMENTS): the one home of that rule."""
+    return not isinstance(value, str) or not SEGMENTS[name][0].match(value)
+
+
 def operation_path(operation, **segments):
     """(method, path) of ``operation`` with ``segments`` filled in: each checked against its rule (SegmentError) and
     percent-encoded. KeyError for an operation or a segment that is not in the tables (a bug, not an input)."""
@@ -69,8 +74,7 @@ def operation_path(operation, **segments):
     values = {}
     for name in _segment_names(template):
         value = segments[name]
-        pattern = SEGMENTS[name][0]
-        if not isinstance(value, str) or not pattern.match(value):
+        if segment_problem(name, value):
             raise SegmentError(operation, name, value)
         values[name] = quote(value, safe='')
     if set(segments) - set(values):
@@ -90,7 +94,7 @@ def documented_operation(method, path, operations=None):
         parts = template.split('/')
         if wanted_method != method or len(parts) != len(got):
             continue
-        if all(SEGMENTS[part[1:-1]][0].match(value) if part.startswith('{') else part == value
+        if all(not segment_problem(part[1:-1], value) if part.startswith('{') else part == value
                for part, value in zip(parts, got)):
             return name
     return None

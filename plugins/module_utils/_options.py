@@ -32,7 +32,6 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items i
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._list_files import list_file
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import DEFAULT_LIMIT, parse_max_removals
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import AUTO, RESULT_DETAILS
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
@@ -55,6 +54,26 @@ ENV_KEY = 'CLOUDFLARE_API_KEY'
 
 CREDENTIALS_HINT = ('set api_token (or the environment variable %s), or api_email and api_key '
                     '(or %s and %s)' % (ENV_TOKEN, ENV_EMAIL, ENV_KEY))
+
+
+# --- how much a result lists (result_detail) -----------------------------------------------------------------------
+
+FULL = 'full'
+SUMMARY = 'summary'
+AUTO = 'auto'
+RESULT_DETAILS = (AUTO, FULL, SUMMARY)
+# Up to this many items that change, result_detail=auto lists every one (full); above, the counts only (summary).
+# Documented in the cloudflare.result_detail doc fragment: keep the two in step.
+RESULT_DETAIL_LIMIT = 1000
+
+
+def applied_detail(asked, changing):
+    """The detail a result gets (full or summary): what result_detail ``asked`` for, auto deciding by the number of
+    items that change. A result of 10,000 entries costs more than the task (the module scrubs it for secrets, the
+    controller decodes and keeps it): above the limit, the counts say what a playbook acts on."""
+    if asked in (None, AUTO):
+        return FULL if changing <= RESULT_DETAIL_LIMIT else SUMMARY
+    return asked
 
 
 # --- the connection options ------------------------------------------------------------------

@@ -187,7 +187,7 @@ def test_exclusive_releases_every_other_holder_and_keeps_listed_items_without_fl
     users = [make_user(0, True, True), make_user(1, True, False), make_user(2, False, True), make_user(3)]
     plan, _p = seat_plan(users, [{'email': users[0]['email']}], exclusive=True)
     assert [c.email for c in plan.changes] == [users[1]['email'], users[2]['email']]
-    assert all(c.released and c.reason == 'exclusive' for c in plan.changes)
+    assert all(c.released and c.action == 'release' for c in plan.changes)
     assert plan.summary() == seat_summary(1, 2, 2, 0, released_by_exclusive=2)
 
 
@@ -328,7 +328,7 @@ def test_exclusive_seats_releases_unlisted_holders_but_not_users_being_deleted()
     plan, problems = users_plan(users, [{'email': users[0]['email']}, {'email': users[1]['email'], 'state': 'absent'}],
                                 exclusive_seats=True)
     assert problems == []
-    assert [(c.email, c.reason) for c in plan.seats] == [(users[2]['email'], 'exclusive')]
+    assert [(c.email, c.action) for c in plan.seats] == [(users[2]['email'], 'release')]
     assert [w.email for w in plan.deletes] == [users[1]['email']]
     assert plan.summary()['released_by_exclusive'] == 1
 

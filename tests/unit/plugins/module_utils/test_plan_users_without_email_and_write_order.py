@@ -82,7 +82,7 @@ def test_each_seat_batch_is_one_request():
     records = [make_user(n) for n in range(3)]
     items, _problems = parse_seat_items([{'email': r['email'], 'access_seat': True} for r in records])
     plan, _problems = plan_seats(account(records), items)
-    assert [write_requests(plan, size) for size in (1, 2, 3, 1000)] == [3, 2, 1, 1]
+    assert [write_requests(plan.steps(size), size) for size in (1, 2, 3, 1000)] == [3, 2, 1, 1]
 
 
 def test_the_evidence_of_an_empty_login_is_no_login():

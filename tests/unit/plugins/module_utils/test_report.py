@@ -11,9 +11,8 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import RESULT_DETAIL_LIMIT, applied_detail
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
-    RESULT_DETAIL_LIMIT,
-    applied_detail,
     drift_markdown,
     drift_report,
 )
