@@ -36,7 +36,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes
 )
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import same_email, seat_uid_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import exempt_kind, inactive
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import flag_conflicts
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import flag_conflicts, listed_twice
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import segment_problem
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import DEFAULT_LIMIT, check_removals
@@ -341,8 +341,7 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
         if record is not None:
             key = record_key(record)
             if key in seen:
-                problems.append('%s and %s name the same user %s: list each user once' % (
-                    seen[key].label, item.label, describe(record)))
+                problems.append(listed_twice('%s and %s' % (seen[key].label, item.label), 'user ' + describe(record)))
                 continue
             seen[key] = item
         if item.state == 'absent':
