@@ -14,6 +14,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.parameters import remove_values
+
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import list_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError
@@ -106,3 +109,27 @@ def finish_users(module, result):
         report = dict((key, value) for key, value in report.items() if key != 'drift')
     result['report'] = report
     return result
+
+
+class UsersModule(AnsibleModule):
+    """cloudflare_zt_users' AnsibleModule. Options that Ansible refuses while it builds the module (a value it cannot
+    convert, an unsupported or missing option) fail inside the constructor, before run_module: that failure ends as
+    every other one, in finish_users' drift report (written to report_dir when it is set), so that the reconcile role
+    has no report of its own to make."""
+
+    _built = False
+
+    def __init__(self, *args, **kwargs):
+        super(UsersModule, self).__init__(*args, **kwargs)
+        self._built = True
+
+    def fail_json(self, msg, **kwargs):
+        if not self._built:
+            # Ansible removes the no_log values from a result when it leaves; the report file is written before.
+            result = finish_users(self, dict(kwargs, failed=True, check_mode=self.check_mode,
+                                             msg=remove_values(msg, self.no_log_values)))
+            result.pop('failed')
+            msg = result.pop('msg')
+            kwargs = result
+        super(UsersModule, self).fail_json(msg, **kwargs)
+
