@@ -31,8 +31,7 @@ EDIT_SEATS = 'edit_seats'
 DELETE_USER = 'delete_user'
 REVOKE_USER = 'revoke_user'
 
-# What a revocation sets: the field sessions (devices too, with revoke_devices) goes from unknown (the sessions are not
-# read) to REVOKED.
+# What a revocation sets (Revocation.fields).
 REVOKED = 'revoked'
 REVOCATION_FIELDS = ('sessions', 'devices')
 
@@ -43,10 +42,26 @@ def _answered(answers, write, key):
     return answer.get(key) if isinstance(answer, dict) else None
 
 
-class SeatChange(object):
-    """A seat whose flags change: the record (current flags), the flags after, the action (UPDATE for a seat the items
-    address, RELEASE for one exclusive releases, RELEASE_INACTIVE for one the inactivity policy releases, with its
-    ``evidence``, see _inactivity.evidence)."""
+class Change(object):
+    """What every change record has: ``action``, ``operation``, the user's ``email`` and ``user_id(answers)`` (those of
+    the listed record it changes; a create's id is in the API's answer), ``fields()``: (field, before, after) of each
+    field it sets, and the ``evidence`` of a release for inactivity."""
+
+    __slots__ = ()
+    evidence = None
+
+    @property
+    def email(self):
+        return self.record.get('email')
+
+    def user_id(self, answers):
+        return self.record.get('id')
+
+
+class SeatChange(Change):
+    """A seat whose flags change: the record (current flags) and the flags after; the action is UPDATE for a seat the
+    items address, RELEASE for one exclusive releases, RELEASE_INACTIVE (with its evidence, _inactivity.evidence) for
+    one the inactivity policy releases."""
 
     __slots__ = ('record', 'access_seat', 'gateway_seat', 'action', 'evidence')
     operation = EDIT_SEATS
@@ -62,18 +77,10 @@ class SeatChange(object):
     def released(self):
         return not self.access_seat and not self.gateway_seat
 
-    @property
-    def email(self):
-        return self.record.get('email')
-
-    def user_id(self, answers):
-        return self.record.get('id')
-
     def seat_uid(self, answers):
         return self.record.get('seat_uid')
 
     def fields(self):
-        """(field, before, after) of each flag that changes."""
         return [(flag, self.record.get(flag) is True, after)
                 for flag, after in zip(FLAGS, (self.access_seat, self.gateway_seat))
                 if (self.record.get(flag) is True) != after]
@@ -84,11 +91,10 @@ class SeatChange(object):
                 'gateway_seat': self.gateway_seat}
 
 
-class UserWrite(object):
+class UserWrite(Change):
     """One write to a user record for ``item``: CREATE (record None), UPDATE (its name) or DELETE of ``record``."""
 
     __slots__ = ('action', 'item', 'record')
-    evidence = None
 
     def __init__(self, action, item, record=None):
         self.action = action
@@ -114,14 +120,13 @@ class UserWrite(object):
         return [('name', None if self.record is None else self.record.get('name'), self.item.name)]
 
 
-class NewSeat(object):
+class NewSeat(Change):
     """The seats of a user the task creates (``create``, a UserWrite): a new user holds none, so only flags set true
     are a change; sent once the create answered, with the seat_uid it gave."""
 
     __slots__ = ('create', 'access_seat', 'gateway_seat')
     action = UPDATE
     operation = EDIT_SEATS
-    evidence = None
 
     def __init__(self, create, access_seat, gateway_seat):
         self.create = create
@@ -142,29 +147,21 @@ class NewSeat(object):
         return [(flag, False, True) for flag, wanted in zip(FLAGS, (self.access_seat, self.gateway_seat)) if wanted]
 
 
-class Revocation(object):
+class Revocation(Change):
     """The revocation of a user's Access sessions (and with ``devices`` of their devices), caused by ``cause``: the
-    SeatChange that releases the user's seat, or the UserWrite that deletes the user."""
+    SeatChange that releases the user's seat, or the UserWrite that deletes the user. Its fields, sessions (and
+    devices), go from unknown (not read) to REVOKED."""
 
     __slots__ = ('record', 'devices', 'cause')
     action = REVOKE
     operation = REVOKE_USER
-    evidence = None
 
     def __init__(self, record, devices, cause):
         self.record = record
         self.devices = devices
         self.cause = cause
 
-    @property
-    def email(self):
-        return self.record.get('email')
-
-    def user_id(self, answers):
-        return self.record.get('id')
-
     def fields(self):
-        """Sessions, and devices with revoke_devices: unknown before (not read), REVOKED after."""
         return [(field, None, REVOKED) for field in (REVOCATION_FIELDS if self.devices else REVOCATION_FIELDS[:1])]
 
 

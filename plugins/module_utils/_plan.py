@@ -210,6 +210,13 @@ def seat_steps(seat_writes, revoking, batch_size):
     return steps
 
 
+def release_counts(changes, revocations):
+    """The counts of a summary for the seats released among ``changes``, by action, and the sessions revoked."""
+    released = [c.action for c in changes if c.released]
+    return {'seats_released': len(released), 'released_by_exclusive': released.count(RELEASE),
+            'released_inactive': released.count(RELEASE_INACTIVE), 'sessions_revoked': len(revocations)}
+
+
 class SeatPlan(object):
     """What cloudflare_zt_seat does: the changes (PATCH order), the revocations of the users released (with
     revoke_sessions), the distinct seats addressed, and in the single form the addressed seat after the task
@@ -229,15 +236,10 @@ class SeatPlan(object):
         return seat_steps(self.changes, dict((id(r.cause), r) for r in self.revocations), batch_size)
 
     def summary(self):
-        released = [c for c in self.changes if c.released]
-        return {'addressed': self.addressed,
-                'seats_changed': len(self.changes),
-                'seats_released': len(released),
-                'released_by_exclusive': sum(1 for c in released if c.action == RELEASE),
-                'released_inactive': sum(1 for c in released if c.action == RELEASE_INACTIVE),
-                'sessions_revoked': len(self.revocations),
-                # 1.0.0's names of seats_changed and seats_released, deprecated (removed in 2.0.0).
-                'changed': len(self.changes), 'released': len(released)}
+        counts = release_counts(self.changes, self.revocations)
+        # changed and released: 1.0.0's names of seats_changed and seats_released, deprecated (removed in 2.0.0).
+        return dict(counts, addressed=self.addressed, seats_changed=len(self.changes), changed=len(self.changes),
+                    released=counts['seats_released'])
 
 
 def plan_seats(account, items, exclusive=False, single=False, inactivity=None, revoke_sessions=False,
@@ -251,16 +253,11 @@ def plan_seats(account, items, exclusive=False, single=False, inactivity=None, r
     revoked = revocations([c for c in changes if c.released], revoke_devices, problems) if revoke_sessions else []
     single_result = None
     if single and targets:
-        target = targets[0]
-        record = target.record
-        single_result = (record,
-                         record.get('access_seat') is True if target.access_seat is None else bool(target.access_seat),
-                         record.get('gateway_seat') is True if target.gateway_seat is None else bool(target.gateway_seat))
-    if single_result is not None:
-        by_key = dict((record_key(c.record), c) for c in changes)
-        change = by_key.get(record_key(single_result[0]))
-        if change is not None:
-            single_result = (single_result[0], change.access_seat, change.gateway_seat)
+        # The seat after the task: as its change sets it, or as it is (a target without a change keeps its flags).
+        record = targets[0].record
+        change = next((c for c in changes if c.record is record), None)
+        single_result = (record, change.access_seat, change.gateway_seat) if change is not None else (
+            record, record.get('access_seat') is True, record.get('gateway_seat') is True)
     removals = check_removals(account, changes, (), max_removals, allow_mass_removal)
     return SeatPlan(changes, len(targets), single_result, inactivity.warnings if inactivity else (), revoked,
                     removals), problems
@@ -304,18 +301,9 @@ class UsersPlan(object):
         return steps
 
     def summary(self):
-        released = [c for c in self.seats if c.released]
-        return {
-            'listed': self.listed,
-            'created': len(self.creates),
-            'renamed': len(self.renames),
-            'deleted': len(self.deletes),
-            'seats_changed': len(self.seats) + len(self.new_seats),
-            'seats_released': len(released),
-            'released_by_exclusive': sum(1 for c in released if c.action == RELEASE),
-            'released_inactive': sum(1 for c in released if c.action == RELEASE_INACTIVE),
-            'sessions_revoked': len(self.revocations),
-        }
+        return dict(release_counts(self.seats, self.revocations), listed=self.listed, created=len(self.creates),
+                    renamed=len(self.renames), deleted=len(self.deletes),
+                    seats_changed=len(self.seats) + len(self.new_seats))
 
 
 def plan_users(account, items, exclusive_seats=False, create_needs_name=True, inactivity=None, revoke_sessions=False,
