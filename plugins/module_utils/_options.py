@@ -239,37 +239,23 @@ def _base_url_problem(base_url):
 # --- the tasks, typed ---------------------------------------------------------------------------
 
 
-class SeatTask(object):
-    """cloudflare_zt_seat's options, checked: the items, whether it is the single form, exclusive_seats, the
-    release_inactive Policy (or None), seat_batch_size, revoke_sessions and revoke_devices, and the removal guard
-    (``guard``: the RemovalLimit and whether it is lifted)."""
+class Task(object):
+    """The options of cloudflare_zt_seat or cloudflare_zt_users, checked: the items, whether it is the seat module's
+    single form, exclusive_seats, the release_inactive Policy (or None), seat_batch_size, write_rate (None for the
+    seat module), result_detail, revoke_sessions and revoke_devices, and the removal guard (``guard``: the
+    RemovalLimit and whether it is lifted). report_dir is not here: the report is written for every result, also of
+    options refused before a task exists (_runners/users.finish_users)."""
 
-    def __init__(self, items, single, exclusive_seats, policy, batch_size, revoke=(False, False), result_detail=AUTO,
-                 guard=(DEFAULT_LIMIT, False)):
-        self.max_removals, self.allow_mass_removal = guard
+    def __init__(self, params, items, exclusive_seats, policy, revoke, guard, single=False):
         self.items = items
         self.single = single
         self.exclusive_seats = exclusive_seats
         self.policy = policy
-        self.batch_size = batch_size
+        self.batch_size = params['seat_batch_size']
+        self.write_rate = params.get('write_rate')
+        self.result_detail = params.get('result_detail')
         self.revoke_sessions, self.revoke_devices = revoke
-        self.result_detail = result_detail
-
-
-class UsersTask(object):
-    """cloudflare_zt_users' options, checked (see SeatTask), with write_rate. report_dir is not here: the report is
-    written for every result, also of options refused before a task exists (_runners/users.finish_users)."""
-
-    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False), result_detail=AUTO,
-                 guard=(DEFAULT_LIMIT, False)):
         self.max_removals, self.allow_mass_removal = guard
-        self.items = items
-        self.exclusive_seats = exclusive_seats
-        self.policy = policy
-        self.batch_size = batch_size
-        self.write_rate = write_rate
-        self.revoke_sessions, self.revoke_devices = revoke
-        self.result_detail = result_detail
 
 
 def _refuse(*found):
@@ -348,8 +334,7 @@ def seat_task(params):
         _refuse(('release_inactive', policy_problems))
     alone = policy is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
     if seats is None and alone and not exclusive and not params.get('allow_release_all'):
-        return SeatTask([], False, False, policy, params['seat_batch_size'], revoke,
-                        params.get('result_detail'), guard)     # release_inactive alone
+        return Task(params, [], False, policy, revoke, guard)     # release_inactive alone
     if seats is None:
         if exclusive:
             raise OptionsError('exclusive_seats needs seats: list the seats to keep (exclusive_seats releases every '
@@ -360,12 +345,11 @@ def seat_task(params):
             raise OptionsError('give access_seat and/or gateway_seat for the seat (both false releases it)')
         items, problems = parse_seat_items([dict((k, params.get(k)) for k in SEAT_IDENTIFIERS + FLAGS)], single=True)
         _refuse(('seats', problems))
-        return SeatTask(items, True, False, policy, params['seat_batch_size'], revoke, params.get('result_detail'), guard)
+        return Task(params, items, False, policy, revoke, guard, single=True)
     check_release_all(seats_option, seats, exclusive, params.get('allow_release_all'))
     items, problems = parse_seat_items(seats, list_name=seats_option)
     _refuse((seats_option, problems), ('release_inactive', policy_problems))
-    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], revoke, params.get('result_detail'),
-                    guard)
+    return Task(params, items, exclusive, policy, revoke, guard)
 
 
 def users_task(params):
@@ -382,8 +366,7 @@ def users_task(params):
     guard, guard_problems = removal_guard(params)
     items, problems = parse_user_items(users, list_name=users_option)
     _refuse((users_option, problems), ('release_inactive', policy_problems), ('max_removals', guard_problems))
-    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'], revoke,
-                     params.get('result_detail'), guard)
+    return Task(params, items, exclusive, policy, revoke, guard)
 
 
 def user_item(params):

@@ -224,15 +224,10 @@ def send_plan(client, log, batch_size):
                 log.answers[id(write)] = answer
 
 
-def batches(count, batch_size):
-    """How many PATCH requests carry ``count`` seat changes."""
-    return int(math.ceil(count / float(batch_size)))
-
-
 def write_requests(steps, batch_size):
     """How many requests send_plan sends for the steps of a plan: one per create, rename, revocation and delete, one
-    per seat batch."""
-    return sum(batches(len(writes), batch_size) if operation == EDIT_SEATS else len(writes)
+    per PATCH of at most ``batch_size`` seats."""
+    return sum(int(math.ceil(len(writes) / float(batch_size))) if operation == EDIT_SEATS else len(writes)
                for operation, writes in steps)
 
 
