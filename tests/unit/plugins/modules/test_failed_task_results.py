@@ -68,4 +68,3 @@ def test_a_module_that_was_built_fails_as_before(api, tmp_path):
     once, by run_module's finish_users."""
     result = run_module(cloudflare_zt_users, {'users': [{'email': 'nobody'}], 'report_dir': str(tmp_path)})
     assert result['failed'] is True and result['report']['errors'] == result['errors']
-
