@@ -17,11 +17,11 @@ import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import LIST_CONCURRENCY, CloudflareClient
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, OptionsError, PartialWriteError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import refuse_structured_strings, resolve_credentials, validate_connection
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import LIST_CONCURRENCY, CloudflareClient
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareError, OptionsError, PartialWriteError, PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
 def client_for(module, environ):

@@ -6,8 +6,8 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # The options of the modules: the shared argument specs, and every check made before a request is
-# sent (connection, credentials, combinations; list items in _items.py). Each check raises
-# OptionsError; the options end as typed tasks (SeatTask, UsersTask) that the runners hand to the plan.
+# sent (connection, credentials, combinations; list items in domain/items.py). Each check raises
+# OptionsError; the options end as typed tasks (Task) that the runners hand to the plan.
 
 from __future__ import absolute_import, division, print_function
 
@@ -22,16 +22,16 @@ from urllib.parse import urlsplit
 from ansible.module_utils import basic
 from ansible.module_utils.basic import _load_params, env_fallback
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import DEFAULT_RESERVE
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL, LIST_CONCURRENCY, MAX_LIST_CONCURRENCY
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._list_files import list_file
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import DEFAULT_LIMIT, parse_max_removals
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.budget import DEFAULT_RESERVE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import DEFAULT_BASE_URL, LIST_CONCURRENCY, MAX_LIST_CONCURRENCY
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import NOTHING_WRITTEN, OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import FLAGS
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import MAX_DAYS, MIN_DAYS, parse_policy
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.removals import DEFAULT_LIMIT, parse_max_removals
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
@@ -108,7 +108,7 @@ def revoke_argument_spec():
 
 def removal_guard_argument_spec():
     """The max_removals and allow_mass_removal options (the cloudflare_ops.zero_trust.cloudflare.removal_guard doc
-    fragment); max_removals is a count or a percentage, read by _removals.parse_max_removals."""
+    fragment); max_removals is a count or a percentage, read by removals.parse_max_removals."""
     return dict(max_removals=dict(type='raw'), allow_mass_removal=dict(type='bool', default=False))
 
 
@@ -321,7 +321,7 @@ def given_list(params, option):
 
 
 def seat_task(params):
-    """cloudflare_zt_seat's options as a SeatTask; OptionsError for values or combinations that cannot work."""
+    """cloudflare_zt_seat's options as a Task; OptionsError for values or combinations that cannot work."""
     seats, seats_option = given_list(params, 'seats')
     exclusive = bool(params.get('exclusive_seats'))
     check_batch_size(params.get('seat_batch_size'))
@@ -353,7 +353,7 @@ def seat_task(params):
 
 
 def users_task(params):
-    """cloudflare_zt_users' options as a UsersTask; OptionsError for values or combinations that cannot work."""
+    """cloudflare_zt_users' options as a Task; OptionsError for values or combinations that cannot work."""
     users, users_option = given_list(params, 'users')
     users = users or []
     exclusive = bool(params.get('exclusive_seats'))

@@ -557,14 +557,14 @@ def main():
     argument_spec.update(revoke_argument_spec())
     argument_spec.update(removal_guard_argument_spec())
     argument_spec.update(
-        # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
+        # No suboption specs: the items are checked by the module (items.read_item), in one pass over tens of
         # thousands of items instead of two.
         users=dict(type='list', elements='dict'),
         users_file=dict(type='path'),
         exclusive_seats=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),
         write_rate=dict(type='float', default=DEFAULT_WRITE_RATE),
-        # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
+        # Checked by the module (inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),
         report_dir=dict(type='path'),
     )

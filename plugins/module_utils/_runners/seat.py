@@ -12,12 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record, record_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import find_users_by_email, get_user, list_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import DEFAULT_WRITE_RATE, FULL, applied_detail, seat_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import SeatPlan, plan_seats
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import seat_diff, seat_view
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
     Pacer,
     WriteLog,
@@ -27,6 +22,11 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
     send_plan,
     write_requests,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import find_users_by_email, get_user, list_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record, record_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import SeatPlan, plan_seats
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import seat_diff, seat_view
 
 # Up to this many distinct users named by email or user_id (and no seat_uid, no exclusive_seats), the module looks
 # them up one by one (GET by id: 1 read; list filtered by email: 1 read) instead of listing the account (1 read per

@@ -12,14 +12,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import find_users_by_email, get_user
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import user_item
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes import CREATE, DELETE
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import prepared_diff, user_record, user_views
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, send_plan
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import find_users_by_email, get_user
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import CREATE, DELETE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import prepared_diff, user_record, user_views
 
 
 def predicted_user(current, write, item):

@@ -17,20 +17,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import list_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import FULL, applied_detail, users_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
-    drift_entries,
-    drift_report,
-    drift_table,
-    prepared_diff,
-    user_views,
-    write_report,
-)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
     Pacer,
     WriteLog,
@@ -39,6 +26,19 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
     judged_inactivity,
     send_plan,
     write_requests,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import PartialWriteError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import list_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import (
+    drift_entries,
+    drift_report,
+    drift_table,
+    prepared_diff,
+    user_views,
+    write_report,
 )
 
 def users_report(plan, answers, asked_detail):

@@ -16,24 +16,23 @@ __metaclass__ = type
 import math
 import time
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import (
-    create_user,
-    delete_user,
-    patch_seats,
-    revoke_user,
-    update_user_name,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareBudgetError,
     CloudflareError,
     PartialWriteError,
     PlanError,
     SeatsNotConfirmed,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import judged_clock, utc_now
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import (
+    create_user,
+    delete_user,
+    patch_seats,
+    revoke_user,
+    update_user_name,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import (
     CREATE_USER,
     DELETE_USER,
     EDIT_SEATS,
@@ -43,8 +42,9 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes
     Revocation,
     SeatChange,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, unsendable
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import write_entry
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import judged_clock, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import Inactivity, unsendable
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import write_entry
 
 # How many entries of each list a failure message names (the result holds them all).
 NAMED_IN_MESSAGE = 10
@@ -164,7 +164,7 @@ def _emails(writes):
 
 
 def _leavers_note(failing, written, settled):
-    """What a failure means for the leavers (see _plan.seat_steps: their sessions are revoked before their seat is
+    """What a failure means for the leavers (see plan.seat_steps: their sessions are revoked before their seat is
     released or their record deleted): whose sessions are still live, and who was revoked but keeps a seat."""
     note = ''
     live = [w for w in failing if isinstance(w, Revocation) and id(w) not in settled]
@@ -213,7 +213,7 @@ _SEND = {
 
 def send_plan(client, log, batch_size):
     """Send the steps of ``log`` (a WriteLog) in their order: each answer is checked against its question before
-    anything acts on it (_endpoints.py); the record a create or a rename answers is kept in ``log.answers``."""
+    anything acts on it (api/operations.py); the record a create or a rename answers is kept in ``log.answers``."""
     for operation, writes in log.steps:
         if operation == EDIT_SEATS:
             send_seat_changes(client, log, writes, batch_size)

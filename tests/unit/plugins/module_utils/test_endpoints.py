@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The Zero Trust calls (_endpoints.py): each answer is checked against the question, and a contradiction
+"""The Zero Trust calls (api/operations.py): each answer is checked against the question, and a contradiction
 fails with a message naming the method, the path and what came back, before anything acts on it."""
 
 from __future__ import absolute_import, division, print_function
@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _endpoints as zt
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareRequestRefused, CloudflareResponseError, SeatsNotConfirmed
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import operations as zt
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareRequestRefused, CloudflareResponseError, SeatsNotConfirmed
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
     ACCOUNT,
     TOKEN,

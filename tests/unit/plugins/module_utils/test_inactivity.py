@@ -14,11 +14,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import Policy, activity, inactive, parse_policy, parse_timestamp
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes import RELEASE_INACTIVE as INACTIVE
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_seats, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import RELEASE_INACTIVE as INACTIVE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import Policy, activity, inactive, parse_policy, parse_timestamp
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import Inactivity, plan_seats, plan_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import seat_summary
 
 NOW = datetime(2026, 12, 1, 12, 0, 0, tzinfo=timezone.utc)

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# The one planner (_plan.py) of cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users: pure, no HTTP.
+# The one planner (domain/plan.py) of cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users: pure, no HTTP.
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,14 +15,14 @@ import pytest
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task, users_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_seats, plan_users, resolve
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_entries, prepared_diff, seat_diff, user_views
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import LOOKUP_THRESHOLD, lookup_one_by_one
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import plan_seats, plan_users, resolve
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import drift_entries, prepared_diff, seat_diff, user_views
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user, seat_summary
 
 FAST = settings(max_examples=examples(200), deadline=None)
@@ -526,7 +526,7 @@ def test_property_validation_names_every_bad_user_item_and_only_those(picks):
 # --- the drift table of the reconcile role ------------------------------------------------------
 
 def test_the_drift_table_has_one_row_per_entry_with_cells_escaped_and_evidence():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_table
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import drift_table
     rows = drift_table([
         {'email': 'a@example.com', 'action': 'create', 'field': 'name', 'before': None, 'after': 'A | B\nC \\ D'},
         {'email': None, 'action': 'release', 'field': 'access_seat', 'before': True, 'after': False},

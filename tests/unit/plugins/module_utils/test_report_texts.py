@@ -3,14 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""_report.py's texts whole: the diffs of cloudflare_zt_seat and cloudflare_zt_users, and drift.md of a failure."""
+"""results/report.py's texts whole: the diffs of cloudflare_zt_seat and cloudflare_zt_users, and drift.md of a failure."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes import RELEASE_INACTIVE, Revocation, SeatChange
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import RELEASE_INACTIVE, Revocation, SeatChange
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import (
     UserView,
     drift_markdown,
     drift_report,

@@ -13,21 +13,22 @@ import json
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _endpoints as zt
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareResponseError, OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy, utc_now
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import revoke_options
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, write_requests
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import operations as zt
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareResponseError, OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import (
     CREATE_USER,
     DELETE_USER,
     EDIT_SEATS,
     REVOKE_USER,
     UPDATE_USER,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_seats, plan_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import parse_policy, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import Inactivity, plan_seats, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import (
     drift_entries,
     drift_table,
     prepared_diff,
@@ -35,7 +36,6 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report 
     user_views,
     write_entry,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, write_requests
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import ACCOUNT, make_client, ok
 

@@ -10,13 +10,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareAPIError, SeatsNotConfirmed
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import Item
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes import CREATE, DELETE, RELEASE, NewSeat, Revocation, SeatChange, UserWrite
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import write_entry
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareAPIError, SeatsNotConfirmed
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import CREATE, DELETE, RELEASE, NewSeat, Revocation, SeatChange, UserWrite
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import Item
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import write_entry
 
 AGAIN = ' Run the task again: it reads the account afresh and sends only what is still different.'
 AGAIN_UNKNOWN = (' Run the task again: it reads the account afresh, finds out what was applied, and sends only what is '

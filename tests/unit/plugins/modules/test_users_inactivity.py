@@ -16,9 +16,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _report as report_module
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes as writes_runner
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results import report as report_module
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user, run_module
 

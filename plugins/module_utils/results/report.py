@@ -7,7 +7,7 @@
 #
 # What the modules report, in the user's words: records and seats as results, the users that change
 # (views), the drift entries of the reconcile role's report and its Markdown table, and the diffs, all projections
-# of the plan's change records (_changes.py, whose actions are the results' words); and the drift report document
+# of the plan's change records (domain/changes.py, whose actions are the results' words); and the drift report document
 # (drift.json) and text (drift.md).
 
 from __future__ import absolute_import, division, print_function
@@ -18,10 +18,10 @@ import json
 import os
 import tempfile
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS, email_order
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes import CREATE, DELETE, REVOCATION_FIELDS, REVOKE
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._markdown import markdown_text
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import escape_controls
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import escape_controls
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import FLAGS, email_order
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import CREATE, DELETE, REVOCATION_FIELDS, REVOKE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.markdown import markdown_text
 
 # The user fields the modules report, in the API's own names.
 RECORD_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat', 'active_device_count',

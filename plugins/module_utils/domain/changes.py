@@ -5,16 +5,16 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# The change records: every write a plan (_plan.py) makes is one of them, in the results' own words. Each carries
+# The change records: every write a plan (domain/plan.py) makes is one of them, in the results' own words. Each carries
 # the action a user sees (create, update, release, release_inactive, delete, revoke_sessions), the user it changes,
-# each field it sets (before, after), and the request it is sent as (a name of _operations.OPERATIONS). users[],
-# drift[], written/not_written/unknown and the diffs (_report.py) are projections of these records.
+# each field it sets (before, after), and the request it is sent as (a name of operations.OPERATIONS). users[],
+# drift[], written/not_written/unknown and the diffs (results/report.py) are projections of these records.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS, describe
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import FLAGS, describe
 
 # The actions, as results name them.
 CREATE = 'create'
@@ -60,7 +60,7 @@ class Change(object):
 
 class SeatChange(Change):
     """A seat whose flags change: the record (current flags) and the flags after; the action is UPDATE for a seat the
-    items address, RELEASE for one exclusive releases, RELEASE_INACTIVE (with its evidence, _inactivity.evidence) for
+    items address, RELEASE for one exclusive releases, RELEASE_INACTIVE (with its evidence, inactivity.evidence) for
     one the inactivity policy releases."""
 
     __slots__ = ('record', 'access_seat', 'gateway_seat', 'action', 'evidence')

@@ -6,19 +6,22 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # The one planner of the collection: cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users
-# (and through it the reconcile role) turn the wanted items (_items.py) and one read of the account
-# (_account.py) into a plan here. Everything is pure (no HTTP), so it is unit-tested directly.
+# (and through it the reconcile role) turn the wanted items (domain/items.py) and one read of the account
+# (domain/account.py) into a plan here. Everything is pure (no HTTP), so it is unit-tested directly.
 #
 # Vocabulary: a "target" is a record addressed by items, with the flags they want (None = keep); every write is
-# a change record of _changes.py (SeatChange, NewSeat, UserWrite, Revocation), in the results' words. A plan is
+# a change record of domain/changes.py (SeatChange, NewSeat, UserWrite, Revocation), in the results' words. A plan is
 # refused whole when it has problems: nothing of it is sent.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Contradiction, NotFound, describe, email_order, record_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import same_email, seat_uid_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import segment_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Contradiction, NotFound, describe, email_order, record_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import (
     CREATE,
     CREATE_USER,
     DELETE,
@@ -34,12 +37,9 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._changes
     UserWrite,
     revocations,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import same_email, seat_uid_problem
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import exempt_kind, inactive
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import flag_conflicts, listed_twice
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import segment_problem
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import DEFAULT_LIMIT, check_removals
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import exempt_kind, inactive
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import flag_conflicts, listed_twice
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.removals import DEFAULT_LIMIT, check_removals
 
 
 def resolve(account, item):
@@ -176,7 +176,7 @@ def seat_changes(account, targets, exclusive=False, spared=(), problems=None, in
 
 def unaddressable(record):
     """Why the user of ``record`` cannot be named in a request path (its id goes there), or None: the rule of the
-    path segment (_operations.segment_problem), asked here so that the whole plan is refused before the first write."""
+    path segment (operations.segment_problem), asked here so that the whole plan is refused before the first write."""
     if segment_problem('user_id', record['id']):
         return 'the API lists this user with the id %s, which is not a UUID' % quoted(record['id'])
     return None

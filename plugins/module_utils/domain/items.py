@@ -15,9 +15,9 @@ __metaclass__ = type
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import SEAT_IDENTIFIERS, identifier_problem, match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import clipped, quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import SEAT_IDENTIFIERS, identifier_problem, match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import clipped, quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import FLAGS
 
 
 class Item(object):
