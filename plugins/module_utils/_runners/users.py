@@ -41,6 +41,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.
     write_report,
 )
 
+
 def users_report(plan, answers, asked_detail):
     """The views of the users that change, and the result keys that report them: the counts and the drift entries
     always (the drift report is made of them), the per-user lists only when the result is full (see applied_detail)."""
@@ -132,4 +133,3 @@ class UsersModule(AnsibleModule):
             msg = result.pop('msg')
             kwargs = result
         super(UsersModule, self).fail_json(msg, **kwargs)
-

@@ -14,7 +14,15 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareAPIError, SeatsNotConfirmed
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import CREATE, DELETE, RELEASE, NewSeat, Revocation, SeatChange, UserWrite
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import (
+    CREATE,
+    DELETE,
+    RELEASE,
+    NewSeat,
+    Revocation,
+    SeatChange,
+    UserWrite,
+)
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import Item
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import write_entry
 
