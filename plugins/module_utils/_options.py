@@ -31,7 +31,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.reda
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import FLAGS
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import MAX_DAYS, MIN_DAYS, parse_policy
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.removals import DEFAULT_LIMIT, parse_max_removals
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.removals import parse_max_removals
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000

@@ -16,7 +16,7 @@ import zlib
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import bodies as bodies
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import bodies
 
 CAP = 32 * 1024 * 1024
 PAGE = json.dumps({'success': True, 'errors': [], 'messages': [], 'result': [
