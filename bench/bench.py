@@ -1138,8 +1138,8 @@ def _ratio_text(value, goal):
 
 def budget_forecast(requests, write_rate):
     """Least seconds one task alone needs for ``requests`` under the budget's pacing and its own write_rate: the
-    collection's Budget (plugins/module_utils/_budget.py), with no answer yet (the documented 1200 per 300 s)."""
-    spec = importlib.util.spec_from_file_location("zt_budget", str(ROOT / "plugins" / "module_utils" / "_budget.py"))
+    collection's Budget (plugins/module_utils/api/budget.py), with no answer yet (the documented 1200 per 300 s)."""
+    spec = importlib.util.spec_from_file_location("zt_budget", str(ROOT / "plugins" / "module_utils" / "api" / "budget.py"))
     budget = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(budget)
     own = 1.0 / write_rate

@@ -132,7 +132,7 @@ options:
     default: 1000
 '''
 
-    # result_detail of cloudflare_zt_seat and cloudflare_zt_users (one rule: _report.applied_detail).
+    # result_detail of cloudflare_zt_seat and cloudflare_zt_users (one rule: _options.applied_detail).
     RESULT_DETAIL = r'''
 options:
   result_detail:
@@ -151,7 +151,7 @@ options:
     version_added: 1.1.0
 '''
 
-    # The release_inactive policy of cloudflare_zt_seat and cloudflare_zt_users (one rule: _inactivity.py).
+    # The release_inactive policy of cloudflare_zt_seat and cloudflare_zt_users (one rule: domain/inactivity.py).
     RELEASE_INACTIVE = r'''
 options:
   release_inactive:
@@ -199,7 +199,7 @@ options:
         default: []
 '''
 
-    # The removal guard of cloudflare_zt_seat and cloudflare_zt_users (one rule: _removals.py).
+    # The removal guard of cloudflare_zt_seat and cloudflare_zt_users (one rule: domain/removals.py).
     REMOVAL_GUARD = r'''
 options:
   max_removals:

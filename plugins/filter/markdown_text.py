@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# The reconcile role writes the drift.md of a failure the module could not report with this filter: the same
-# escaping as the module's drift.md (module_utils/_markdown.py), not a copy of it.
+# The escaping of the module's drift.md (module_utils/results/markdown.py), for a playbook that writes Markdown of its own:
+# the same code, not a copy of it.
 
 from __future__ import absolute_import, division, print_function
 
@@ -50,7 +50,7 @@ _value:
   type: string
 '''
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._markdown import markdown_text
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.markdown import markdown_text
 
 
 class FilterModule(object):

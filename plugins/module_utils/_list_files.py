@@ -34,7 +34,7 @@ try:
 except ImportError:  # pragma: no cover (ansible-core needs PyYAML on the controller; a target may lack it)
     yaml = None
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import NOTHING_WRITTEN, OptionsError
 
 # The largest list file read, documented with users_file and seats_file: 100,000 users with every key take some
 # 15 MB of pretty-printed JSON. The limit stops a file named by mistake (a log, /dev/zero's like) before memory does.

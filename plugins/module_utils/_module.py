@@ -17,11 +17,11 @@ import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import LIST_CONCURRENCY, CloudflareClient
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, OptionsError, PartialWriteError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import refuse_structured_strings, resolve_credentials, validate_connection
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import LIST_CONCURRENCY, CloudflareClient
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareError, OptionsError, PartialWriteError, PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
 def client_for(module, environ):
@@ -73,42 +73,44 @@ def run_module(module, runner, report_check_mode=False, finish=None):
 
 
 def _outcome(module, runner, extra):
-    """The result of the task, or of its failure (``failed`` true, ``msg``, the details), redacted."""
+    """The result of the task, or of its failure (``failed`` true, ``msg``, the details), redacted: here, once, for
+    every outcome once a client exists (a server may echo a credential in a record, a name or an error; one from the
+    environment is no no_log value of Ansible's). The client redacts what it shortens itself, before shortening it:
+    a credential cut in two by the limit would escape a later redaction."""
     if not HAS_REQUESTS:
         return dict(extra, failed=True, msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
     try:
         client = client_for(module, os.environ)
     except OptionsError as exc:
         return dict(extra, failed=True, msg=str(exc))
+    result = _run(module, runner, client, extra)
+    result.update(client.spending())
+    return client.redact_data(result)
+
+
+def _run(module, runner, client, extra):
+    """The result of ``runner``, or the failure it raised as a result (not yet redacted)."""
     try:
         result = runner(module, client)
     except CloudflareError as exc:
-        extra.update(client.spending())
-        return dict(extra, failed=True, msg=client.redact(exc.message), failure=client.redact_data(exc.as_dict()))
+        return dict(extra, failed=True, msg=exc.message, failure=exc.as_dict())
     except OptionsError as exc:
-        extra.update(client.spending())
         if exc.errors:
-            extra = dict(extra, errors=client.redact_data(exc.errors))
-        return dict(extra, failed=True, msg=client.redact(exc))
+            extra = dict(extra, errors=exc.errors)
+        return dict(extra, failed=True, msg=str(exc))
     except PlanError as exc:
-        extra.update(client.spending())
-        details = dict(exc.extra, errors=exc.errors, **extra)
-        return dict(client.redact_data(details), failed=True, msg=client.redact(exc))
+        return dict(exc.extra, errors=exc.errors, failed=True, msg=str(exc), **extra)
     except PartialWriteError as exc:
-        extra.update(client.spending())
         # Something may have been written before the failure, or by a write whose outcome is unknown: the task may have
         # changed the account then.
         details = dict(exc.extra, written=exc.written, not_written=exc.not_written, unknown=exc.unknown,
                        changed=bool(exc.written or exc.unknown), **extra)
         if exc.cause is not None:
             details['failure'] = exc.cause.as_dict()
-        return dict(client.redact_data(details), failed=True, msg=client.redact(exc.message))
+        return dict(details, failed=True, msg=exc.message)
     except Exception as exc:  # pylint: disable=broad-except
         # An unexpected bug still gets a message, not a bare traceback, and never a credential.
-        extra.update(client.spending())
-        return dict(extra, failed=True, msg=client.redact('Unexpected error: %s: %s' % (type(exc).__name__, exc)),
-                    exception=client.redact(traceback.format_exc()))
+        return dict(extra, failed=True, msg='Unexpected error: %s: %s' % (type(exc).__name__, exc),
+                    exception=traceback.format_exc())
     result.update(extra)
-    result.update(client.spending())
-    # A server may echo a credential in a record (a name); one from the environment is no no_log value of Ansible's.
-    return client.redact_data(result)
+    return result

@@ -6,8 +6,8 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # The options of the modules: the shared argument specs, and every check made before a request is
-# sent (connection, credentials, combinations; list items in _items.py). Each check raises
-# OptionsError; the options end as typed tasks (SeatTask, UsersTask) that the runners hand to the plan.
+# sent (connection, credentials, combinations; list items in domain/items.py). Each check raises
+# OptionsError; the options end as typed tasks (Task) that the runners hand to the plan.
 
 from __future__ import absolute_import, division, print_function
 
@@ -22,17 +22,16 @@ from urllib.parse import urlsplit
 from ansible.module_utils import basic
 from ansible.module_utils.basic import _load_params, env_fallback
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import DEFAULT_RESERVE
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import DEFAULT_BASE_URL, LIST_CONCURRENCY, MAX_LIST_CONCURRENCY
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import NOTHING_WRITTEN, OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import MAX_DAYS, MIN_DAYS, parse_policy
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._list_files import list_file
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import DEFAULT_LIMIT, parse_max_removals
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import AUTO, RESULT_DETAILS
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.budget import DEFAULT_RESERVE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import DEFAULT_BASE_URL, LIST_CONCURRENCY, MAX_LIST_CONCURRENCY
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import NOTHING_WRITTEN, OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import ACCOUNT_ID_RE, EMAIL_RE, SEAT_IDENTIFIERS, identifier_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import FLAGS
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import MAX_DAYS, MIN_DAYS, parse_policy
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.removals import parse_max_removals
 
 # The most seats one PATCH carries by default (the seat_batch_size option).
 SEAT_BATCH_SIZE = 1000
@@ -55,6 +54,26 @@ ENV_KEY = 'CLOUDFLARE_API_KEY'
 
 CREDENTIALS_HINT = ('set api_token (or the environment variable %s), or api_email and api_key '
                     '(or %s and %s)' % (ENV_TOKEN, ENV_EMAIL, ENV_KEY))
+
+
+# --- how much a result lists (result_detail) -----------------------------------------------------------------------
+
+FULL = 'full'
+SUMMARY = 'summary'
+AUTO = 'auto'
+RESULT_DETAILS = (AUTO, FULL, SUMMARY)
+# Up to this many items that change, result_detail=auto lists every one (full); above, the counts only (summary).
+# Documented in the cloudflare.result_detail doc fragment: keep the two in step.
+RESULT_DETAIL_LIMIT = 1000
+
+
+def applied_detail(asked, changing):
+    """The detail a result gets (full or summary): what result_detail ``asked`` for, auto deciding by the number of
+    items that change. A result of 10,000 entries costs more than the task (the module scrubs it for secrets, the
+    controller decodes and keeps it): above the limit, the counts say what a playbook acts on."""
+    if asked in (None, AUTO):
+        return FULL if changing <= RESULT_DETAIL_LIMIT else SUMMARY
+    return asked
 
 
 # --- the connection options ------------------------------------------------------------------
@@ -89,7 +108,7 @@ def revoke_argument_spec():
 
 def removal_guard_argument_spec():
     """The max_removals and allow_mass_removal options (the cloudflare_ops.zero_trust.cloudflare.removal_guard doc
-    fragment); max_removals is a count or a percentage, read by _removals.parse_max_removals."""
+    fragment); max_removals is a count or a percentage, read by removals.parse_max_removals."""
     return dict(max_removals=dict(type='raw'), allow_mass_removal=dict(type='bool', default=False))
 
 
@@ -220,37 +239,23 @@ def _base_url_problem(base_url):
 # --- the tasks, typed ---------------------------------------------------------------------------
 
 
-class SeatTask(object):
-    """cloudflare_zt_seat's options, checked: the items, whether it is the single form, exclusive_seats, the
-    release_inactive Policy (or None), seat_batch_size, revoke_sessions and revoke_devices, and the removal guard
-    (``guard``: the RemovalLimit and whether it is lifted)."""
+class Task(object):
+    """The options of cloudflare_zt_seat or cloudflare_zt_users, checked: the items, whether it is the seat module's
+    single form, exclusive_seats, the release_inactive Policy (or None), seat_batch_size, write_rate (None for the
+    seat module), result_detail, revoke_sessions and revoke_devices, and the removal guard (``guard``: the
+    RemovalLimit and whether it is lifted). report_dir is not here: the report is written for every result, also of
+    options refused before a task exists (_runners/users.finish_users)."""
 
-    def __init__(self, items, single, exclusive_seats, policy, batch_size, revoke=(False, False), result_detail=AUTO,
-                 guard=(DEFAULT_LIMIT, False)):
-        self.max_removals, self.allow_mass_removal = guard
+    def __init__(self, params, items, exclusive_seats, policy, revoke, guard, single=False):
         self.items = items
         self.single = single
         self.exclusive_seats = exclusive_seats
         self.policy = policy
-        self.batch_size = batch_size
+        self.batch_size = params['seat_batch_size']
+        self.write_rate = params.get('write_rate')
+        self.result_detail = params.get('result_detail')
         self.revoke_sessions, self.revoke_devices = revoke
-        self.result_detail = result_detail
-
-
-class UsersTask(object):
-    """cloudflare_zt_users' options, checked (see SeatTask), with write_rate. report_dir is not here: the report is
-    written for every result, also of options refused before a task exists (_runners/users.finish_users)."""
-
-    def __init__(self, items, exclusive_seats, policy, batch_size, write_rate, revoke=(False, False), result_detail=AUTO,
-                 guard=(DEFAULT_LIMIT, False)):
         self.max_removals, self.allow_mass_removal = guard
-        self.items = items
-        self.exclusive_seats = exclusive_seats
-        self.policy = policy
-        self.batch_size = batch_size
-        self.write_rate = write_rate
-        self.revoke_sessions, self.revoke_devices = revoke
-        self.result_detail = result_detail
 
 
 def _refuse(*found):
@@ -316,7 +321,7 @@ def given_list(params, option):
 
 
 def seat_task(params):
-    """cloudflare_zt_seat's options as a SeatTask; OptionsError for values or combinations that cannot work."""
+    """cloudflare_zt_seat's options as a Task; OptionsError for values or combinations that cannot work."""
     seats, seats_option = given_list(params, 'seats')
     exclusive = bool(params.get('exclusive_seats'))
     check_batch_size(params.get('seat_batch_size'))
@@ -329,8 +334,7 @@ def seat_task(params):
         _refuse(('release_inactive', policy_problems))
     alone = policy is not None and all(params.get(k) is None for k in SEAT_IDENTIFIERS + FLAGS)
     if seats is None and alone and not exclusive and not params.get('allow_release_all'):
-        return SeatTask([], False, False, policy, params['seat_batch_size'], revoke,
-                        params.get('result_detail'), guard)     # release_inactive alone
+        return Task(params, [], False, policy, revoke, guard)     # release_inactive alone
     if seats is None:
         if exclusive:
             raise OptionsError('exclusive_seats needs seats: list the seats to keep (exclusive_seats releases every '
@@ -341,16 +345,15 @@ def seat_task(params):
             raise OptionsError('give access_seat and/or gateway_seat for the seat (both false releases it)')
         items, problems = parse_seat_items([dict((k, params.get(k)) for k in SEAT_IDENTIFIERS + FLAGS)], single=True)
         _refuse(('seats', problems))
-        return SeatTask(items, True, False, policy, params['seat_batch_size'], revoke, params.get('result_detail'), guard)
+        return Task(params, items, False, policy, revoke, guard, single=True)
     check_release_all(seats_option, seats, exclusive, params.get('allow_release_all'))
     items, problems = parse_seat_items(seats, list_name=seats_option)
     _refuse((seats_option, problems), ('release_inactive', policy_problems))
-    return SeatTask(items, False, exclusive, policy, params['seat_batch_size'], revoke, params.get('result_detail'),
-                    guard)
+    return Task(params, items, exclusive, policy, revoke, guard)
 
 
 def users_task(params):
-    """cloudflare_zt_users' options as a UsersTask; OptionsError for values or combinations that cannot work."""
+    """cloudflare_zt_users' options as a Task; OptionsError for values or combinations that cannot work."""
     users, users_option = given_list(params, 'users')
     users = users or []
     exclusive = bool(params.get('exclusive_seats'))
@@ -363,8 +366,7 @@ def users_task(params):
     guard, guard_problems = removal_guard(params)
     items, problems = parse_user_items(users, list_name=users_option)
     _refuse((users_option, problems), ('release_inactive', policy_problems), ('max_removals', guard_problems))
-    return UsersTask(items, exclusive, policy, params['seat_batch_size'], params['write_rate'], revoke,
-                     params.get('result_detail'), guard)
+    return Task(params, items, exclusive, policy, revoke, guard)
 
 
 def user_item(params):

@@ -535,11 +535,11 @@ def main():
         user_id=dict(type='str'),
         access_seat=dict(type='bool'),
         gateway_seat=dict(type='bool'),
-        # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
+        # No suboption specs: the items are checked by the module (items.read_item), in one pass over tens of
         # thousands of items instead of two.
         seats=dict(type='list', elements='dict'),
         seats_file=dict(type='path'),
-        # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
+        # Checked by the module (inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),
         exclusive_seats=dict(type='bool', default=False, aliases=['exclusive']),
         allow_release_all=dict(type='bool', default=False),

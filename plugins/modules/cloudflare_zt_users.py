@@ -531,8 +531,6 @@ failure:
       type: float
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._python import fail_on_old_python
 
 try:
@@ -545,7 +543,7 @@ try:
         revoke_argument_spec,
         seat_batch_argument_spec,
     )
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import finish_users, run_users
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.users import UsersModule, finish_users, run_users
 except (ImportError, SyntaxError):
     # The collection's module_utils need Python 3.9+: on an older Python, say so instead of a raw MODULE FAILURE.
     if not fail_on_old_python():
@@ -559,19 +557,20 @@ def main():
     argument_spec.update(revoke_argument_spec())
     argument_spec.update(removal_guard_argument_spec())
     argument_spec.update(
-        # No suboption specs: the items are checked by the module (_items.read_item), in one pass over tens of
+        # No suboption specs: the items are checked by the module (items.read_item), in one pass over tens of
         # thousands of items instead of two.
         users=dict(type='list', elements='dict'),
         users_file=dict(type='path'),
         exclusive_seats=dict(type='bool', default=False),
         allow_release_all=dict(type='bool', default=False),
         write_rate=dict(type='float', default=DEFAULT_WRITE_RATE),
-        # Checked by the module (_inactivity.parse_policy), with the range of days and the exemptions.
+        # Checked by the module (inactivity.parse_policy), with the range of days and the exemptions.
         release_inactive=dict(type='dict'),
         report_dir=dict(type='path'),
     )
-    module = AnsibleModule(argument_spec=argument_spec, mutually_exclusive=[('users', 'users_file')],
-                           required_one_of=[('users', 'users_file')], supports_check_mode=True)
+    # UsersModule: a failure of the options themselves is reported (RV(report), O(report_dir)) as every other one.
+    module = UsersModule(argument_spec=argument_spec, mutually_exclusive=[('users', 'users_file')],
+                         required_one_of=[('users', 'users_file')], supports_check_mode=True)
     run_module(module, run_users, report_check_mode=True, finish=finish_users)
 
 

@@ -12,29 +12,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record, record_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import find_users_by_email, get_user, list_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import DEFAULT_WRITE_RATE, seat_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, SeatPlan, plan_seats
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
-    FULL,
-    REVOKED,
-    applied_detail,
-    revoked_fields,
-    seat_diff,
-    seat_view,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import DEFAULT_WRITE_RATE, FULL, applied_detail, seat_task
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
     Pacer,
     WriteLog,
     accept,
     afford,
     judged_inactivity,
-    ordered_writes,
     send_plan,
     write_requests,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import find_users_by_email, get_user, list_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record, record_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import SeatPlan, plan_seats
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import seat_diff, seat_view
 
 # Up to this many distinct users named by email or user_id (and no seat_uid, no exclusive_seats), the module looks
 # them up one by one (GET by id: 1 read; list filtered by email: 1 read) instead of listing the account (1 read per
@@ -96,39 +88,28 @@ def run_seat(module, client):
                    seat_view(c.record, c.access_seat, c.gateway_seat) for c in plan.changes]
                    if applied_detail(task.result_detail, len(plan.changes)) == FULL else []))
         result['removal_guard'] = plan.removals.result()
-        applied = {}
         # The module has no write_rate: its PATCHes are few, but a revocation is one request per user, so with
         # revocations the writes go at cloudflare_zt_users' default rate.
-        pacer = Pacer(DEFAULT_WRITE_RATE if plan.revocations else None)
+        log = WriteLog(plan.steps(task.batch_size), Pacer(DEFAULT_WRITE_RATE if plan.revocations else None))
         if plan.changes:
-            afford(module, client, write_requests(plan, task.batch_size),
-                   'The seat changes of account %s' % client.account_id, own_interval=pacer.interval)
+            afford(module, client, write_requests(log.steps, task.batch_size),
+                   'The seat changes of account %s' % client.account_id, own_interval=log.pacer.interval)
         if plan.changes and not module.check_mode:
-            log = WriteLog(ordered_writes(plan, task.batch_size), pacer)
-            applied = send_plan(client, plan, log, task.batch_size)
+            # Every PATCH answer is checked against the seats sent (a seat it does not confirm stops the task), so
+            # the seats after are the plan's.
+            send_plan(client, log, task.batch_size)
             for warning in log.warnings():
                 module.warn(warning)
         revoking = dict((record_key(r.record), r) for r in plan.revocations)
 
-        def after(record, access, gateway):
-            # Where the PATCH answer says something else than the plan, the answer wins: it is what Cloudflare holds.
-            seat = seat_view(record, *applied.get(match_key(record.get('seat_uid')), (access, gateway)))
-            if record_key(record) in revoking:
-                seat.update((field, REVOKED) for field in revoked_fields(revoking[record_key(record)]))
-            return seat
-
-        def reported(change):
-            seat = after(change.record, change.access_seat, change.gateway_seat)
-            if change.reason == INACTIVE:
-                seat['inactivity'] = dict(change.evidence)
-            return seat
-
         # The single form reports its one seat whatever it asks; a list, as result_detail says (see applied_detail).
         detail = FULL if plan.single is not None else applied_detail(task.result_detail, len(plan.changes))
         if plan.single is not None:
-            result['seats'] = [after(*plan.single)]
+            record, access, gateway = plan.single
+            result['seats'] = [seat_view(record, access, gateway, revoking.get(record_key(record)))]
         elif detail == FULL:
-            result['seats'] = [reported(c) for c in plan.changes]
+            result['seats'] = [seat_view(c.record, c.access_seat, c.gateway_seat, revoking.get(record_key(c.record)),
+                                         c.evidence) for c in plan.changes]
         result['result_detail'] = detail
         result['changed'] = bool(plan.changes)
         result['summary'] = plan.summary()

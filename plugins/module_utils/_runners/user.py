@@ -12,13 +12,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import find_users_by_email, get_user
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import user_item
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import CREATE, DELETE, plan_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import prepared_diff, user_record, user_views
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, ordered_writes, send_plan
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, send_plan
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import find_users_by_email, get_user
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import CREATE, DELETE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import prepared_diff, user_record, user_views
 
 
 def predicted_user(current, write, item):
@@ -47,11 +48,11 @@ def run_user(module, client):
         raise PlanError('Cannot manage the user in account %s' % client.account_id, problems)
 
     # One item: at most one write, and (the plan refused ambiguity) at most one record.
-    log = WriteLog(ordered_writes(plan, 1))
+    log = WriteLog(plan.steps(1))
     write = log.writes[0] if log.writes else None
     user = predicted_user(user_record(records[0]) if records else {}, write, item)
     if write is not None and not module.check_mode:
-        send_plan(client, plan, log, batch_size=1)
+        send_plan(client, log, batch_size=1)
         if write.action != DELETE:
             user = user_record(log.answers[id(write)])
     result = {'changed': write is not None, 'user': user}

@@ -12,11 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import get_user, list_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key, same_email
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import activity, judged_clock, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import check_info_options
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import user_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key, same_email
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import get_user, list_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import activity, judged_clock, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import user_record
 
 
 def seat_matches(user, seat):

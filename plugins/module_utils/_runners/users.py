@@ -14,39 +14,32 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
-import os
-import tempfile
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.parameters import remove_values
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import list_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import PartialWriteError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import utc_now
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import users_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
-    FULL,
-    applied_detail,
-    drift_entries,
-    drift_markdown,
-    drift_report,
-    drift_table,
-    prepared_diff,
-    user_views,
-)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import FULL, applied_detail, users_task
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import (
     Pacer,
     WriteLog,
     accept,
     afford,
     judged_inactivity,
-    ordered_writes,
     send_plan,
     write_requests,
 )
-
-# The files of the drift report in report_dir, by the key of report_files.
-REPORT_FILES = (('json', 'drift.json'), ('markdown', 'drift.md'))
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import PartialWriteError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import list_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import (
+    drift_entries,
+    drift_report,
+    drift_table,
+    prepared_diff,
+    user_views,
+    write_report,
+)
 
 
 def users_report(plan, answers, asked_detail):
@@ -76,13 +69,13 @@ def run_users(module, client):
                                 max_removals=task.max_removals, allow_mass_removal=task.allow_mass_removal)
     accept(module, 'Cannot reconcile the users of account %s' % client.account_id, plan, problems,
            report=lambda: dict(users_report(plan, {}, task.result_detail)[1], **clock))
-    log = WriteLog(ordered_writes(plan, task.batch_size), Pacer(task.write_rate))
+    log = WriteLog(plan.steps(task.batch_size), Pacer(task.write_rate))
     if plan.changed:
-        afford(module, client, write_requests(plan, task.batch_size), 'The plan for account %s' % client.account_id,
+        afford(module, client, write_requests(log.steps, task.batch_size), 'The plan for account %s' % client.account_id,
                own_interval=1.0 / task.write_rate)
     if plan.changed and not module.check_mode:
         try:
-            send_plan(client, plan, log, task.batch_size)
+            send_plan(client, log, task.batch_size)
         except PartialWriteError as exc:
             # What the plan was and what the creates answered goes with the failure, and into the drift report.
             exc.extra.update(users_report(plan, log.answers, task.result_detail)[1], **clock)
@@ -119,41 +112,24 @@ def finish_users(module, result):
     return result
 
 
-def write_report(directory, report):
-    """Write drift.json and drift.md of ``report`` into ``directory`` (created if needed); return their paths.
+class UsersModule(AnsibleModule):
+    """cloudflare_zt_users' AnsibleModule. Options that Ansible refuses while it builds the module (a value it cannot
+    convert, an unsupported or missing option) fail inside the constructor, before run_module: that failure ends as
+    every other one, in finish_users' drift report (written to report_dir when it is set), so that the reconcile role
+    has no report of its own to make."""
 
-    Each file is written beside its final name and renamed over it, so that a reader (a person, AWX, the next task)
-    finds the previous report or this one, never half of one.
-    """
-    directory = os.path.abspath(os.path.expanduser(directory))
-    if not os.path.isdir(directory):
-        os.makedirs(directory, 0o755)
-    texts = {'json': report_json(report), 'markdown': drift_markdown(report)}
-    paths = {}
-    for key, name in REPORT_FILES:
-        path = os.path.join(directory, name)
-        handle, temporary = tempfile.mkstemp(prefix='.%s.' % name, dir=directory)
-        try:
-            with os.fdopen(handle, 'w', encoding='utf-8') as out:
-                out.write(texts[key])
-            os.chmod(temporary, 0o644)
-            os.rename(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-        paths[key] = path
-    return paths
+    _built = False
 
+    def __init__(self, *args, **kwargs):
+        super(UsersModule, self).__init__(*args, **kwargs)
+        self._built = True
 
-def report_json(report):
-    """drift.json's text: one key of the report per line, and one line per entry of its lists (the drift, what was
-    written), so that a person or grep reads it entry by entry; each value is encoded by json's C encoder, which an
-    indented dump of the whole document would not use (ten times slower over 10,000 entries)."""
-    lines = []
-    for key, value in report.items():
-        if isinstance(value, list) and value:
-            text = '[\n    %s\n  ]' % ',\n    '.join(json.dumps(entry) for entry in value)
-        else:
-            text = json.dumps(value)
-        lines.append('  %s: %s' % (json.dumps(key), text))
-    return '{\n%s\n}\n' % ',\n'.join(lines)
+    def fail_json(self, msg, **kwargs):
+        if not self._built:
+            # Ansible removes the no_log values from a result when it leaves; the report file is written before.
+            result = finish_users(self, dict(kwargs, failed=True, check_mode=self.check_mode,
+                                             msg=remove_values(msg, self.no_log_values)))
+            result.pop('failed')
+            msg = result.pop('msg')
+            kwargs = result
+        super(UsersModule, self).fail_json(msg, **kwargs)

@@ -16,36 +16,35 @@ __metaclass__ = type
 import math
 import time
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._endpoints import (
-    create_user,
-    delete_user,
-    patch_seats,
-    revoke_user,
-    update_user_name,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareBudgetError,
     CloudflareError,
     PartialWriteError,
     PlanError,
     SeatsNotConfirmed,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import judged_clock, utc_now
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
-    CREATE,
-    DELETE,
-    RENAME,
-    REVOKE,
-    SEAT,
-    Inactivity,
-    NewSeat,
-    SeatChange,
-    unsendable,
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import (
+    create_user,
+    delete_user,
+    patch_seats,
+    revoke_user,
+    update_user_name,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import write_entry
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import Revocation
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import (
+    CREATE_USER,
+    DELETE_USER,
+    EDIT_SEATS,
+    REVOKE_USER,
+    UPDATE_USER,
+    NewSeat,
+    Revocation,
+    SeatChange,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import judged_clock, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import Inactivity, unsendable
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import write_entry
 
 # How many entries of each list a failure message names (the result holds them all).
 NAMED_IN_MESSAGE = 10
@@ -101,15 +100,17 @@ def _named(entries):
 
 
 class WriteLog(object):
-    """The writes of a task in the order they are sent: ``done`` of them were sent and confirmed, ``answers`` maps
-    id(write) to what the API answered for it (a create's record, a PATCH's flags), ``unconfirmed`` counts the writes
-    taken as applied on an answer that did not say (a PATCH answered without ``result``)."""
+    """The writes of a plan, computed once: ``steps`` (plan.steps: (operation, writes), in the order they are sent) and
+    ``writes``, all of them in that order. ``done`` of them were sent and confirmed; ``answers`` maps id(write) to the
+    record the API answered for a create or a rename (a new user's id and seat_uid, the record after);
+    ``taken_as_sent`` counts the seats of PATCHes answered without ``result``, taken as applied."""
 
-    def __init__(self, writes, pacer=None):
-        self.writes = writes
+    def __init__(self, steps, pacer=None):
+        self.steps = steps
+        self.writes = [write for _operation, writes in steps for write in writes]
         self.done = 0
         self.answers = {}
-        self.unconfirmed = 0
+        self.taken_as_sent = 0
         self.pacer = pacer or Pacer()
 
     def send(self, batch, request):
@@ -119,13 +120,11 @@ class WriteLog(object):
         try:
             answer = request()
         except SeatsNotConfirmed as exc:
-            confirmed = [w for w in batch if match_key(_seat_uid(w, self.answers)) in exc.confirmed]
+            confirmed = [w for w in batch if match_key(w.seat_uid(self.answers)) in exc.confirmed]
             raise self.failure(exc.message, cause=exc, written=confirmed,
                                unknown=[w for w in batch if w not in confirmed], failing=batch)
         except CloudflareError as exc:
             raise self.failure(exc.message, cause=exc, unknown=batch if exc.unconfirmed else (), failing=batch)
-        for write in batch:
-            self.answers[id(write)] = answer
         self.done += len(batch)
         return answer
 
@@ -150,11 +149,12 @@ class WriteLog(object):
 
     def warnings(self):
         """What the user should know of writes that succeeded: those taken as applied without confirmation."""
-        if not self.unconfirmed:
+        count = self.taken_as_sent
+        if not count:
             return []
         return ['The API answered a seat PATCH without a result: %d seat%s %s reported as sent, unconfirmed (the API '
                 'makes the result optional; a read, or the task run again in check mode, shows what Cloudflare holds)' % (
-                    self.unconfirmed, '' if self.unconfirmed == 1 else 's', 'is' if self.unconfirmed == 1 else 'are')]
+                    count, '' if count == 1 else 's', 'is' if count == 1 else 'are')]
 
 
 def _emails(writes):
@@ -164,7 +164,7 @@ def _emails(writes):
 
 
 def _leavers_note(failing, written, settled):
-    """What a failure means for the leavers (see _plan.seat_steps: their sessions are revoked before their seat is
+    """What a failure means for the leavers (see plan.seat_steps: their sessions are revoked before their seat is
     released or their record deleted): whose sessions are still live, and who was revoked but keeps a seat."""
     note = ''
     live = [w for w in failing if isinstance(w, Revocation) and id(w) not in settled]
@@ -181,26 +181,16 @@ def _leavers_note(failing, written, settled):
     return note
 
 
-def _seat_uid(write, answers):
-    """The seat_uid a seat write sent: its record's, or for a NewSeat the one its create answered."""
-    if isinstance(write, NewSeat):
-        return (answers.get(id(write.create)) or {}).get('seat_uid')
-    return write.record.get('seat_uid')
-
-
 def send_seat_changes(client, log, writes, batch_size):
-    """PATCH the seat ``writes`` (SeatChange, or NewSeat once its create answered) in batches of ``batch_size``;
-    return seat_uid (match_key) -> flags as the API confirmed them (none for a PATCH answered without result)."""
+    """PATCH the seat ``writes`` (SeatChange, or NewSeat once its create answered) in batches of ``batch_size``; the
+    answer of each must confirm its seats as sent (patch_seats), or the task stops."""
     changes = [_seat_change(log, w) for w in writes]
-    applied = {}
     for start in range(0, len(writes), batch_size):
         batch = changes[start:start + batch_size]
         confirmed = log.send(writes[start:start + batch_size],
                              lambda batch=batch: patch_seats(client, [c.patch_item() for c in batch]))
-        if confirmed is None:
-            log.unconfirmed += len(batch)     # answered without result: taken as sent, and said so
-        applied.update(confirmed or {})
-    return applied
+        if not confirmed:
+            log.taken_as_sent += len(batch)     # answered without result: taken as sent, and said so
 
 
 def _seat_change(log, write):
@@ -214,36 +204,31 @@ def _seat_change(log, write):
 
 
 _SEND = {
-    CREATE: lambda client, w: create_user(client, w.item.email, w.item.name),
-    RENAME: lambda client, w: update_user_name(client, w.record['id'], w.record['email'], w.item.name),
-    DELETE: lambda client, w: delete_user(client, w.record['id']),
-    REVOKE: lambda client, w: revoke_user(client, w.email, devices=w.devices),
+    CREATE_USER: lambda client, w: create_user(client, w.item.email, w.item.name),
+    UPDATE_USER: lambda client, w: update_user_name(client, w.record['id'], w.record['email'], w.item.name),
+    DELETE_USER: lambda client, w: delete_user(client, w.record['id']),
+    REVOKE_USER: lambda client, w: revoke_user(client, w.email, devices=w.devices),
 }
 
 
-def send_plan(client, plan, log, batch_size):
-    """Send a UsersPlan or a SeatPlan through ``log`` (made from ``ordered_writes(plan, batch_size)``), step by step
-    in the plan's order; return seat_uid (match_key) -> flags as the PATCHes confirmed them."""
-    applied = {}
-    for kind, writes in plan.steps(batch_size):
-        if kind == SEAT:
-            applied.update(send_seat_changes(client, log, writes, batch_size))
+def send_plan(client, log, batch_size):
+    """Send the steps of ``log`` (a WriteLog) in their order: each answer is checked against its question before
+    anything acts on it (api/operations.py); the record a create or a rename answers is kept in ``log.answers``."""
+    for operation, writes in log.steps:
+        if operation == EDIT_SEATS:
+            send_seat_changes(client, log, writes, batch_size)
             continue
         for write in writes:
-            log.send([write], lambda w=write, kind=kind: _SEND[kind](client, w))
-    return applied
+            answer = log.send([write], lambda w=write, operation=operation: _SEND[operation](client, w))
+            if answer is not None:
+                log.answers[id(write)] = answer
 
 
-def batches(count, batch_size):
-    """How many PATCH requests carry ``count`` seat changes."""
-    return int(math.ceil(count / float(batch_size)))
-
-
-def write_requests(plan, batch_size):
-    """How many requests send_plan sends for a UsersPlan or a SeatPlan: one per create, rename, revocation and
-    delete, one per seat batch."""
-    return sum(batches(len(writes), batch_size) if kind == SEAT else len(writes)
-               for kind, writes in plan.steps(batch_size))
+def write_requests(steps, batch_size):
+    """How many requests send_plan sends for the steps of a plan: one per create, rename, revocation and delete, one
+    per PATCH of at most ``batch_size`` seats."""
+    return sum(int(math.ceil(len(writes) / float(batch_size))) if operation == EDIT_SEATS else len(writes)
+               for operation, writes in steps)
 
 
 def afford(module, client, count, what, own_interval=0.0):
@@ -255,8 +240,3 @@ def afford(module, client, count, what, own_interval=0.0):
         if not module.check_mode:
             raise
         module.warn('A real run would fail: %s' % exc.message)
-
-
-def ordered_writes(plan, batch_size):
-    """Every write of a plan in the order send_plan sends them."""
-    return [write for _kind, writes in plan.steps(batch_size) for write in writes]

@@ -217,7 +217,7 @@ def test_no_document_names_a_permission_the_table_does_not_list():
 
 def test_the_403_message_names_the_permissions_of_the_table():
     """_operations.PERMISSIONS (what a 403 names) says what the table says, for every operation the client sends."""
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _operations
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import operations as _operations
     segments = {'{account_id}': '0' * 32, '{user_id}': '6a8d6ba4-7b66-4b29-8a4a-0e6a2a1d1c11'}
     named = {}
     for request in TABLE:

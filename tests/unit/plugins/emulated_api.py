@@ -266,7 +266,8 @@ INSTALLED = {}
 
 def install(monkeypatch, api):
     """Put ``api`` behind requests.Session, and its clock behind the client's sleep and the writers' pacing."""
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _module, _transport
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _module
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import transport as _transport
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import seat as seat_runner
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
     from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Answers parsed within bounds (_bodies.py): every content-coding layer bounded, JSON depth checked without
+"""Answers parsed within bounds (api/bodies.py): every content-coding layer bounded, JSON depth checked without
 recursion, no NaN or Infinity."""
 
 from __future__ import absolute_import, division, print_function
@@ -16,7 +16,7 @@ import zlib
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _bodies as bodies
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import bodies
 
 CAP = 32 * 1024 * 1024
 PAGE = json.dumps({'success': True, 'errors': [], 'messages': [], 'result': [

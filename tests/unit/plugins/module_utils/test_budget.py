@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The decisions of the rate limit's budget (_budget.py): the headers as read, and every wait, on a hand-moved clock.
+"""The decisions of the rate limit's budget (api/budget.py): the headers as read, and every wait, on a hand-moved clock.
 
 The numbers: a policy of 40 requests per 10 s (the integration target's) keeps a reserve of 4 and may spend 18 at once
 (half of the 36 above the reserve); the line then falls at 3.6 requests per second to the reserve at the reset.
@@ -15,8 +15,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _budget
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import Budget, parse_members, read_headers
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import budget as _budget
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.budget import Budget, parse_members, read_headers
 
 
 class Clock(object):

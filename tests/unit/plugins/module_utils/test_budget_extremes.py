@@ -16,10 +16,10 @@ import json
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _budget
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import MAX_LIMITS, Budget, read_headers
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareBudgetError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import budget as _budget
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.budget import MAX_LIMITS, Budget, read_headers
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import CloudflareClient
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareBudgetError
 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 PATH = '/accounts/%s/access/users' % ACCOUNT

@@ -18,9 +18,14 @@ import json
 import pytest
 import requests
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _client, _errors, _listing, _transport
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient, backoff_delay, parse_retry_after
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import resolve_credentials, validate_connection
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import client as _client
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import errors as _errors
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import listing as _listing
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import transport as _transport
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import CloudflareClient, backoff_delay, parse_retry_after
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareAPIError,
     CloudflareError,
     CloudflareNotFoundError,
@@ -28,9 +33,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     CloudflareResponseError,
     CloudflareTransportError,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import resolve_credentials, validate_connection
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import OptionsError
 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 TOKEN = 'secret-token-abcdefghijklmnopqrstuvwxyz'
@@ -408,13 +411,13 @@ def test_user_agent_names_the_collection_and_version():
 
 def test_version_matches_galaxy_yml():
     import os
-    galaxy = os.path.join(os.path.dirname(_client.__file__), '..', '..', 'galaxy.yml')
+    galaxy = os.path.join(os.path.dirname(_client.__file__), '..', '..', '..', 'galaxy.yml')
     with open(galaxy) as handle:
         versions = [line.split(':', 1)[1].strip() for line in handle if line.startswith('version:')]
     assert versions == [COLLECTION_VERSION]
 
 
-# --- hardening (issue 7): each test pins a fix in _client.py or _module.py -------------------------
+# --- hardening (issue 7): each test pins a fix in api/client.py or _module.py -------------------------
 
 def test_a_credential_echoed_in_the_error_objects_is_redacted_in_the_structured_failure_too():
     response = failure(403, 10000, 'Authentication error for ' + TOKEN,
@@ -566,7 +569,7 @@ def test_account_id_with_a_final_newline_is_refused(account_id):
 
 
 def test_identifier_patterns_refuse_a_final_newline():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import EMAIL_RE, UUID_RE
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import EMAIL_RE, UUID_RE
     assert UUID_RE.match('f174e90a-fafe-4643-bbbc-4a0ed4fc8415')
     assert not UUID_RE.match('f174e90a-fafe-4643-bbbc-4a0ed4fc8415\n')
     assert EMAIL_RE.match('jdoe@example.com')
@@ -645,7 +648,7 @@ def test_bad_credentials_from_the_environment_name_the_variable():
     ('jdoe,bob@example.com', False), ('<jdoe@example.com>', False), ('"j doe"@example.com', False),
 ])
 def test_email_pattern_refuses_the_text_of_a_list(text, is_address):
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import EMAIL_RE
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import EMAIL_RE
     assert bool(EMAIL_RE.match(text)) is is_address
 
 

@@ -14,8 +14,8 @@ import json
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import CloudflareClient
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareBudgetError,
     CloudflareRateLimitError,
     CloudflareResponseError,

@@ -12,7 +12,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareLimitError, CloudflareResponseError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareLimitError, CloudflareResponseError
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
     ACCOUNT,
     FakeResponse,

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The client's failures word for word (_client.py): what a failed answer says of its status, its errors, its body,
+"""The client's failures word for word (api/client.py): what a failed answer says of its status, its errors, its body,
 its retries, and whether a write it answered may have been done."""
 
 from __future__ import absolute_import, division, print_function
@@ -14,8 +14,8 @@ import email.utils
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import parse_retry_after
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import parse_retry_after
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareAPIError,
     CloudflareNotFoundError,
     CloudflareRateLimitError,
@@ -146,7 +146,7 @@ def test_a_retry_after_below_a_second_is_kept_as_it_is():
 
 
 def test_requests_the_budget_cannot_carry_are_refused_before_any_is_sent():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareBudgetError
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareBudgetError
     client, session, _sleeps = make_client([], max_retry_wait=10)
     client.waited = 2.0
     with pytest.raises(CloudflareBudgetError) as info:

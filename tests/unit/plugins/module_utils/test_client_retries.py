@@ -13,8 +13,8 @@ __metaclass__ = type
 import pytest
 import requests
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _client
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import client as _client
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareAPIError,
     CloudflareResponseError,
     CloudflareTransportError,

@@ -15,9 +15,10 @@ import base64
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _module, _transport
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _module
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import transport as _transport
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import CloudflareClient
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareLimitError,
     CloudflareRedirectError,
     CloudflareRequestRefused,

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The Zero Trust calls' requests and refusals word for word (_endpoints.py), and the texts of the failures they
-raise (_errors.py, _redact.py)."""
+"""The Zero Trust calls' requests and refusals word for word (api/operations.py), and the texts of the failures they
+raise (api/errors.py, api/redact.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _endpoints as zt
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import operations as zt
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareError,
     CloudflareListingError,
     CloudflareRequestRefused,
@@ -23,7 +23,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     SeatsNotConfirmed,
     format_api_errors,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import Redactor, shorten
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import Redactor, shorten
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import ACCOUNT, make_client, ok
 
 SEATS = '/accounts/%s/access/seats' % ACCOUNT
@@ -135,7 +135,7 @@ def test_a_text_is_shortened_past_its_limit_only():
 
 
 def test_a_record_is_described_by_what_it_has():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, describe
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, describe
     assert describe({'email': 'a@example.com'}) == 'user a@example.com (id (no id))'
     assert describe({'id': uid(1)}) == 'user (no email) (id %s)' % uid(1)
     twins = [{'id': uid(1), 'email': 'twin@example.com'}, {'id': uid(2), 'email': 'TWIN@example.com'}]
@@ -149,8 +149,8 @@ def test_seats_answered_that_were_not_sent_are_named():
 
 
 def test_a_record_is_the_same_user_by_id_else_by_seat_else_by_itself():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import email_order, record_key
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import email_order, record_key
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key
     ident = '6A8D6BA4-7B66-4B29-8A4A-0E6A2A1D1C11'
     assert record_key({'id': ident, 'seat_uid': 'S'}) == match_key(ident) == ident.lower()
     assert record_key({'id': '', 'seat_uid': 'S'}) == ('seat', 'S')

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The Zero Trust calls (_endpoints.py): each answer is checked against the question, and a contradiction
+"""The Zero Trust calls (api/operations.py): each answer is checked against the question, and a contradiction
 fails with a message naming the method, the path and what came back, before anything acts on it."""
 
 from __future__ import absolute_import, division, print_function
@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _endpoints as zt
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareRequestRefused, CloudflareResponseError, SeatsNotConfirmed
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import operations as zt
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareRequestRefused, CloudflareResponseError, SeatsNotConfirmed
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
     ACCOUNT,
     TOKEN,
@@ -141,9 +141,9 @@ def seat_answer(*seats):
     return [dict(seat, created_at='2026-01-01T00:00:00Z', updated_at='2026-01-01T00:00:00Z') for seat in seats]
 
 
-def test_a_patch_sends_each_seat_uid_as_given_and_returns_what_the_answer_confirms():
+def test_a_patch_sends_each_seat_uid_as_given_and_says_the_answer_confirmed_them():
     client, session = answered(seat_answer(*SEATS))
-    assert zt.patch_seats(client, SEATS) == {'seat-ada-0001': (False, True), 'seat-max': (True, False)}
+    assert zt.patch_seats(client, SEATS) is True
     assert [seat['seat_uid'] for seat in session.calls[0]['json']] == ['SEAT-Ada-0001', 'seat-max']
 
 
@@ -164,12 +164,12 @@ def test_a_patch_answer_that_does_not_confirm_every_seat_fails_naming_them(answe
     assert set(info.value.confirmed) == confirmed and info.value.unconfirmed is True
 
 
-def test_a_patch_answer_without_result_is_none_for_unconfirmed():
+def test_a_patch_answer_without_result_is_false_for_unconfirmed():
     from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import FakeResponse
     client, _session, _sleeps = make_client([FakeResponse(200, {'success': True, 'errors': [], 'messages': []})])
-    assert zt.patch_seats(client, SEATS) is None
+    assert zt.patch_seats(client, SEATS) is False
 
 
 def test_a_patch_answer_in_another_letter_case_confirms_the_seat():
     client, _session = answered(seat_answer(dict(SEATS[0], seat_uid='seat-ada-0001'), SEATS[1]))
-    assert set(zt.patch_seats(client, SEATS)) == {'seat-ada-0001', 'seat-max'}
+    assert zt.patch_seats(client, SEATS) is True

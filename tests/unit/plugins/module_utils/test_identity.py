@@ -12,10 +12,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import identifier_problem, match_key, same_email
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import SeatChange, plan_users, unaddressable
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import identifier_problem, match_key, same_email
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import SeatChange, plan_users, unaddressable
 
 FULLWIDTH_ADA = '\uff41\uff44\uff41@example.com'
 

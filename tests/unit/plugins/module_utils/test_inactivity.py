@@ -14,10 +14,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import Policy, activity, inactive, parse_policy, parse_timestamp
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, Inactivity, plan_seats, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import RELEASE_INACTIVE as INACTIVE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import Policy, activity, inactive, parse_policy, parse_timestamp
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import Inactivity, plan_seats, plan_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import seat_summary
 
 NOW = datetime(2026, 12, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -147,7 +148,7 @@ def seat_plan(items, days=30, exclusive=False, **kwargs):
 def test_alone_it_releases_every_inactive_holder_with_evidence():
     plan, problems = seat_plan([])
     assert problems == []
-    assert [(c.email, c.reason, c.access_seat, c.gateway_seat) for c in plan.changes] == [
+    assert [(c.email, c.action, c.access_seat, c.gateway_seat) for c in plan.changes] == [
         ('user00@example.com', INACTIVE, False, False), ('user02@example.com', INACTIVE, False, False),
         ('user03@example.com', INACTIVE, False, False)]
     assert plan.changes[0].evidence['days_inactive'] == 100
@@ -171,11 +172,11 @@ def test_exemptions_by_email_or_id_are_kept_and_one_that_matches_nobody_is_refus
 
 def test_with_exclusive_an_inactive_unlisted_holder_is_counted_as_released_for_inactivity():
     plan, _problems = seat_plan([{'email': 'user01@example.com'}], exclusive=True)
-    assert [(c.email, c.reason) for c in plan.changes] == [
+    assert [(c.email, c.action) for c in plan.changes] == [
         ('user00@example.com', INACTIVE), ('user02@example.com', INACTIVE), ('user03@example.com', INACTIVE)]
     plan, _problems = seat_plan([{'email': 'user00@example.com', 'access_seat': True}], days=150, exclusive=True)
-    assert [(c.email, c.reason) for c in plan.changes] == [
-        ('user01@example.com', 'exclusive'), ('user02@example.com', INACTIVE), ('user03@example.com', INACTIVE)]
+    assert [(c.email, c.action) for c in plan.changes] == [
+        ('user01@example.com', 'release'), ('user02@example.com', INACTIVE), ('user03@example.com', INACTIVE)]
 
 
 def test_users_plan_releases_inactive_holders_but_not_those_it_deletes_or_lists_with_a_seat():
@@ -184,5 +185,5 @@ def test_users_plan_releases_inactive_holders_but_not_those_it_deletes_or_lists_
     assert problems == []
     plan, problems = plan_users(account(), items, inactivity=Inactivity(Policy(30), NOW))
     assert problems == []
-    assert [(c.email, c.reason) for c in plan.seats] == [('user03@example.com', INACTIVE)]
+    assert [(c.email, c.action) for c in plan.seats] == [('user03@example.com', INACTIVE)]
     assert plan.summary()['released_inactive'] == 1

@@ -11,7 +11,7 @@ __metaclass__ = type
 
 from datetime import datetime, timedelta, timezone
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import Policy, activity, evidence, inactive
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import Policy, activity, evidence, inactive
 
 NOW = datetime(2026, 12, 1, 12, 0, 0, tzinfo=timezone.utc)
 CREATED = '2024-02-01T00:00:00Z'

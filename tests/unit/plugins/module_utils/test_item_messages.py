@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# The items of a task (_items.py) word for word: the labels of the single form and of lists, the spellings of a flag,
+# The items of a task (domain/items.py) word for word: the labels of the single form and of lists, the spellings of a flag,
 # the order of the problems; a failing later page of a listing, and a path segment refused, name what they are.
 
 from __future__ import absolute_import, division, print_function
@@ -12,9 +12,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareAPIError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import Item, parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import SegmentError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareAPIError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import SegmentError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import Item, parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import failure, make_client, ok
 
 ID = '6a8d6ba4-7b66-4b29-8a4a-0e6a2a1d1c11'

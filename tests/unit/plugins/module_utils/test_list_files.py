@@ -18,11 +18,11 @@ import threading
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_seat, cloudflare_zt_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _list_files
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._list_files import list_file
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import given_list
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_seat, cloudflare_zt_users
 
 WANTED = [{'email': 'ada@example.com', 'name': 'Ada', 'access_seat': True}, {'email': 'bob@example.com'}]
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""_listing.py's checks of a page, word for word: what result_info may hold, what a page contradicts, when a listing
+"""api/listing.py's checks of a page, word for word: what result_info may hold, what a page contradicts, when a listing
 ends, and the message of a listing with more contradictions than it names."""
 
 from __future__ import absolute_import, division, print_function
@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareListingError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._listing import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareListingError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.listing import (
     Listing,
     last_page,
     page_problems,

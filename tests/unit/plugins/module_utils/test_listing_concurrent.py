@@ -16,8 +16,8 @@ import threading
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareAPIError, CloudflareError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import CloudflareClient
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareAPIError, CloudflareError
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
     ACCOUNT,
     TOKEN,

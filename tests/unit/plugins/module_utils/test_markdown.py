@@ -17,9 +17,9 @@ import pytest
 from markdown_it import MarkdownIt
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.filter.markdown_text import FilterModule
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _markdown
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._markdown import markdown_text
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_markdown, drift_report, drift_table
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results import markdown as _markdown
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.markdown import markdown_text
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import drift_markdown, drift_report, drift_table
 
 # The payloads of issue 25, and their like.
 PAYLOADS = [

@@ -12,9 +12,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareAPIError, OptionsError, PartialWriteError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._module import run_module
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import validate_connection
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareAPIError, OptionsError, PartialWriteError, PlanError
 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 TOKEN = 'secret-token-abcdefghijklmnopqrstuvwxyz'

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""No request outside the documented operations (_operations.py): no identifier, crafted or listed by a hostile
+"""No request outside the documented operations (api/operations.py): no identifier, crafted or listed by a hostile
 server, changes the method, the path, the query or the resource of a request."""
 
 from __future__ import absolute_import, division, print_function
@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _operations as ops
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import operations as ops
 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 ID = '6a8d6ba4-7b66-4b29-8a4a-0e6a2a1d1c11'

@@ -14,8 +14,8 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _options
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import check_info_options, check_write_rate, seat_task, users_task
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import OptionsError
 
 POLICY = {'days': 30}
 

@@ -13,13 +13,13 @@ __metaclass__ = type
 import pytest
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
     cloudflare_argument_spec,
     result_detail_argument_spec,
     revoke_argument_spec,
     seat_batch_argument_spec,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import parse_policy
 
 
 def test_the_connection_argument_spec_is_the_documented_one():

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# The one planner (_plan.py) of cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users: pure, no HTTP.
+# The one planner (domain/plan.py) of cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users: pure, no HTTP.
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,14 +15,14 @@ import pytest
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task, users_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_seats, plan_users, resolve
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_entries, prepared_diff, seat_diff, user_views
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.seat import LOOKUP_THRESHOLD, lookup_one_by_one
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import plan_seats, plan_users, resolve
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import drift_entries, prepared_diff, seat_diff, user_views
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user, seat_summary
 
 FAST = settings(max_examples=examples(200), deadline=None)
@@ -187,7 +187,7 @@ def test_exclusive_releases_every_other_holder_and_keeps_listed_items_without_fl
     users = [make_user(0, True, True), make_user(1, True, False), make_user(2, False, True), make_user(3)]
     plan, _p = seat_plan(users, [{'email': users[0]['email']}], exclusive=True)
     assert [c.email for c in plan.changes] == [users[1]['email'], users[2]['email']]
-    assert all(c.released and c.reason == 'exclusive' for c in plan.changes)
+    assert all(c.released and c.action == 'release' for c in plan.changes)
     assert plan.summary() == seat_summary(1, 2, 2, 0, released_by_exclusive=2)
 
 
@@ -328,7 +328,7 @@ def test_exclusive_seats_releases_unlisted_holders_but_not_users_being_deleted()
     plan, problems = users_plan(users, [{'email': users[0]['email']}, {'email': users[1]['email'], 'state': 'absent'}],
                                 exclusive_seats=True)
     assert problems == []
-    assert [(c.email, c.reason) for c in plan.seats] == [(users[2]['email'], 'exclusive')]
+    assert [(c.email, c.action) for c in plan.seats] == [(users[2]['email'], 'release')]
     assert [w.email for w in plan.deletes] == [users[1]['email']]
     assert plan.summary()['released_by_exclusive'] == 1
 
@@ -526,7 +526,7 @@ def test_property_validation_names_every_bad_user_item_and_only_those(picks):
 # --- the drift table of the reconcile role ------------------------------------------------------
 
 def test_the_drift_table_has_one_row_per_entry_with_cells_escaped_and_evidence():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_table
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import drift_table
     rows = drift_table([
         {'email': 'a@example.com', 'action': 'create', 'field': 'name', 'before': None, 'after': 'A | B\nC \\ D'},
         {'email': None, 'action': 'release', 'field': 'access_seat', 'before': True, 'after': False},

@@ -3,16 +3,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# The planner (_plan.py): the single form's seat after the task when nothing changes, its defaults, and a
+# The planner (domain/plan.py): the single form's seat after the task when nothing changes, its defaults, and a
 # problem of one item that leaves the others planned; the problems word for word.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_seats, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import plan_seats, plan_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user
 
 

@@ -10,12 +10,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import activity, evidence
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import plan_seats, plan_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_report, user_views
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import write_requests
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import activity, evidence
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import plan_seats, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import drift_report, user_views
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user
 
 ID = '6a8d6ba4-7b66-4b29-8a4a-0e6a2a1d1c11'
@@ -82,7 +82,7 @@ def test_each_seat_batch_is_one_request():
     records = [make_user(n) for n in range(3)]
     items, _problems = parse_seat_items([{'email': r['email'], 'access_seat': True} for r in records])
     plan, _problems = plan_seats(account(records), items)
-    assert [write_requests(plan, size) for size in (1, 2, 3, 1000)] == [3, 2, 1, 1]
+    assert [write_requests(plan.steps(size), size) for size in (1, 2, 3, 1000)] == [3, 2, 1, 1]
 
 
 def test_the_evidence_of_an_empty_login_is_no_login():

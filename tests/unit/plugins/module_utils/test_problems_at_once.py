@@ -16,9 +16,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task, user_item, users_task
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_seat, cloudflare_zt_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user, run_module
 

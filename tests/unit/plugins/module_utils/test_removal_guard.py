@@ -11,18 +11,18 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError, PlanError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy, utc_now
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import users_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_seats, plan_users
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import accept
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import OptionsError, PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import parse_policy, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import Inactivity, plan_seats, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.removals import (
     DEFAULT_LIMIT,
     RemovalLimit,
     parse_max_removals,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import accept
 
 
 def person(n, access=True, gateway=False, login='2026-12-01T00:00:00Z'):

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""_report.py: how much a result lists (result_detail), and the drift report's document and Markdown text."""
+"""results/report.py: how much a result lists (result_detail), and the drift report's document and Markdown text."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,9 +11,8 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
-    RESULT_DETAIL_LIMIT,
-    applied_detail,
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import RESULT_DETAIL_LIMIT, applied_detail
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import (
     drift_markdown,
     drift_report,
 )

@@ -3,21 +3,20 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""_report.py's texts whole: the diffs of cloudflare_zt_seat and cloudflare_zt_users, and drift.md of a failure."""
+"""results/report.py's texts whole: the diffs of cloudflare_zt_seat and cloudflare_zt_users, and drift.md of a failure."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import INACTIVE, SeatChange
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import RELEASE_INACTIVE, Revocation, SeatChange
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import (
     UserView,
     drift_markdown,
     drift_report,
     prepared_diff,
     seat_diff,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import Revocation
 
 AT = '2026-12-02T06:00:00Z'
 NEVER = {'days_inactive': 400, 'never_logged_in': True, 'last_successful_login': None, 'created_at': '2025-01-01T00:00:00Z'}
@@ -26,7 +25,7 @@ LOGIN = {'days_inactive': 90, 'never_logged_in': False, 'last_successful_login':
 
 def test_the_seat_diff_of_a_release_for_inactivity_and_of_a_seat_without_email_or_uid():
     inactive = SeatChange({'email': 'ada@example.com', 'seat_uid': 'S1', 'access_seat': True}, False, False,
-                          reason=INACTIVE, evidence=LOGIN)
+                          action=RELEASE_INACTIVE, evidence=LOGIN)
     nameless = SeatChange({'gateway_seat': True}, True, False)
     revocation = Revocation(inactive.record, True, inactive)
     assert seat_diff([inactive, nameless], [revocation]) == (

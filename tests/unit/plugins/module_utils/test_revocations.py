@@ -13,23 +13,22 @@ import json
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _endpoints as zt
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareResponseError, OptionsError
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy, utc_now
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import revoke_options
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
-    CREATE,
-    DELETE,
-    RENAME,
-    REVOKE,
-    SEAT,
-    Inactivity,
-    plan_seats,
-    plan_users,
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, write_requests
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import operations as zt
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareResponseError, OptionsError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import (
+    CREATE_USER,
+    DELETE_USER,
+    EDIT_SEATS,
+    REVOKE_USER,
+    UPDATE_USER,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import parse_policy, utc_now
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import Inactivity, plan_seats, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import (
     drift_entries,
     drift_table,
     prepared_diff,
@@ -37,7 +36,6 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report 
     user_views,
     write_entry,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog, ordered_writes, write_requests
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import ACCOUNT, make_client, ok
 
@@ -103,8 +101,8 @@ def test_without_the_option_nothing_is_revoked_and_the_order_is_as_before():
                                 revoke=False)
     assert problems == [] and plan.revocations == []
     assert plan.summary()['sessions_revoked'] == 0
-    assert shape(plan.steps(1000)) == [(CREATE, []), (RENAME, []), (SEAT, ['user0000@example.com']),
-                                       (DELETE, ['user0001@example.com'])]
+    assert shape(plan.steps(1000)) == [(CREATE_USER, []), (UPDATE_USER, []), (EDIT_SEATS, ['user0000@example.com']),
+                                       (DELETE_USER, ['user0001@example.com'])]
 
 
 def test_a_release_for_inactivity_is_revoked_too():
@@ -150,17 +148,17 @@ def test_each_patch_is_preceded_by_the_revocations_of_the_users_it_releases_and_
     ], exclusive_seats=True)
     assert problems == []
     assert shape(plan.steps(2)) == [
-        (CREATE, []), (RENAME, []),
-        (REVOKE, ['user0000@example.com']), (SEAT, ['user0000@example.com', 'user0001@example.com']),
-        (REVOKE, ['user0002@example.com', 'user0003@example.com']), (SEAT, ['user0002@example.com', 'user0003@example.com']),
-        (REVOKE, ['user0004@example.com']), (SEAT, ['user0004@example.com']),
-        (REVOKE, ['user0005@example.com']), (DELETE, ['user0005@example.com']),
-        (REVOKE, ['user0006@example.com']), (DELETE, ['user0006@example.com']),
+        (CREATE_USER, []), (UPDATE_USER, []),
+        (REVOKE_USER, ['user0000@example.com']), (EDIT_SEATS, ['user0000@example.com', 'user0001@example.com']),
+        (REVOKE_USER, ['user0002@example.com', 'user0003@example.com']), (EDIT_SEATS, ['user0002@example.com', 'user0003@example.com']),
+        (REVOKE_USER, ['user0004@example.com']), (EDIT_SEATS, ['user0004@example.com']),
+        (REVOKE_USER, ['user0005@example.com']), (DELETE_USER, ['user0005@example.com']),
+        (REVOKE_USER, ['user0006@example.com']), (DELETE_USER, ['user0006@example.com']),
     ]
-    assert [w.email for w in ordered_writes(plan, 2)] == [w.email for _kind, ws in plan.steps(2) for w in ws]
+    assert [w.email for w in WriteLog(plan.steps(2)).writes] == [w.email for _kind, ws in plan.steps(2) for w in ws]
     # What afford counts before the first write: 3 PATCHes, 6 revocations, 2 deletes.
-    assert write_requests(plan, 2) == 3 + 6 + 2
-    assert write_requests(plan, 1000) == 1 + 6 + 2
+    assert write_requests(plan.steps(2), 2) == 3 + 6 + 2
+    assert write_requests(plan.steps(1000), 1000) == 1 + 6 + 2
 
 
 def test_the_seat_plan_revokes_before_each_patch():
@@ -169,8 +167,8 @@ def test_the_seat_plan_revokes_before_each_patch():
                                devices=True)
     assert problems == []
     assert shape(plan.steps(2)) == [
-        (REVOKE, ['user0000@example.com', 'user0001@example.com']), (SEAT, ['user0000@example.com', 'user0001@example.com']),
-        (REVOKE, ['user0002@example.com']), (SEAT, ['user0002@example.com'])]
+        (REVOKE_USER, ['user0000@example.com', 'user0001@example.com']), (EDIT_SEATS, ['user0000@example.com', 'user0001@example.com']),
+        (REVOKE_USER, ['user0002@example.com']), (EDIT_SEATS, ['user0002@example.com'])]
     assert all(r.devices for r in plan.revocations)
 
 
@@ -229,12 +227,12 @@ def test_every_leaver_is_revoked_before_the_write_that_removes_them():
     users = [make_user(n, access=True) for n in range(3)] + [make_user(3)]
     plan, _problems = users_plan(users, [{'email': 'user0000@example.com'}, {'email': 'user0003@example.com', 'state': 'absent'}],
                                  exclusive_seats=True)
-    writes = ordered_writes(plan, 1000)
+    log = WriteLog(plan.steps(1000))
+    writes = log.writes
     assert [(write_entry(w, {})['action'], w.email) for w in writes] == [
         ('revoke_sessions', 'user0001@example.com'), ('revoke_sessions', 'user0002@example.com'),
         ('release', 'user0001@example.com'), ('release', 'user0002@example.com'),
         ('revoke_sessions', 'user0003@example.com'), ('delete', 'user0003@example.com')]
-    log = WriteLog(writes)
     log.done = 1                                    # the first revocation went through, the second failed
     error = log.failure('HTTP 403', failing=writes[1:2])
     assert error.message.startswith('HTTP 403. Written before it: 1 of 6')

@@ -14,16 +14,16 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import ServerClock, http_date
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import ServerClock, http_date
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import (
     clock_report,
     duration,
     judged_clock,
     judged_now,
     parse_policy,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_seats
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import Inactivity, plan_seats
 
 # 2026-12-07T12:00:00Z
 LOCAL = 1796644800.0

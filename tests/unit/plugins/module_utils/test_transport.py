@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The transport's own failures word for word (_transport.py): a redirect, an answer past the size cap, a TLS
+"""The transport's own failures word for word (api/transport.py): a redirect, an answer past the size cap, a TLS
 certificate that is not verified, and the origin a redirect message names."""
 
 from __future__ import absolute_import, division, print_function
@@ -21,14 +21,14 @@ import pytest
 import requests
 import urllib3
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _transport
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import transport as _transport
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareLimitError,
     CloudflareRedirectError,
     CloudflareResponseError,
     CloudflareTransportError,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import Redactor
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import Redactor
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
     FakeResponse,
     connection_refused,

@@ -21,8 +21,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 import requests
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import CloudflareClient
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import CloudflareClient
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareAPIError,
     CloudflareError,
     CloudflareLimitError,
@@ -30,7 +30,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     CloudflareResponseError,
     CloudflareTransportError,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import escape_controls, quoted, shorten
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import escape_controls, quoted, shorten
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
     ACCOUNT,
     TOKEN,
@@ -280,7 +280,7 @@ def test_a_coding_the_client_does_not_decode_is_refused(server):
 
 
 def test_control_characters_from_the_api_are_escaped_in_the_drift_table():
-    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import drift_table
+    from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import drift_table
     table = drift_table([{'email': 'ada@example.com\x07', 'action': 'update', 'field': 'name',
                           'before': '\x1b[31mAda|\\u001b', 'after': 'Ada'}])
     row = table.splitlines()[2]

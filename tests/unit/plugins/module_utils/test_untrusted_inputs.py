@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import QUOTED_MAX, clipped, quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import QUOTED_MAX, clipped, quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
 
 
 class NeverShown(object):

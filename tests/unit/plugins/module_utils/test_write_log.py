@@ -10,14 +10,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareAPIError, SeatsNotConfirmed
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import Item
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import CREATE, DELETE, EXCLUSIVE, NewSeat, SeatChange, UserWrite
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._report import write_entry
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import Revocation
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import WriteLog
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareAPIError, SeatsNotConfirmed
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import (
+    CREATE,
+    DELETE,
+    RELEASE,
+    NewSeat,
+    Revocation,
+    SeatChange,
+    UserWrite,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import Item
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.report import write_entry
 
 AGAIN = ' Run the task again: it reads the account afresh and sends only what is still different.'
 AGAIN_UNKNOWN = (' Run the task again: it reads the account afresh, finds out what was applied, and sends only what is '
@@ -33,17 +40,19 @@ def holder(n, email=True):
 
 
 def release(n, email=True):
-    return SeatChange(holder(n, email), False, False, reason=EXCLUSIVE)
+    return SeatChange(holder(n, email), False, False, action=RELEASE)
 
 
 class Log(WriteLog):
     """A WriteLog that sends nothing: ``fail(exc)`` makes the next request raise."""
 
     def __init__(self, entries):
-        super(Log, self).__init__(entries, pacer=writes.Pacer(None, clock=lambda: 0.0, sleep=None))
+        super(Log, self).__init__([('any', entries)], pacer=writes.Pacer(None, clock=lambda: 0.0, sleep=None))
 
     def ok(self, batch, answer=None):
-        return self.send(batch, lambda: answer)
+        """Send ``batch``, answered with ``answer``, kept as send_plan keeps a create's record."""
+        if self.send(batch, lambda: answer) is not None:
+            self.answers.update((id(write), answer) for write in batch)
 
     def fail(self, batch, exc):
         def request():
@@ -94,7 +103,7 @@ def test_a_seat_patch_that_confirms_part_of_a_batch_of_new_seats():
     log = Log(creates + seats)
     log.ok(creates[:1], {'id': 'ID0', 'seat_uid': 'SEAT0'})
     log.ok(creates[1:], {'id': 'ID1', 'seat_uid': 'SEAT1'})
-    assert writes._seat_uid(seats[1], log.answers) == 'SEAT1'
+    assert seats[1].seat_uid(log.answers) == 'SEAT1'
     cause = SeatsNotConfirmed('The seats were not confirmed', confirmed=[match_key('SEAT0')])
     failure = log.fail(seats, cause)
     assert failure.cause is cause
@@ -107,7 +116,7 @@ def test_a_seat_patch_that_confirms_part_of_a_batch_of_new_seats():
 def test_a_new_seat_whose_create_has_no_answer_has_no_seat_uid():
     create = UserWrite(CREATE, Item(email='new@example.com'))
     seat = NewSeat(create, False, True)
-    assert writes._seat_uid(seat, {}) is None
+    assert seat.seat_uid({}) is None
     assert write_entry(seat, {}) == {'action': 'update', 'email': 'new@example.com', 'user_id': None, 'seat_uid': None,
                                      'fields': ['gateway_seat']}
     assert write_entry(create, {}) == {'action': CREATE, 'email': 'new@example.com', 'user_id': None, 'fields': []}

@@ -38,14 +38,14 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ansible.module_utils.common.validation import check_type_int
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils import _transport
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import transport as _transport
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import (
     cloudflare_zt_seat,
     cloudflare_zt_user,
     cloudflare_zt_user_info,
     cloudflare_zt_users,
 )
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 TOKEN = 'unit-token-0123456789abcdefghijklmnopqrstuv'

@@ -15,8 +15,8 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.budget import examples
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import (
     TOKEN,
     EmulatedApi,

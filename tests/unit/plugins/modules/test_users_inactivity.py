@@ -18,6 +18,7 @@ import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import users as users_runner
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners import writes as writes_runner
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results import report as report_module
 from ansible_collections.cloudflare_ops.zero_trust.plugins.modules import cloudflare_zt_users
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.emulated_api import make_user, run_module
 
@@ -57,7 +58,7 @@ def test_the_report_files_are_written_beside_their_names_then_renamed(api, tmp_p
         renamed.append((source, target))
         return real_rename(source, target)
 
-    monkeypatch.setattr(users_runner.os, 'rename', rename)
+    monkeypatch.setattr(report_module.os, 'rename', rename)
     directory = str(tmp_path / 'reports')
     paths = users_runner.write_report(directory, {'generated_at': 'now', 'check_mode': True, 'failed': False, 'summary': {},
                                                   'drift': [], 'api_requests': {}, 'rate_limit_wait': 0.0})
@@ -82,7 +83,7 @@ def test_a_report_file_that_cannot_be_finished_leaves_nothing_behind(api, tmp_pa
     def chmod(*_args):
         raise OSError(28, 'No space left on device')
 
-    monkeypatch.setattr(users_runner.os, 'chmod', chmod)
+    monkeypatch.setattr(report_module.os, 'chmod', chmod)
     with pytest.raises(OSError) as info:
         users_runner.write_report(str(tmp_path), {'summary': {}, 'drift': [], 'failed': False, 'check_mode': False,
                                                   'generated_at': 'now', 'api_requests': {}, 'rate_limit_wait': 0.0})

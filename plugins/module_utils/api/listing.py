@@ -6,7 +6,7 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # Listings: reading a page/per_page list to its end, and the checks that keep a listing that contradicts
-# itself, or that the rate limit cannot afford, from being acted on. The client (_client.py) gets them as
+# itself, or that the rate limit cannot afford, from being acted on. The client (api/client.py) gets them as
 # the Paginator it is built on.
 
 from __future__ import absolute_import, division, print_function
@@ -18,7 +18,7 @@ import math
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     NOTHING_WRITTEN,
     CloudflareBudgetError,
     CloudflareError,

@@ -5,7 +5,7 @@
 
 # Private to this collection: not a public API, it may change without notice.
 #
-# The failures of the collection's own decisions (the API's failures are in _client.py). Each one is
+# The failures of the collection's own decisions (the API's failures are in api/client.py). Each one is
 # raised in one situation, so that its message can say how much was done:
 #   OptionsError      the task's options cannot work; raised before any request is sent;
 #   PlanError         the account, as read, does not allow the plan; nothing was written;

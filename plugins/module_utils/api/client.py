@@ -6,9 +6,9 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # The client of the Cloudflare API: authentication, the response envelope, retries within a bounded
-# wait, and pagination, over one transport (_transport.py). Its failures are the typed
-# CloudflareError kinds of _errors.py, every text of them redacted (_redact.py). Every request it
-# sends, retries included, first waits for the rate limit's budget (_budget.py).
+# wait, and pagination, over one transport (api/transport.py). Its failures are the typed
+# CloudflareError kinds of api/errors.py, every text of them redacted (api/redact.py). Every request it
+# sends, retries included, first waits for the rate limit's budget (api/budget.py).
 
 from __future__ import absolute_import, division, print_function
 
@@ -21,8 +21,9 @@ import threading
 import time
 from datetime import timezone
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._budget import DEFAULT_RESERVE, Budget
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.budget import DEFAULT_RESERVE, Budget
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import (
     CloudflareAPIError,
     CloudflareBudgetError,
     CloudflareError,
@@ -34,17 +35,16 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors 
     CloudflareTransportError,
     format_api_errors,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._listing import Paginator
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._operations import documented_operation, permission_hint
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import Redactor
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import (
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.listing import Paginator
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import documented_operation, permission_hint
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import Redactor
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.transport import (
     IDEMPOTENT_METHODS,
     Transport,
     may_have_arrived,
     refused_or_unresolved,
     requests,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 
 DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4'
 
@@ -135,7 +135,7 @@ class CloudflareClient(Paginator):
                  max_retry_wait=330, user_agent=None, session=None, sleep=time.sleep, secrets=(), documented_only=True,
                  reserve=DEFAULT_RESERVE, clock=time.monotonic, list_concurrency=1):
         self.account_id = account_id
-        # Only the documented operations (_operations.py) are sent; off only in the unit tests of the client's mechanics.
+        # Only the documented operations (api/operations.py) are sent; off only in the unit tests of the client's mechanics.
         self.documented_only = documented_only
         self.base_url = base_url.rstrip('/')
         self.max_retry_wait = max_retry_wait
@@ -198,7 +198,7 @@ class CloudflareClient(Paginator):
     def request(self, method, path, params=None, body=None):
         """Send one API call, retrying what is safe to retry; return the decoded envelope (a dict).
 
-        Only a documented operation is sent (see _operations.py); anything else is CloudflareRequestRefused.
+        Only a documented operation is sent (see api/operations.py); anything else is CloudflareRequestRefused.
         A failure of a write whose outcome cannot be known is ``unconfirmed`` (see CloudflareError).
         """
         method = method.upper()

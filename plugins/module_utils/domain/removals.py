@@ -16,8 +16,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS, email_order, record_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import FLAGS, email_order, record_key
 
 # The default bound: a task is refused when it removes more than this many people AND more than this share of the
 # account's seat holders, so that an ordinary leaver, and any change in a small account, is never stopped.

@@ -6,30 +6,22 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # What the modules report, in the user's words: records and seats as results, the users that change
-# (views), the drift entries of the reconcile role's report and its Markdown table, and the diffs; how much a
-# result lists (result_detail), and the drift report document (drift.json) and text (drift.md).
-# The words are the same everywhere: an action is create, update, release, release_inactive, delete or
-# revoke_sessions (the fields sessions and devices, after: revoked).
+# (views), the drift entries of the reconcile role's report and its Markdown table, and the diffs, all projections
+# of the plan's change records (domain/changes.py, whose actions are the results' words); and the drift report document
+# (drift.json) and text (drift.md).
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS, email_order
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import (
-    CREATE,
-    DELETE,
-    EXCLUSIVE,
-    INACTIVE,
-    RENAME,
-    REVOKE,
-    WANTED,
-    NewSeat,
-    SeatChange,
-)
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._markdown import markdown_text
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import escape_controls
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import Revocation
+import json
+import os
+import tempfile
+
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import escape_controls
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import FLAGS, email_order
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import CREATE, DELETE, REVOCATION_FIELDS, REVOKE
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.results.markdown import markdown_text
 
 # The user fields the modules report, in the API's own names.
 RECORD_FIELDS = ('id', 'email', 'name', 'seat_uid', 'access_seat', 'gateway_seat', 'active_device_count',
@@ -41,57 +33,31 @@ def user_record(user):
     return dict((key, user[key]) for key in sorted(RECORD_FIELDS) if key in user)
 
 
-def seat_view(record, access_seat, gateway_seat):
-    """A seat in the result's words."""
-    return {'seat_uid': record.get('seat_uid'), 'user_id': record.get('id'), 'email': record.get('email'),
+def seat_view(record, access_seat, gateway_seat, revocation=None, evidence=None):
+    """A seat in the result's words: with the fields its ``revocation`` sets, and the ``evidence`` of a release for
+    inactivity."""
+    seat = {'seat_uid': record.get('seat_uid'), 'user_id': record.get('id'), 'email': record.get('email'),
             'access_seat': access_seat, 'gateway_seat': gateway_seat}
-
-
-# What a revocation sets, in drift entries, diffs and results: the field sessions (devices too, with
-# revoke_devices) goes from unknown (the sessions are not read) to REVOKED.
-REVOKED = 'revoked'
-REVOCATION_FIELDS = ('sessions', 'devices')
-
-
-def revoked_fields(revocation):
-    """The fields a Revocation sets: sessions, and devices with revoke_devices."""
-    return REVOCATION_FIELDS if revocation.devices else REVOCATION_FIELDS[:1]
+    if revocation is not None:
+        seat.update((field, after) for field, _before, after in revocation.fields())
+    if evidence is not None:
+        seat['inactivity'] = dict(evidence)
+    return seat
 
 
 # The order of a user's fields in drift entries and diffs.
 CHANGE_FIELDS = ('state', 'name') + FLAGS + REVOCATION_FIELDS
-RELEASE = 'release'
-RELEASE_INACTIVE = 'release_inactive'
-UPDATE = 'update'
-ACTION_OF = {WANTED: UPDATE, EXCLUSIVE: RELEASE, INACTIVE: RELEASE_INACTIVE}
-
-
-def _changed_flags(record, access_seat, gateway_seat):
-    return [flag for flag, after in zip(FLAGS, (access_seat, gateway_seat)) if (record.get(flag) is True) != after]
 
 
 def write_entry(write, answers):
-    """One write as ``written``/``not_written`` list it, in the words of ``users`` and the drift report: the action,
-    the user (email, user_id, seat_uid for a seat) and the fields it sets. ``answers`` maps id(write) to the API's
-    answer, where a create's id comes from."""
-    if isinstance(write, SeatChange):
-        return {'action': ACTION_OF[write.reason], 'email': write.email, 'user_id': write.record.get('id'),
-                'seat_uid': write.record.get('seat_uid'),
-                'fields': _changed_flags(write.record, write.access_seat, write.gateway_seat)}
-    if isinstance(write, Revocation):
-        return {'action': REVOKE, 'email': write.email, 'user_id': write.record.get('id'),
-                'fields': list(revoked_fields(write))}
-    if isinstance(write, NewSeat):
-        created = answers.get(id(write.create)) or {}
-        return {'action': UPDATE, 'email': write.email, 'user_id': created.get('id'), 'seat_uid': created.get('seat_uid'),
-                'fields': [flag for flag, wanted in zip(FLAGS, (write.access_seat, write.gateway_seat)) if wanted]}
-    if write.record is not None:
-        user_id = write.record.get('id')
-    else:
-        user_id = (answers.get(id(write)) or {}).get('id')
-    fields = {CREATE: ['name'] if write.item.name is not None else [], RENAME: ['name'], DELETE: ['state']}[write.action]
-    return {'action': UPDATE if write.action == RENAME else write.action, 'email': write.email, 'user_id': user_id,
-            'fields': fields}
+    """One change record as ``written``/``not_written``/``unknown`` list it, in the words of ``users`` and the drift
+    report: the action, the user (email, user_id, seat_uid for a seat) and the fields it sets. ``answers`` maps
+    id(write) to the record the API answered, where a create's id comes from."""
+    entry = {'action': write.action, 'email': write.email, 'user_id': write.user_id(answers)}
+    if hasattr(write, 'seat_uid'):
+        entry['seat_uid'] = write.seat_uid(answers)
+    entry['fields'] = [field for field, _before, _after in write.fields()]
+    return entry
 
 
 class UserView(object):
@@ -125,41 +91,25 @@ class UserView(object):
 
 
 def user_views(plan, answers=None):
-    """The users that change, sorted by email. ``answers`` maps id(create) to the record the API answered (its id)."""
-    created = answers or {}
+    """The users that change, sorted by email: each the change records of one user, merged. The view takes the action
+    of its user's first record (a revocation follows the release or delete that causes it), or of a release for
+    inactivity, which brings its evidence. A created user shows the flags it is created with (the NewSeat that sets
+    them is its seat write). ``answers`` maps id(create) to the record the API answered (its id)."""
+    answers = answers or {}
     views = {}
-
-    def view(record, email, action):
-        key = ('record', id(record)) if record is not None else ('new', email)
-        if key not in views:
-            views[key] = UserView(email, record.get('id') if record is not None else None, action)
-        return views[key]
-
-    for write in plan.creates:
-        answer = created.get(id(write))
-        v = view(None, write.email, CREATE)
-        v.user_id = answer.get('id') if isinstance(answer, dict) else None
-        v.set('name', None, write.item.name)
-        for flag in FLAGS:
-            if write.item.flag(flag) is not None:
-                v.set(flag, None, bool(write.item.flag(flag)))
-    for write in plan.renames:
-        view(write.record, write.email, UPDATE).set('name', write.record.get('name'), write.item.name)
-    for change in plan.seats:
-        v = view(change.record, change.email, ACTION_OF[change.reason])
-        if change.reason == INACTIVE:
-            v.action, v.evidence = RELEASE_INACTIVE, change.evidence
-        for flag in FLAGS:
-            before, after = change.record.get(flag) is True, getattr(change, flag)
-            if before != after:
-                v.set(flag, before, after)
-    for write in plan.deletes:
-        view(write.record, write.email, DELETE).set('state', 'present', 'absent')
-    for revocation in plan.revocations:
-        # Every revocation follows a release or a delete, so its user has a view already.
-        v = view(revocation.record, revocation.email, REVOKE)
-        for field in revoked_fields(revocation):
-            v.set(field, None, REVOKED)
+    for write in plan.creates + plan.renames + plan.seats + plan.deletes + plan.revocations:
+        key = ('new', write.email) if write.record is None else ('record', id(write.record))
+        view = views.get(key)
+        if view is None:
+            view = views[key] = UserView(write.email, write.user_id(answers), write.action)
+        if write.evidence is not None:
+            view.action, view.evidence = write.action, write.evidence
+        for field, before, after in write.fields():
+            view.set(field, before, after)
+        if write.action == CREATE:
+            for flag in FLAGS:
+                if write.item.flag(flag) is not None:
+                    view.set(flag, None, bool(write.item.flag(flag)))
     return sorted(views.values(), key=lambda v: email_order(v.email, v.user_id))
 
 
@@ -250,38 +200,15 @@ def seat_diff(changes, revocations=()):
     revoking = dict((id(r.cause), r) for r in revocations)
     lines = []
     for change in changes:
-        why = '; released for inactivity: ' + evidence_text(change.evidence) if change.reason == INACTIVE else ''
+        why = '; released for inactivity: ' + evidence_text(change.evidence) if change.evidence is not None else ''
         lines.append('~ %s (seat %s%s)' % (_shown(change.email or '(no email)'), _shown(change.record.get('seat_uid')),
                                            _shown(why)))
-        for flag in FLAGS:
-            before = change.record.get(flag) is True
-            after = getattr(change, flag)
-            if before != after:
-                lines.append('-   %s: %s' % (flag, _shown(before)))
-                lines.append('+   %s: %s' % (flag, _shown(after)))
+        for flag, before, after in change.fields():
+            lines.append('-   %s: %s' % (flag, _shown(before)))
+            lines.append('+   %s: %s' % (flag, _shown(after)))
         if id(change) in revoking:
-            lines.extend('+   %s: %s' % (field, REVOKED) for field in revoked_fields(revoking[id(change)]))
+            lines.extend('+   %s: %s' % (field, after) for field, _before, after in revoking[id(change)].fields())
     return '\n'.join(lines) + '\n' if lines else ''
-
-
-# --- how much a result lists (result_detail) -----------------------------------------------------------------------
-
-FULL = 'full'
-SUMMARY = 'summary'
-AUTO = 'auto'
-RESULT_DETAILS = (AUTO, FULL, SUMMARY)
-# Up to this many items that change, result_detail=auto lists every one (full); above, the counts only (summary).
-# Documented in the cloudflare.result_detail doc fragment: keep the two in step.
-RESULT_DETAIL_LIMIT = 1000
-
-
-def applied_detail(asked, changing):
-    """The detail a result gets (full or summary): what result_detail ``asked`` for, auto deciding by the number of
-    items that change. A result of 10,000 entries costs more than the task (the module scrubs it for secrets, the
-    controller decodes and keeps it): above the limit, the counts say what a playbook acts on."""
-    if asked in (None, AUTO):
-        return FULL if changing <= RESULT_DETAIL_LIMIT else SUMMARY
-    return asked
 
 
 # --- the drift report: drift.json and drift.md ---------------------------------------------------------------------
@@ -347,3 +274,47 @@ def drift_markdown(report):
     elif not report['failed']:
         lines += ['No drift: the account matches the wanted users.', '']
     return '\n'.join(lines)
+
+
+# The files of the drift report in report_dir, by the key of report_files.
+REPORT_FILES = (('json', 'drift.json'), ('markdown', 'drift.md'))
+
+
+def write_report(directory, report):
+    """Write drift.json and drift.md of ``report`` into ``directory`` (created if needed); return their paths.
+
+    Each file is written beside its final name and renamed over it, so that a reader (a person, AWX, the next task)
+    finds the previous report or this one, never half of one.
+    """
+    directory = os.path.abspath(os.path.expanduser(directory))
+    if not os.path.isdir(directory):
+        os.makedirs(directory, 0o755)
+    texts = {'json': report_json(report), 'markdown': drift_markdown(report)}
+    paths = {}
+    for key, name in REPORT_FILES:
+        path = os.path.join(directory, name)
+        handle, temporary = tempfile.mkstemp(prefix='.%s.' % name, dir=directory)
+        try:
+            with os.fdopen(handle, 'w', encoding='utf-8') as out:
+                out.write(texts[key])
+            os.chmod(temporary, 0o644)
+            os.rename(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        paths[key] = path
+    return paths
+
+
+def report_json(report):
+    """drift.json's text: one key of the report per line, and one line per entry of its lists (the drift, what was
+    written), so that a person or grep reads it entry by entry; each value is encoded by json's C encoder, which an
+    indented dump of the whole document would not use (ten times slower over 10,000 entries)."""
+    lines = []
+    for key, value in report.items():
+        if isinstance(value, list) and value:
+            text = '[\n    %s\n  ]' % ',\n    '.join(json.dumps(entry) for entry in value)
+        else:
+            text = json.dumps(value)
+        lines.append('  %s: %s' % (json.dumps(key), text))
+    return '{\n%s\n}\n' % ',\n'.join(lines)

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import match_key
 
 FLAGS = ('access_seat', 'gateway_seat')
 # The text fields a plan reads (with FLAGS); paginate(keep=plan_record) drops the rest of each record at once.

@@ -8,7 +8,7 @@
 # The transport: one HTTP exchange with the API's origin, nothing more. What comes back over the wire
 # is not trusted (SECURITY.md): redirects are never followed, nothing in the environment can replace
 # the credentials (netrc), one deadline covers connect, headers and body, an answer has a size cap.
-# Retrying, the envelope and pagination are the client's (_client.py).
+# Retrying, the envelope and pagination are the client's (api/client.py).
 
 from __future__ import absolute_import, division, print_function
 
@@ -32,8 +32,8 @@ except ImportError as exc:  # pragma: no cover - depends on the target host
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._bodies import BodyError, BodyTooLarge, BoundedDecoder, load_json
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareLimitError, CloudflareRedirectError, CloudflareResponseError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.bodies import BodyError, BodyTooLarge, BoundedDecoder, load_json
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareLimitError, CloudflareRedirectError, CloudflareResponseError
 
 # Methods whose repetition cannot do more than the first attempt: PUT user and PATCH seats set
 # absolute values, DELETE of a deleted user is a 404 at worst. POST creates, so it is repeated
@@ -258,7 +258,7 @@ def _origin(url):
 
 class _Answer(object):
     """What the client keeps of a response: status, headers, the text read within the limits, its JSON (None when
-    the text is not JSON, or is JSON refused: then ``refused`` says why, see _bodies.load_json)."""
+    the text is not JSON, or is JSON refused: then ``refused`` says why, see bodies.load_json)."""
 
     def __init__(self, status, headers, text):
         self.status = status

@@ -7,7 +7,7 @@
 #
 # Text from the API or the task in the drift report's Markdown (drift.md, the drift_table result): AWX, GitLab
 # and GitHub render these files, so a name such as <img src=x onerror=...> or [x](javascript:...) must show as
-# the characters it is, never as HTML or a link. One function, used by the modules (_report.py) and by the
+# the characters it is, never as HTML or a link. One function, used by the modules (results/report.py) and by the
 # reconcile role (the cloudflare_ops.zero_trust.markdown_text filter).
 
 from __future__ import absolute_import, division, print_function
@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import escape_controls
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import escape_controls
 
 # The characters Markdown acts on inside a line: HTML and entities (< > &), links and images ([ ] ( )), code and
 # emphasis (` * _ ~), table cells (|) and the backslash itself. CommonMark shows any backslash-escaped ASCII

@@ -16,7 +16,7 @@ __metaclass__ = type
 import re
 import unicodedata
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import quoted
 
 # \Z, not $: $ also matches before a final newline, which would then reach a URL or a query.
 ACCOUNT_ID_RE = re.compile(r'^[0-9a-fA-F]{32}\Z')

@@ -6,25 +6,40 @@
 # Private to this collection: not a public API, it may change without notice.
 #
 # The one planner of the collection: cloudflare_zt_seat, cloudflare_zt_user and cloudflare_zt_users
-# (and through it the reconcile role) turn the wanted items (_items.py) and one read of the account
-# (_account.py) into a plan here. Everything is pure (no HTTP), so it is unit-tested directly.
+# (and through it the reconcile role) turn the wanted items (domain/items.py) and one read of the account
+# (domain/account.py) into a plan here. Everything is pure (no HTTP), so it is unit-tested directly.
 #
-# Vocabulary: a "target" is a record addressed by items, with the flags they want (None = keep); a
-# "change" is a seat whose flags differ (SeatChange); user writes are UserWrite objects (create,
-# rename, delete); a Revocation ends the Access sessions of a user the task releases or deletes. A plan
-# is refused whole when it has problems: nothing of it is sent.
+# Vocabulary: a "target" is a record addressed by items, with the flags they want (None = keep); every write is
+# a change record of domain/changes.py (SeatChange, NewSeat, UserWrite, Revocation), in the results' words. A plan is
+# refused whole when it has problems: nothing of it is sent.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Contradiction, NotFound, describe, email_order, record_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import UUID_RE, same_email, seat_uid_problem
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import exempt_kind, inactive
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import flag_conflicts
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import DEFAULT_LIMIT, check_removals
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._revocations import revocations
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import same_email, seat_uid_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.operations import segment_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Contradiction, NotFound, describe, email_order, record_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.changes import (
+    CREATE,
+    CREATE_USER,
+    DELETE,
+    DELETE_USER,
+    EDIT_SEATS,
+    RELEASE,
+    RELEASE_INACTIVE,
+    REVOKE_USER,
+    UPDATE,
+    UPDATE_USER,
+    NewSeat,
+    SeatChange,
+    UserWrite,
+    revocations,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import exempt_kind, inactive
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import flag_conflicts, listed_twice
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.removals import DEFAULT_LIMIT, check_removals
 
 
 def resolve(account, item):
@@ -75,38 +90,6 @@ def seat_targets(account, items, problems):
             if item.gateway_seat is not None:
                 target.gateway_seat = item.gateway_seat
     return [targets[key] for key in order]
-
-
-WANTED = 'wanted'
-EXCLUSIVE = 'exclusive'
-INACTIVE = 'inactive'
-
-
-class SeatChange(object):
-    """A seat whose flags change: the record (current flags), the flags after, why (WANTED, EXCLUSIVE or INACTIVE),
-    and for INACTIVE the evidence (see _inactivity.evidence)."""
-
-    __slots__ = ('record', 'access_seat', 'gateway_seat', 'reason', 'evidence')
-
-    def __init__(self, record, access_seat, gateway_seat, reason=WANTED, evidence=None):
-        self.record = record
-        self.access_seat = access_seat
-        self.gateway_seat = gateway_seat
-        self.reason = reason
-        self.evidence = evidence
-
-    @property
-    def released(self):
-        return not self.access_seat and not self.gateway_seat
-
-    @property
-    def email(self):
-        return self.record.get('email')
-
-    def patch_item(self):
-        # Exactly as listed: another spelling may be another seat (the identity rule is for matching only).
-        return {'seat_uid': self.record['seat_uid'], 'access_seat': self.access_seat,
-                'gateway_seat': self.gateway_seat}
 
 
 class Inactivity(object):
@@ -169,7 +152,7 @@ def seat_changes(account, targets, exclusive=False, spared=(), problems=None, in
         new_access = access if target.access_seat is None else bool(target.access_seat)
         new_gateway = gateway if target.gateway_seat is None else bool(target.gateway_seat)
         if key in released and (new_access or new_gateway):
-            add(record, target.items[0].label, SeatChange(record, False, False, INACTIVE, released[key]))
+            add(record, target.items[0].label, SeatChange(record, False, False, RELEASE_INACTIVE, released[key]))
         elif (new_access, new_gateway) != (access, gateway):
             add(record, target.items[0].label, SeatChange(record, new_access, new_gateway))
     if exclusive and account.unreadable:
@@ -179,8 +162,8 @@ def seat_changes(account, targets, exclusive=False, spared=(), problems=None, in
         key = record_key(record)
         if key in addressed or not (exclusive or key in released):
             continue
-        change = SeatChange(record, False, False, INACTIVE, released[key]) if key in released \
-            else SeatChange(record, False, False, EXCLUSIVE)
+        change = SeatChange(record, False, False, RELEASE_INACTIVE, released[key]) if key in released \
+            else SeatChange(record, False, False, RELEASE)
         problem = unsendable(record)
         if problem:
             problems.append('%s holds a seat but %s, so %s cannot release it' % (
@@ -192,9 +175,9 @@ def seat_changes(account, targets, exclusive=False, spared=(), problems=None, in
 
 
 def unaddressable(record):
-    """Why the user of ``record`` cannot be named in a request path (its id goes there), or None. The API documents
-    its ids as UUIDs; a listed id holding ``../``, ``/``, ``?`` or ``#`` would make the request another one."""
-    if not UUID_RE.match(record['id']):
+    """Why the user of ``record`` cannot be named in a request path (its id goes there), or None: the rule of the
+    path segment (operations.segment_problem), asked here so that the whole plan is refused before the first write."""
+    if segment_problem('user_id', record['id']):
         return 'the API lists this user with the id %s, which is not a UUID' % quoted(record['id'])
     return None
 
@@ -207,14 +190,6 @@ def unsendable(record):
     if seat_uid_problem(seat_uid):
         return 'its seat_uid %s is not one the API accepts in a seat change' % quoted(seat_uid)
     return None
-
-
-# The kinds of write in a plan's steps (UsersPlan.steps, SeatPlan.steps); _report.write_entry names them for users.
-CREATE = 'create'
-RENAME = 'rename'
-SEAT = 'seat'
-DELETE = 'delete'
-REVOKE = 'revoke_sessions'
 
 
 def seat_steps(seat_writes, revoking, batch_size):
@@ -230,9 +205,16 @@ def seat_steps(seat_writes, revoking, batch_size):
         batch = seat_writes[start:start + size]
         revoked = [revoking[id(w)] for w in batch if id(w) in revoking]
         if revoked:
-            steps.append((REVOKE, revoked))
-        steps.append((SEAT, batch))
+            steps.append((REVOKE_USER, revoked))
+        steps.append((EDIT_SEATS, batch))
     return steps
+
+
+def release_counts(changes, revocations):
+    """The counts of a summary for the seats released among ``changes``, by action, and the sessions revoked."""
+    released = [c.action for c in changes if c.released]
+    return {'seats_released': len(released), 'released_by_exclusive': released.count(RELEASE),
+            'released_inactive': released.count(RELEASE_INACTIVE), 'sessions_revoked': len(revocations)}
 
 
 class SeatPlan(object):
@@ -250,19 +232,14 @@ class SeatPlan(object):
         self.removals = removals
 
     def steps(self, batch_size):
-        """The writes in the order they are sent: (SEAT, a PATCH's changes), each preceded by (REVOKE, ...)."""
+        """The writes in the order they are sent: (EDIT_SEATS, a PATCH's changes), each preceded by (REVOKE_USER, ...)."""
         return seat_steps(self.changes, dict((id(r.cause), r) for r in self.revocations), batch_size)
 
     def summary(self):
-        released = [c for c in self.changes if c.released]
-        return {'addressed': self.addressed,
-                'seats_changed': len(self.changes),
-                'seats_released': len(released),
-                'released_by_exclusive': sum(1 for c in released if c.reason == EXCLUSIVE),
-                'released_inactive': sum(1 for c in released if c.reason == INACTIVE),
-                'sessions_revoked': len(self.revocations),
-                # 1.0.0's names of seats_changed and seats_released, deprecated (removed in 2.0.0).
-                'changed': len(self.changes), 'released': len(released)}
+        counts = release_counts(self.changes, self.revocations)
+        # changed and released: 1.0.0's names of seats_changed and seats_released, deprecated (removed in 2.0.0).
+        return dict(counts, addressed=self.addressed, seats_changed=len(self.changes), changed=len(self.changes),
+                    released=counts['seats_released'])
 
 
 def plan_seats(account, items, exclusive=False, single=False, inactivity=None, revoke_sessions=False,
@@ -276,50 +253,14 @@ def plan_seats(account, items, exclusive=False, single=False, inactivity=None, r
     revoked = revocations([c for c in changes if c.released], revoke_devices, problems) if revoke_sessions else []
     single_result = None
     if single and targets:
-        target = targets[0]
-        record = target.record
-        single_result = (record,
-                         record.get('access_seat') is True if target.access_seat is None else bool(target.access_seat),
-                         record.get('gateway_seat') is True if target.gateway_seat is None else bool(target.gateway_seat))
-    if single_result is not None:
-        by_key = dict((record_key(c.record), c) for c in changes)
-        change = by_key.get(record_key(single_result[0]))
-        if change is not None:
-            single_result = (single_result[0], change.access_seat, change.gateway_seat)
+        # The seat after the task: as its change sets it, or as it is (a target without a change keeps its flags).
+        record = targets[0].record
+        change = next((c for c in changes if c.record is record), None)
+        single_result = (record, change.access_seat, change.gateway_seat) if change is not None else (
+            record, record.get('access_seat') is True, record.get('gateway_seat') is True)
     removals = check_removals(account, changes, (), max_removals, allow_mass_removal)
     return SeatPlan(changes, len(targets), single_result, inactivity.warnings if inactivity else (), revoked,
                     removals), problems
-
-
-class UserWrite(object):
-    """One write to a user record: CREATE (record None), RENAME or DELETE of ``record``, for ``item``."""
-
-    __slots__ = ('action', 'item', 'record')
-
-    def __init__(self, action, item, record=None):
-        self.action = action
-        self.item = item
-        self.record = record
-
-    @property
-    def email(self):
-        return self.item.email if self.record is None else self.record.get('email')
-
-
-class NewSeat(object):
-    """The seats of a user the task creates (``create``, a UserWrite): a new user holds none, so only flags set true
-    are a change; sent once the create answered, with the seat_uid it gave."""
-
-    __slots__ = ('create', 'access_seat', 'gateway_seat')
-
-    def __init__(self, create, access_seat, gateway_seat):
-        self.create = create
-        self.access_seat = access_seat
-        self.gateway_seat = gateway_seat
-
-    @property
-    def email(self):
-        return self.create.email
 
 
 class UsersPlan(object):
@@ -344,34 +285,25 @@ class UsersPlan(object):
         return bool(self.creates or self.renames or self.seats or self.new_seats or self.deletes)
 
     def steps(self, batch_size=None):
-        """The writes in the order they are sent, the one list of it: (kind, writes) for CREATE (first: a new user's
-        seats need the seat_uid its create answers), RENAME, SEAT (the seat changes, in PATCHes of ``batch_size``,
-        None: one) each followed by REVOKE for the users it released (see seat_steps), and for each user to delete
-        REVOKE then DELETE (last: a user deleted first could not be released by the same task's PATCH, and after
+        """The writes in the order they are sent, the one list of it: (operation, writes) for CREATE_USER (first: a new
+        user's seats need the seat_uid its create answers), UPDATE_USER, EDIT_SEATS (the seat changes, in PATCHes of
+        ``batch_size``, None: one) each preceded by REVOKE_USER for the users it releases (see seat_steps), and for each
+        user to delete REVOKE_USER then DELETE_USER (last: a user deleted first could not be released by the same task's PATCH, and after
         the delete the email names nobody to revoke). Every revocation comes before the write that removes its user
         (see seat_steps)."""
         revoking = dict((id(r.cause), r) for r in self.revocations)
-        steps = [(CREATE, self.creates), (RENAME, self.renames)]
+        steps = [(CREATE_USER, self.creates), (UPDATE_USER, self.renames)]
         steps.extend(seat_steps(self.seats + self.new_seats, revoking, batch_size))
         for delete in self.deletes:
             if id(delete) in revoking:
-                steps.append((REVOKE, [revoking[id(delete)]]))
-            steps.append((DELETE, [delete]))
+                steps.append((REVOKE_USER, [revoking[id(delete)]]))
+            steps.append((DELETE_USER, [delete]))
         return steps
 
     def summary(self):
-        released = [c for c in self.seats if c.released]
-        return {
-            'listed': self.listed,
-            'created': len(self.creates),
-            'renamed': len(self.renames),
-            'deleted': len(self.deletes),
-            'seats_changed': len(self.seats) + len(self.new_seats),
-            'seats_released': len(released),
-            'released_by_exclusive': sum(1 for c in released if c.reason == EXCLUSIVE),
-            'released_inactive': sum(1 for c in released if c.reason == INACTIVE),
-            'sessions_revoked': len(self.revocations),
-        }
+        return dict(release_counts(self.seats, self.revocations), listed=self.listed, created=len(self.creates),
+                    renamed=len(self.renames), deleted=len(self.deletes),
+                    seats_changed=len(self.seats) + len(self.new_seats))
 
 
 def plan_users(account, items, exclusive_seats=False, create_needs_name=True, inactivity=None, revoke_sessions=False,
@@ -397,8 +329,7 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
         if record is not None:
             key = record_key(record)
             if key in seen:
-                problems.append('%s and %s name the same user %s: list each user once' % (
-                    seen[key].label, item.label, describe(record)))
+                problems.append(listed_twice('%s and %s' % (seen[key].label, item.label), 'user ' + describe(record)))
                 continue
             seen[key] = item
         if item.state == 'absent':
@@ -407,8 +338,9 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
             if record.get('id') is None:
                 problems.append('%s: the record has no id, so it cannot be deleted' % item.label)
                 continue
-            if unaddressable(record):
-                problems.append('%s: %s, so it cannot be deleted' % (item.label, unaddressable(record)))
+            unnamed = unaddressable(record)
+            if unnamed:
+                problems.append('%s: %s, so it cannot be deleted' % (item.label, unnamed))
                 continue
             deletes.append(UserWrite(DELETE, item, record))
             continue
@@ -427,13 +359,14 @@ def plan_users(account, items, exclusive_seats=False, create_needs_name=True, in
             continue
         if item.name is not None and record.get('name') != item.name:
             missing = [f for f in ('id', 'email') if record.get(f) is None]
+            unnamed = None if missing else unaddressable(record)
             if missing:
                 problems.append('%s: the record has no %s, which a rename must send, so it cannot be renamed' % (
                     item.label, ' and no '.join(missing)))
-            elif unaddressable(record):
-                problems.append('%s: %s, so it cannot be renamed' % (item.label, unaddressable(record)))
+            elif unnamed:
+                problems.append('%s: %s, so it cannot be renamed' % (item.label, unnamed))
             else:
-                renames.append(UserWrite(RENAME, item, record))
+                renames.append(UserWrite(UPDATE, item, record))
         target = SeatTarget(record, item)
         targets.append(target)
     spared = set(record_key(w.record) for w in deletes)

@@ -15,9 +15,9 @@ __metaclass__ = type
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import FLAGS
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import SEAT_IDENTIFIERS, identifier_problem, match_key
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import clipped, quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import SEAT_IDENTIFIERS, identifier_problem, match_key
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import clipped, quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import FLAGS
 
 
 class Item(object):
@@ -203,9 +203,14 @@ def parse_user_items(raw_items, single=False, list_name='users'):
             seen.setdefault((kind, match_key(value)), []).append(item)
     for (kind, _key), group in seen.items():
         if len(group) > 1:
-            found.append((group[0].index or 0, '%s name the same %s: list each user once' % (
-                ', '.join(i.label for i in group), kind)))
+            found.append((group[0].index or 0, listed_twice(', '.join(i.label for i in group), kind)))
     return items, in_item_order(found)
+
+
+def listed_twice(labels, same):
+    """The refusal of items that name one user twice: here, those with the same identifier (known before any request);
+    in the plan, those whose identifiers find the same record."""
+    return '%s name the same %s: list each user once' % (labels, same)
 
 
 def in_item_order(found):

@@ -15,9 +15,9 @@ __metaclass__ = type
 import re
 from datetime import datetime, timedelta, timezone
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import describe
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._identifiers import UUID_RE, identifier_problem
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.identifiers import UUID_RE, identifier_problem
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import quoted
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import describe
 
 MIN_DAYS, MAX_DAYS = 1, 3650
 SEAT_KINDS = ('any', 'access', 'gateway', 'both')
@@ -57,7 +57,7 @@ def judged_now(offset, local):
 
 def clock_report(offset):
     """(the result's ``clock``, a warning or None) for the offset of Cloudflare's clock from the controller's
-    (_client.ServerClock; None: no answer carried a readable Date, so the controller's clock was used)."""
+    (client.ServerClock; None: no answer carried a readable Date, so the controller's clock was used)."""
     offset = clock_offset(offset)
     if offset is None:
         return {'source': 'controller', 'skew_seconds': None}, None
