@@ -13,12 +13,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import time
 import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import LIST_CONCURRENCY, CloudflareClient
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import CloudflareError, OptionsError, PartialWriteError, PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._ledger import ENV_LEDGER, open_ledger
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import refuse_structured_strings, resolve_credentials, validate_connection
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
@@ -30,6 +32,8 @@ def client_for(module, environ):
     refuse_structured_strings(module)
     validate_connection(params)
     headers, secrets = resolve_credentials(params, environ)
+    ledger = params.get('rate_limit_ledger')
+    ledger = environ.get(ENV_LEDGER) if ledger is None else ledger
     user_agent = 'cloudflare_ops.zero_trust/%s (ansible-core %s)' % (COLLECTION_VERSION, _ansible_version())
     return CloudflareClient(
         account_id=params['account_id'].lower(),
@@ -40,6 +44,7 @@ def client_for(module, environ):
         max_retry_wait=params['max_retry_wait'],
         reserve=params.get('rate_limit_reserve', 10.0) / 100.0,
         list_concurrency=params.get('list_concurrency') or LIST_CONCURRENCY,
+        ledger=open_ledger(ledger, headers, params['api_base_url'], time.monotonic),
         user_agent=user_agent,
         secrets=secrets,
     )
@@ -80,6 +85,15 @@ def _outcome(module, runner, extra):
         client = client_for(module, os.environ)
     except OptionsError as exc:
         return dict(extra, failed=True, msg=str(exc))
+    try:
+        return _run(module, runner, client, extra)
+    finally:
+        for warning in client.ledger.warnings if client.ledger is not None else ():
+            module.warn(client.redact(warning))
+
+
+def _run(module, runner, client, extra):
+    """The result of ``runner(module, client)``, or of its failure (see _outcome)."""
     try:
         result = runner(module, client)
     except CloudflareError as exc:

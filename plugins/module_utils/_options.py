@@ -73,6 +73,7 @@ def cloudflare_argument_spec():
         max_retry_wait=dict(type='float', default=330),
         rate_limit_reserve=dict(type='float', default=DEFAULT_RESERVE * 100),
         list_concurrency=dict(type='int', default=LIST_CONCURRENCY),
+        rate_limit_ledger=dict(type='path'),
     )
 
 
