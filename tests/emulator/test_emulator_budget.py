@@ -199,8 +199,7 @@ def test_block_of_zero_refuses_until_the_window_ends(clock):
 
 
 def test_request_log_notes_budget_left_and_agent(server):
-    """The request log says what each request left of the budget, which of the user's windows counted it, and which
-    client sent it."""
+    """The request log says what each request left of the budget, which window counted it, and which client sent it."""
     http = requests.Session()
     http.get(users_url(server), headers=dict(BEARER, **{"User-Agent": "person/1.0"}), timeout=5)
     http.get(users_url(server), headers=BEARER, timeout=5)
@@ -236,7 +235,7 @@ def test_rate_limit_model_unit():
     clock.now = 35.4
     assert limit.admit("u")["headers"]["Retry-After"] == "1"
     clock.now = 35.5
-    assert limit.admit("u") == {"refused": False, "left": 1, "window": 2, "headers": {
+    assert limit.admit("u") == {"refused": False, "left": 1, "window": 3, "headers": {
         "Ratelimit": '"default";r=1;t=10', "Ratelimit-Policy": '"default";q=2;w=10'}}
     with pytest.raises(ValueError):
         ce.RateLimit(quota=True)
