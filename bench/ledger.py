@@ -102,7 +102,7 @@ def measure(log):
             "ratio": round(span / least, 3) if least else None}
 
 
-def run_once(row, runner, emulator, workdir):
+def run_once(row, runner, emulator, workdir, ledger=True):
     kind, forks, jobs = ROWS[row]
     accounts, renames, pages = SHAPES[forks]
     users = renames + 5 if kind == "renames" else pages * PAGE
@@ -120,13 +120,16 @@ def run_once(row, runner, emulator, workdir):
     emulator.clear_log()
     person = Person(emulator, ids[0])
     person.start()
+    env = runner.environment()
+    if not ledger:
+        env["CLOUDFLARE_OPS_RATE_LIMIT_LEDGER"] = ""   # each task paces itself on the headers alone (before issue 26)
     started = time.monotonic()
     processes = []
     for number, limit in enumerate(limits):
         command = [str(runner.bin_dir / "ansible-playbook"), str(bench.PLAYBOOKS / playbook), "-e", json.dumps(extra)]
         command += options + (["--limit", limit] if limit else [])
         output = open(workdir / ("ledger-job%d.log" % number), "wb")  # pylint: disable=consider-using-with
-        processes.append((subprocess.Popen(command, cwd=str(workdir), env=runner.environment(),  # pylint: disable=consider-using-with
+        processes.append((subprocess.Popen(command, cwd=str(workdir), env=env,  # pylint: disable=consider-using-with
                                            stdout=output, stderr=subprocess.STDOUT), output))
     failed = []
     for number, (process, output) in enumerate(processes):
@@ -176,6 +179,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=20, help="runs of each row (default %(default)s)")
     parser.add_argument("--rows", default=",".join(ROWS), help="rows to run, comma-separated (default: all)")
+    parser.add_argument("--no-ledger", dest="ledger", action="store_false",
+                        help="rate_limit_ledger set to an empty string: each task on the headers alone, for comparison")
     parser.add_argument("--no-burner", dest="burner", action="store_false", help="no CPU burner beside the runs")
     parser.add_argument("--collections-path", help="directory holding the installed ansible_collections/")
     parser.add_argument("--json", help="write every run's figures here")
@@ -193,7 +198,7 @@ def main(argv=None):
         emulator.start(0)
         for run in range(args.runs):
             for row in rows:
-                figures = run_once(row, runner, emulator, workdir)
+                figures = run_once(row, runner, emulator, workdir, args.ledger)
                 results[row].append(figures)
                 print("run %d %s: %s" % (run + 1, row, json.dumps(figures, sort_keys=True)), flush=True)
                 if args.json:
