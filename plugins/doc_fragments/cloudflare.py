@@ -106,7 +106,7 @@ options:
       - The directory of the rate-limit ledgers this host's tasks share. Every task of the collection on one machine
         (the forks of a job, jobs side by side in one execution environment, ad-hoc runs) writes down each request in
         the ledger of its credential before sending it, and reads there the freshest C(Ratelimit) headers any of them
-        received: tasks that start together do not all spend the same budget, and the reserve (O(rate_limit_reserve))
+        received. Tasks that start together do not all spend the same budget, and the reserve (O(rate_limit_reserve))
         stays whole. Cloudflare's headers still count what other machines and people spend.
       - One file per credential and API base URL, named by a hash of them (never the credential), created with mode
         C(0600); it holds the times of recent requests and the last budget headers. The directory is created C(0700)
