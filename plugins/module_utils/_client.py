@@ -152,6 +152,8 @@ class CloudflareClient(Paginator):
         self.connect_waited = 0.0
         self.budget = Budget(reserve, clock)
         self.ledger = ledger           # the host's ledger of this credential (_ledger.py), or None: the headers alone
+        if ledger is not None:
+            ledger.clock = clock       # its times are the budget's
         self.api_requests = {}         # requests sent, by method (every attempt)
         self.rate_limit_wait = 0.0     # seconds waited for the budget (part of ``waited``)
         self.redactor = Redactor(secrets)

@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 
 try:
     import fcntl
@@ -65,7 +66,7 @@ def ledger_name(auth_headers, base_url):
     return 'ratelimit-%s.json' % digest.hexdigest()
 
 
-def open_ledger(directory, auth_headers, base_url, clock):
+def open_ledger(directory, auth_headers, base_url, clock=time.monotonic):
     """The Ledger of this credential, or None when ``directory`` is '' (the ledger turned off). None is the default,
     private per-user directory. Without a usable directory the Ledger is not ``usable`` and its warning says so."""
     if directory == '':
@@ -133,12 +134,13 @@ def _state_problem(state, now):
 
 
 class Ledger(object):
-    """The ledger file of one credential; every method runs under its lock, and takes the client's lock's caller's
-    Budget. ``warnings`` collects what the task must say (a ledger started afresh, a ledger given up)."""
+    """The ledger file of one credential; every method runs under its lock and is given the task's Budget. ``clock`` is
+    the budget's (the client sets its own). ``warnings`` collects what the task must say (a ledger started afresh, a
+    ledger given up)."""
 
-    def __init__(self, path, clock):
+    def __init__(self, path, clock=time.monotonic):
         self.path = path
-        self._clock = clock
+        self.clock = clock
         self.usable = True
         self.warnings = []
         self._learnt_sent_at = None   # when the request of the last answer the budget learnt from was sent
@@ -180,7 +182,7 @@ class Ledger(object):
             raw += chunk
         if not raw:
             return _fresh()
-        now = self._clock()
+        now = self.clock()
         try:
             state = json.loads(raw.decode('utf-8'))
         except ValueError:
@@ -213,7 +215,7 @@ class Ledger(object):
         that may go (a wait of at most ``floor``) is written down before the lock is released."""
         try:
             with self._locked() as (state, write):
-                now = self._clock()
+                now = self.clock()
                 self._learn(budget, state, now)
                 delay = max(budget.delay(now), self._host_wait(budget, state, now))
                 if delay <= floor:
@@ -222,7 +224,7 @@ class Ledger(object):
                 return delay, now
         except OSError as exc:
             self._give_up(exc)
-            now = self._clock()
+            now = self.clock()
             return budget.delay(now), now
 
     def answered(self, budget, headers, sent_at, refused_for=None):
@@ -231,7 +233,7 @@ class Ledger(object):
         hold every task of the host. False if the ledger cannot be used (the client falls back on the budget alone)."""
         try:
             with self._locked() as (state, write):
-                now = self._clock()
+                now = self.clock()
                 seen = _shared(headers, sent_at, now)
                 latest = state['seen']
                 if seen is not None and (latest is None or sent_at > latest['sent_at']):

@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import time
 import traceback
 
 from ansible.module_utils.basic import missing_required_lib
@@ -44,7 +43,7 @@ def client_for(module, environ):
         max_retry_wait=params['max_retry_wait'],
         reserve=params.get('rate_limit_reserve', 10.0) / 100.0,
         list_concurrency=params.get('list_concurrency') or LIST_CONCURRENCY,
-        ledger=open_ledger(ledger, headers, params['api_base_url'], time.monotonic),
+        ledger=open_ledger(ledger, headers, params['api_base_url']),
         user_agent=user_agent,
         secrets=secrets,
     )

@@ -196,6 +196,11 @@ def validate_connection(params):
     if concurrency is not None and not 1 <= concurrency <= MAX_LIST_CONCURRENCY:
         raise OptionsError('list_concurrency must be a number of pages from 1 to %d, got %s' % (
             MAX_LIST_CONCURRENCY, concurrency))
+    ledger = params.get('rate_limit_ledger')
+    if ledger and not os.path.isabs(ledger):
+        # A relative directory would depend on where the module happens to run: the tasks would not share it.
+        raise OptionsError('rate_limit_ledger must be an absolute directory (or start with ~), or an empty string to '
+                           'turn the ledger off, got %s' % quoted(ledger))
 
 
 def _base_url_problem(base_url):
