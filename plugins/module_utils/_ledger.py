@@ -243,6 +243,10 @@ class Ledger(object):
                 if refused_for is not None:
                     state['blocked_until'] = max(state['blocked_until'] or 0.0, round(now + refused_for, 6))
                 write(state)
+                if seen is None and read_headers(headers)[0]:
+                    # Headers too long to share: the task learns them alone (False), and no older shared answer after.
+                    self._learnt_sent_at = max(self._learnt_sent_at or sent_at, sent_at)
+                    return False
                 self._learn(budget, state, now)
                 return True
         except OSError as exc:
