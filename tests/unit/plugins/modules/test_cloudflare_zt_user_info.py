@@ -214,7 +214,8 @@ def test_the_task_writes_its_requests_in_the_ledger_of_the_option_and_warns_when
     result = run({})
     assert len(result['users']) == 4
     # ansible-core 2.19 and later return each warning as an event.
-    assert [w['event']['msg'] if isinstance(w, dict) else w for w in result['warnings']] == ['The rate-limit ledger cannot be kept in %s (not a directory): this task paces itself '
-                                  "on Cloudflare's Ratelimit headers alone, and cannot count what other tasks on this "
-                                  'host have in flight. Set rate_limit_ledger to a private directory, or to an empty '
-                                  'string to turn the ledger off' % (tmp_path / 'a-file')]
+    warnings = [w['event']['msg'] if isinstance(w, dict) else w for w in result['warnings']]
+    assert warnings == ['The rate-limit ledger cannot be kept in %s (not a directory): this task paces itself on '
+                        "Cloudflare's Ratelimit headers alone, and cannot count what other tasks on this host have in "
+                        'flight. Set rate_limit_ledger to a private directory, or to an empty string to turn the ledger '
+                        'off' % (tmp_path / 'a-file')]
