@@ -84,7 +84,8 @@ options:
         a window opens; the rest is spread evenly to the reserve at the window's reset. When nothing is left above the
         reserve, the task waits for the reset.
       - Without those headers (an older API, a proxy that strips them), the task paces itself on the documented 1200
-        requests per five minutes, counting only its own requests.
+        requests per five minutes, counting its own requests and those the other tasks of the host sent since it
+        started (see O(rate_limit_ledger); only its own when the ledger is off).
       - The seconds waited are returned as RV(rate_limit_wait), the requests sent as RV(api_requests).
       - From V(0) to V(50).
     type: float
@@ -116,8 +117,6 @@ options:
         and says so in a warning.
       - If not set, the environment variable E(CLOUDFLARE_OPS_RATE_LIMIT_LEDGER) is used, then C(~/.ansible/tmp/cloudflare_ops).
         An empty string turns the ledger off (each task paces itself on the headers alone, as before 1.1.0).
-      - Without the C(Ratelimit) headers (an API or proxy that strips them), each task paces itself on the documented
-        limit, counting only its own requests, ledger or not.
     type: path
     version_added: 1.1.0
 requirements:
