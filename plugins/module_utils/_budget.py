@@ -52,6 +52,8 @@ OTHERS_CAP = 0.9
 # While a task waits for the line, others are taken to spend at most this share of its pace: those that pace
 # themselves wait for the same line (a simulation of 4 to 16 tasks found no refusal from 0.5 up, and lost time above).
 WAIT_SHARE = 0.5
+# The most limits one answer can name that the budget follows (Cloudflare names one).
+MAX_LIMITS = 8
 # Header values beyond this are nonsense (a reset in 30 years), not a budget.
 MAX_NUMBER = 1e9
 
@@ -130,7 +132,8 @@ def read_headers(headers):
     """What an answer says of the budget: ``({name: (left, seconds to reset or None)}, {name: (quota, window)})``.
 
     Malformed members are left out; the first member of a name counts. ``r`` below 0 is 0, a reset in the past
-    is 0 (the window has reset); a policy needs a quota of at least 1 and a window above 0 (or none: unknown).
+    is 0 (what it says is for ``_believed_reset``); a policy needs a quota of at least 1 and a window above 0 (or
+    none: unknown). Of more than MAX_LIMITS members, the MAX_LIMITS with the least left are kept.
     """
     remaining = {}
     for name, params in parse_members(_header(headers, 'Ratelimit')):
@@ -144,6 +147,11 @@ def read_headers(headers):
         if quota is None or quota < 1 or (window is not None and window <= 0) or name in policies:
             continue
         policies[name] = (int(quota), window)
+    if len(remaining) > MAX_LIMITS or len(policies) > MAX_LIMITS:
+        # Thousands of members are no budget anyone runs: the tightest few decide, and messages stay short.
+        kept = sorted(remaining, key=lambda name: remaining[name][0])[:MAX_LIMITS]
+        remaining = dict((name, remaining[name]) for name in kept)
+        policies = dict((name, policies[name]) for name in kept if name in policies)
     return remaining, policies
 
 
@@ -232,7 +240,9 @@ class Pace(object):
     def __init__(self, limit, reserve_share, now, others=True):
         limit.roll(now)
         quota, window = limit.q(), limit.w()
-        self.reserve = int(math.ceil(reserve_share * quota))
+        # Never the whole quota: a quota of one (or a stand-in of one, when every answer said r=0 and no policy) would
+        # otherwise leave the task waiting one reset after another until max_retry_wait runs out.
+        self.reserve = min(int(math.ceil(reserve_share * quota)), max(quota - 1, 0))
         self.usable = max(quota - self.reserve, 1)
         self.burst = BURST_SHARE * self.usable
         self.fall = self.usable / window       # requests per second the line gives
@@ -295,6 +305,27 @@ class Pace(object):
                 + max(0.0, (last - self.burst) / self.fall))
 
 
+def _believed_reset(reset, left, window, limit, now):
+    """The seconds to the reset of one limit, as far as an answer's ``t`` can be believed.
+
+    ``t`` is whole seconds: 0 with nothing left is a reset within the next second, so that answers that always say
+    ``r=0;t=0`` pace the task instead of holding it until max_retry_wait. A window resets within itself: a ``t`` of 0
+    (or below, read as 0) while requests are left, or one beyond the policy's window, says nothing of the reset, and
+    the limit keeps the reset it knew while that is ahead, else takes one window from now (the documented one
+    without a policy). Believed, a ``t`` of 0 beside a falling ``r`` would have the task spend past the quota, and a
+    stuck ``t`` beyond the window would slide the reset ahead at every answer. A block (nothing left) may outlast the
+    window; a missing ``t`` is one window.
+    """
+    if reset is not None and reset <= 0 and left == 0:
+        return 1.0
+    if reset is not None and reset > 0 and (window is None or reset <= window or left == 0):
+        return reset
+    window = window or DOCUMENTED_WINDOW
+    if reset is not None and limit is not None and limit.reset_at > now:
+        return min(limit.reset_at - now, window)
+    return window
+
+
 # --- the budget ------------------------------------------------------------------------------------------------
 
 class Budget(object):
@@ -341,13 +372,10 @@ class Budget(object):
             self.limits = {}   # the documented stand-in gives way to what the server says
         for name, (left, reset) in remaining.items():
             quota, window = policies.get(name, (None, None))
-            if reset is None:
-                reset = window if window is not None else DOCUMENTED_WINDOW
             if quota is not None:
                 left = min(left, quota)
-            if window is not None and left > 0:
-                reset = min(reset, window)   # a window resets within itself; a block (nothing left) may outlast it
             limit = self.limits.get(name)
+            reset = _believed_reset(reset, left, window, limit, now)
             if limit is None:
                 self.limits[name] = limit = Limit(name, quota, window, left, now + reset, now)
                 limit.rtt = max(now - sent_at, 0.0)

@@ -713,11 +713,17 @@ def _parse_fault(rule, index: int) -> tuple:
 #   omit_fields: [fields] those (optional) fields are left out of every record of the result
 #   omit_result: true     the envelope has no "result" (optional in every success answer)
 #   success_status: N     a success answered with this 2xx status instead of the documented one
+# and budget headers at their extremes (the answer is the API's own):
+#   budget_headers: {Ratelimit: text | null, Ratelimit-Policy: text | null}   those headers of the answer are this text
+#                         (null: left out); {left}, {reset}, {quota} and {window} in it are the limit's own figures
 ANSWER_BEHAVIOURS = ("apply", "rewrite_records", "nonfinite", "seats_answer", "empty_result", "result_info_without",
-                     "nested_depth", "omit_fields", "omit_result", "success_status")
+                     "nested_depth", "omit_fields", "omit_result", "success_status", "budget_headers")
 #: The answer behaviours whose answers break the contract on purpose (tests/contract/validate.py skips them).
 SHAPING_ANSWER_BEHAVIOURS = ("rewrite_records", "nonfinite", "seats_answer", "empty_result", "result_info_without",
-                             "nested_depth")
+                             "nested_depth", "budget_headers")
+#: The headers budget_headers may set, and the longest text it takes (http.client reads header lines up to 64 KiB).
+BUDGET_HEADERS = ("Ratelimit", "Ratelimit-Policy")
+MAX_BUDGET_HEADER = 65000
 SEATS_ANSWER_MODES = ("half", "empty", "old_flags", "other_seats")
 NONFINITE = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
 
@@ -761,6 +767,37 @@ def _parse_answer_fault(rule: dict, index: int) -> None:
     for key in ("empty_result", "omit_result"):
         if key in rule and not isinstance(rule[key], bool):
             fail(f"{key!r} must be a boolean")
+    if "budget_headers" in rule:
+        given = rule["budget_headers"]
+        if not isinstance(given, dict) or not given or not all(
+                name in BUDGET_HEADERS and (text is None or (isinstance(text, str) and len(text) <= MAX_BUDGET_HEADER
+                                                             and text.isprintable()))
+                for name, text in given.items()):
+            fail(f"'budget_headers' must map {' or '.join(BUDGET_HEADERS)} to printable text of at most "
+                 f"{MAX_BUDGET_HEADER} characters, or to null")
+
+
+def _with_budget_headers(headers: dict, given: dict | None, verdict: dict, limit) -> dict:
+    """``headers`` with the budget headers of a ``budget_headers`` fault in place of the limit's own."""
+    if not given:
+        return headers
+    own = _budget_figures(headers.get("Ratelimit", ""))
+    figures = {"{left}": str(verdict["left"] if verdict["left"] is not None else own.get("r", 0)),
+               "{reset}": own.get("t", str(limit.window)), "{quota}": str(limit.quota), "{window}": str(limit.window)}
+    out = dict(headers)
+    for name, text in given.items():
+        if text is None:
+            out.pop(name, None)
+            continue
+        for token, value in figures.items():
+            text = text.replace(token, value)
+        out[name] = text
+    return out
+
+
+def _budget_figures(value: str) -> dict:
+    """The parameters of the emulator's own ``Ratelimit`` value (``"default";r=5;t=9`` gives r and t)."""
+    return dict(part.split("=", 1) for part in value.split(";")[1:] if "=" in part)
 
 
 def _records_of(payload: dict) -> list:
@@ -1258,12 +1295,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         entry = {"method": method, "path": path, "query": query, "status": None, "auth": scheme, "body": _loggable_body(raw),
                  "at": time.time()}
         self._fault_behaviours = []
+        self._budget_headers = None
         verdict = self._admit(entry)
         if verdict["refused"]:
             status, body, content_type, headers = _rate_limited()
         else:
             status, body, content_type, headers = self._api_response(method, path, query, raw, scheme, entry)
-        headers = dict(headers, **verdict["headers"])
+        headers = _with_budget_headers(dict(headers, **verdict["headers"]), self._budget_headers, verdict,
+                                       self.server.rate_limit)
         entry["status"] = status
         wait = self.server.latency.of(method, path[len(API_PREFIX):] if path.startswith(API_PREFIX + "/") else path)
         if wait:
@@ -1288,6 +1327,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         state = self.server.state
         api_path = path[len(API_PREFIX):] if path.startswith(API_PREFIX + "/") else path
         fault = state.take_fault(method, path, query)
+        self._budget_headers = None if fault is None else fault.get("budget_headers")
         if fault is not None:
             entry["fault"] = True
             self._fault_behaviours = sorted(key for key in _FAULT_BEHAVIOURS + ("delay", "retry_after") + ANSWER_BEHAVIOURS

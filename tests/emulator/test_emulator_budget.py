@@ -223,6 +223,23 @@ def test_control_api_sets_turns_off_and_resets_the_limit(server):
     assert control(server, "GET", "budget") == {"quota": 5, "window": 60, "block": 120, "enabled": True, "users": {}}
 
 
+def test_budget_headers_fault_sets_the_headers_at_their_extremes(server):
+    """A budget_headers fault puts its text in place of the limit's own headers, with the limit's figures filled in,
+    or leaves a header out; a rule that is not text of those two headers is refused."""
+    control(server, "POST", "faults", [
+        {"method": "GET", "budget_headers": {"Ratelimit": '"default";r={left};t=0', "Ratelimit-Policy": None}},
+        {"method": "GET", "budget_headers": {"Ratelimit-Policy": '"default";q=0;w=0'}},
+    ])
+    first = requests.get(users_url(server), headers=BEARER, timeout=5)
+    assert first.status_code == 200
+    assert first.headers["Ratelimit"] == '"default";r=4;t=0' and "Ratelimit-Policy" not in first.headers
+    second = requests.get(users_url(server), headers=BEARER, timeout=5)
+    assert second.headers["Ratelimit-Policy"] == '"default";q=0;w=0'
+    assert RATELIMIT_RE.match(second.headers["Ratelimit"]).groups()[0] == "3"   # the limit's own, still counting
+    for bad in ({"Retry-After": "1"}, {"Ratelimit": 5}, {"Ratelimit": "a\r\nb"}, {}, {"Ratelimit": "x" * 65001}):
+        control(server, "POST", "faults", {"budget_headers": bad}, status=400)
+
+
 def test_rate_limit_model_unit():
     """The model alone: a window opens with the first request, the block outlasts the window when longer."""
     clock = FakeClock(0.0)

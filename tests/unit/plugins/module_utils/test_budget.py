@@ -178,8 +178,11 @@ def test_at_the_reserve_it_waits_for_the_reset_and_a_margin(budget, clock):
     assert budget.delay() == pytest.approx(7.2)
 
 
-def test_a_reset_in_the_past_is_a_new_window(budget, clock):
+def test_a_reset_in_the_past_with_nothing_left_is_a_new_window_within_the_second(budget, clock):
+    # t is whole seconds: 0 (or below) with nothing left is a reset within the next one (see test_budget_extremes).
     answered(budget, clock, 0, -3)
+    assert 0 < budget.delay() <= 1.2
+    clock.now += 1.0
     assert budget.delay() == 0.0
 
 
