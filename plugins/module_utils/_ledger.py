@@ -52,8 +52,10 @@ FIRST_ANSWER_POLL = 0.05
 # Requests older than this (seconds) are forgotten unless a window of the budget is longer; and at most this many.
 KEPT_SECONDS = 300.0
 MAX_SENDS = 20000
-# A time this far ahead of the clock was written by another boot (the monotonic clock started again).
+# A time this far ahead of the clock was written by another boot (the monotonic clock started again); and a 429's hold
+# this far ahead too (Cloudflare's block lasts five minutes).
 FUTURE_SLACK = 5.0
+MAX_HOLD = 3600.0
 
 
 def ledger_name(auth_headers, base_url):
@@ -128,7 +130,7 @@ def _state_problem(state, now):
             return 'its %s is unreadable' % key
     if state.get('plain_at') is not None:
         times.append(state['plain_at'])
-    if any(t > now + FUTURE_SLACK for t in times):
+    if any(t > now + FUTURE_SLACK for t in times) or (state.get('blocked_until') or 0) > now + MAX_HOLD:
         return 'it was written before the clock started again (another boot)'
     return None
 

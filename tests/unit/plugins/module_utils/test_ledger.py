@@ -232,6 +232,7 @@ def test_a_holder_killed_while_holding_the_lock_blocks_no_one(tmp_path):
     (b'[1, 2, 3]', 'not a ledger of this format'),
     (b'{"format": 1, "sends": ["x"], "seen": null}', 'its requests are unreadable'),
     (b'{"format": 1, "sends": [99999999.0], "seen": null}', 'written before the clock started again'),
+    (b'{"format": 1, "sends": [], "seen": null, "plain_at": null, "blocked_until": 99999999.0}', 'another boot'),
 ])
 def test_a_corrupt_or_stale_ledger_is_started_afresh_with_a_warning(tmp_path, content, why):
     path = tmp_path / 'l.json'
