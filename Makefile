@@ -40,12 +40,13 @@ unexport PYTHONDONTWRITEBYTECODE UV_COMPILE_BYTECODE
 
 .PHONY: help nox venv venv-contract copy build install-tarball demo bench test sanity sanity-min units \
         integration integration-min matrix secrets emulator-tests contract-tests molecule ee-create lint \
-        changelog-lint docs-lint license-check extra-checks galaxy-importer bench-smoke docsite awx-lint clean lock
+        changelog-lint docs-lint license-check extra-checks galaxy-importer bench-smoke bench-ledger docsite awx-lint clean lock
 
 help:
 	@echo "make demo   - set up everything and run the example playbook against the local emulator"
 	@echo "make test   - everything CI runs"
 	@echo "make bench  - the request-count and speed benchmark"
+	@echo "make bench-ledger - issue 26's rows: forks and jobs of one host sharing the rate-limit ledger (LEDGER_RUNS=20)"
 
 nox: $(NOX_VENV)/.installed
 
@@ -102,6 +103,11 @@ demo: install-tarball
 
 bench: install-tarball
 	$(BIN)/python bench/bench.py
+
+# Issue 26's rows: many processes on one host sharing the rate-limit ledger (about 2 minutes a run of each row).
+LEDGER_RUNS ?= 20
+bench-ledger: install-tarball
+	$(BIN)/python bench/ledger.py --runs $(LEDGER_RUNS) --collections-path $(BUILD)/installed
 
 # --- make test: every session, three at a time, each one's output printed whole when it ends. ---
 # Three on 2 CPUs: the integration steps spend about 40 % of their time waiting (retries, budget windows, slow

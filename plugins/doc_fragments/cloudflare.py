@@ -84,7 +84,8 @@ options:
         a window opens; the rest is spread evenly to the reserve at the window's reset. When nothing is left above the
         reserve, the task waits for the reset.
       - Without those headers (an older API, a proxy that strips them), the task paces itself on the documented 1200
-        requests per five minutes, counting only its own requests.
+        requests per five minutes, counting its own requests and those the other tasks of the host sent since it
+        started (see O(rate_limit_ledger); only its own when the ledger is off).
       - The seconds waited are returned as RV(rate_limit_wait), the requests sent as RV(api_requests).
       - From V(0) to V(50).
     type: float
@@ -100,6 +101,23 @@ options:
       - V(1) reads one page after the other. From V(1) to V(16).
     type: int
     default: 4
+    version_added: 1.1.0
+  rate_limit_ledger:
+    description:
+      - The directory of the rate-limit ledgers this host's tasks share. Every task of the collection on one machine
+        (the forks of a job, jobs side by side in one execution environment, ad-hoc runs) writes down each request in
+        the ledger of its credential before sending it, and reads there the freshest C(Ratelimit) headers any of them
+        received. Tasks that start together do not all spend the same budget, and the reserve (O(rate_limit_reserve))
+        stays whole. Cloudflare's headers still count what other machines and people spend.
+      - One file per credential and API base URL, named by a hash of them (never the credential), created with mode
+        C(0600); it holds the times of recent requests and the last budget headers. The directory is created C(0700)
+        when missing, and must belong to the user and not be writable by others.
+      - A holder that dies never blocks the others (the lock goes with the process); a ledger that cannot be read is
+        started afresh, with a warning. When the directory cannot be used, the task paces itself on the headers alone
+        and says so in a warning.
+      - If not set, the environment variable E(CLOUDFLARE_OPS_RATE_LIMIT_LEDGER) is used, then C(~/.ansible/tmp/cloudflare_ops).
+        An empty string turns the ledger off (each task paces itself on the headers alone, as before 1.1.0).
+    type: path
     version_added: 1.1.0
 requirements:
   - requests

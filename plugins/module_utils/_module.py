@@ -21,6 +21,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import LIST_CONCURRENCY, CloudflareClient
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareError, OptionsError, PartialWriteError, PlanError
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.ledger import ENV_LEDGER, open_ledger
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
@@ -30,6 +31,8 @@ def client_for(module, environ):
     refuse_structured_strings(module)
     validate_connection(params)
     headers, secrets = resolve_credentials(params, environ)
+    ledger = params.get('rate_limit_ledger')
+    ledger = environ.get(ENV_LEDGER) if ledger is None else ledger
     user_agent = 'cloudflare_ops.zero_trust/%s (ansible-core %s)' % (COLLECTION_VERSION, _ansible_version())
     return CloudflareClient(
         account_id=params['account_id'].lower(),
@@ -40,6 +43,7 @@ def client_for(module, environ):
         max_retry_wait=params['max_retry_wait'],
         reserve=params.get('rate_limit_reserve', 10.0) / 100.0,
         list_concurrency=params.get('list_concurrency') or LIST_CONCURRENCY,
+        ledger=open_ledger(ledger, headers, params['api_base_url']),
         user_agent=user_agent,
         secrets=secrets,
     )
@@ -83,7 +87,11 @@ def _outcome(module, runner, extra):
         client = client_for(module, os.environ)
     except OptionsError as exc:
         return dict(extra, failed=True, msg=str(exc))
-    result = _run(module, runner, client, extra)
+    try:
+        result = _run(module, runner, client, extra)
+    finally:
+        for warning in client.ledger.warnings if client.ledger is not None else ():
+            module.warn(client.redact(warning))
     result.update(client.spending())
     return client.redact_data(result)
 

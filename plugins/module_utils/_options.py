@@ -92,6 +92,7 @@ def cloudflare_argument_spec():
         max_retry_wait=dict(type='float', default=330),
         rate_limit_reserve=dict(type='float', default=DEFAULT_RESERVE * 100),
         list_concurrency=dict(type='int', default=LIST_CONCURRENCY),
+        rate_limit_ledger=dict(type='path'),
     )
 
 
@@ -214,6 +215,11 @@ def validate_connection(params):
     if concurrency is not None and not 1 <= concurrency <= MAX_LIST_CONCURRENCY:
         raise OptionsError('list_concurrency must be a number of pages from 1 to %d, got %s' % (
             MAX_LIST_CONCURRENCY, concurrency))
+    ledger = params.get('rate_limit_ledger')
+    if ledger and not os.path.isabs(ledger):
+        # A relative directory would depend on where the module happens to run: the tasks would not share it.
+        raise OptionsError('rate_limit_ledger must be an absolute directory (or start with ~), or an empty string to '
+                           'turn the ledger off, got %s' % quoted(ledger))
 
 
 def _base_url_problem(base_url):

@@ -921,6 +921,7 @@ class RateLimit:
         self.quota, self.window, self.block = _rate_limit_config(quota, window, block)
         self.initial = (self.quota, self.window, self.block)
         self.users: dict = {}
+        self.windows = 0   # windows opened so far, of every user
 
     @property
     def enabled(self) -> bool:
@@ -946,21 +947,23 @@ class RateLimit:
     def admit(self, user: str) -> dict:
         """Count one request of ``user``; return its verdict.
 
-        The verdict: ``refused`` (bool), ``left`` (requests left in the window, None when the limit is off) and
-        ``headers`` (the headers of the answer).
+        The verdict: ``refused`` (bool), ``left`` (requests left in the window, None when the limit is off),
+        ``window`` (which window counted it: windows are numbered from 1 as they open, whatever the user, and the numbers
+        go on across ``configure``; None when the limit is off) and ``headers`` (the headers of the answer).
         """
         if not self.enabled:
-            return {"refused": False, "left": None, "headers": {}}
+            return {"refused": False, "left": None, "window": None, "headers": {}}
         with self.lock:
             now = self.clock()
             spent = self.users.setdefault(user, {"opened": None, "spent": 0, "blocked_until": None, "refused": 0,
-                                                 "blocks": 0, "served": 0})
+                                                 "blocks": 0, "served": 0, "window": None})
             if spent["blocked_until"] is not None:
                 if now < spent["blocked_until"]:
                     return self._refusal(spent, spent["blocked_until"] - now)
                 spent["blocked_until"], spent["opened"] = None, None
             if spent["opened"] is None or now >= spent["opened"] + self.window:
-                spent["opened"], spent["spent"] = now, 0
+                self.windows += 1
+                spent["opened"], spent["spent"], spent["window"] = now, 0, self.windows
             window_end = spent["opened"] + self.window
             if spent["spent"] >= self.quota:
                 spent["blocked_until"] = max(now + self.block, window_end)
@@ -969,13 +972,13 @@ class RateLimit:
             spent["spent"] += 1
             spent["served"] += 1
             left = self.quota - spent["spent"]
-            return {"refused": False, "left": left, "headers": self._headers(left, window_end - now)}
+            return {"refused": False, "left": left, "window": spent["window"], "headers": self._headers(left, window_end - now)}
 
     def _refusal(self, spent: dict, seconds: float) -> dict:
         spent["refused"] += 1
         headers = self._headers(0, seconds)
         headers["Retry-After"] = str(max(1, int(math.ceil(seconds))))
-        return {"refused": True, "left": 0, "headers": headers}
+        return {"refused": True, "left": 0, "window": spent["window"], "headers": headers}
 
     def _headers(self, left: int, reset_in: float) -> dict:
         return {"Ratelimit": f'"default";r={left};t={max(1, int(math.ceil(reset_in)))}',
@@ -1427,6 +1430,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         """Spend one request of the caller's budget; note in the log entry what was left and who asked."""
         verdict = self.server.rate_limit.admit(self._user())
         entry["budget_left"] = verdict["left"]
+        entry["budget_window"] = verdict["window"]
         entry["agent"] = self.headers.get("User-Agent")
         return verdict
 

@@ -138,6 +138,9 @@ def test_past_the_quota_every_call_is_429_for_the_block(server, clock):
     assert raw.status_code == 200 and budget_headers(raw)[:2] == (4, 60)  # a new window after the block
     status = control(server, "GET", "budget")["users"][EMAIL]
     assert status["served"] == 6 and status["refused"] == 2 and status["blocks"] == 1
+    # The log says which window counted each request: the refusals belong to the first, the block's end opens the second.
+    log = control(server, "GET", "requests")["requests"]
+    assert [(entry["status"], entry["budget_window"]) for entry in log][-4:] == [(200, 1), (429, 1), (429, 1), (200, 2)]
 
 
 def test_refused_requests_change_nothing(server):
@@ -196,13 +199,13 @@ def test_block_of_zero_refuses_until_the_window_ends(clock):
 
 
 def test_request_log_notes_budget_left_and_agent(server):
-    """The request log says what each request left of the budget and which client sent it."""
+    """The request log says what each request left of the budget, which window counted it, and which client sent it."""
     http = requests.Session()
     http.get(users_url(server), headers=dict(BEARER, **{"User-Agent": "person/1.0"}), timeout=5)
     http.get(users_url(server), headers=BEARER, timeout=5)
     log = control(server, "GET", "requests")["requests"]
-    assert [(entry["agent"], entry["budget_left"]) for entry in log] == [
-        ("person/1.0", 4), ("python-requests/" + requests.__version__, 3)]
+    assert [(entry["agent"], entry["budget_left"], entry["budget_window"]) for entry in log] == [
+        ("person/1.0", 4, 1), ("python-requests/" + requests.__version__, 3, 1)]
 
 
 def test_control_api_sets_turns_off_and_resets_the_limit(server):
@@ -249,7 +252,7 @@ def test_rate_limit_model_unit():
     clock.now = 35.4
     assert limit.admit("u")["headers"]["Retry-After"] == "1"
     clock.now = 35.5
-    assert limit.admit("u") == {"refused": False, "left": 1, "headers": {
+    assert limit.admit("u") == {"refused": False, "left": 1, "window": 3, "headers": {
         "Ratelimit": '"default";r=1;t=10', "Ratelimit-Policy": '"default";q=2;w=10'}}
     with pytest.raises(ValueError):
         ce.RateLimit(quota=True)

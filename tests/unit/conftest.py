@@ -45,3 +45,10 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(message)
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def private_rate_limit_ledger(tmp_path_factory, monkeypatch):
+    """Each test's modules share a rate-limit ledger (api/ledger.py) of their own: tests against the same base URL with
+    the same token would otherwise read each other's answers."""
+    monkeypatch.setenv('CLOUDFLARE_OPS_RATE_LIMIT_LEDGER', str(tmp_path_factory.mktemp('ledger')))

@@ -129,11 +129,12 @@ class CloudflareClient(Paginator):
     but the request to ``base_url``'s origin. ``sleep`` and ``session`` can be replaced in unit tests.
     ``list_concurrency``: how many pages of a listing may be read at once (1: one after the other). Requests sent
     side by side share the budget, the counters and the waits under one lock; each thread has its own HTTP session.
+    ``ledger``: the ledger.Ledger every request is reserved in, shared by the tasks of this host (None: not shared).
     """
 
     def __init__(self, account_id, auth_headers, base_url=DEFAULT_BASE_URL, timeout=30, validate_certs=True,
                  max_retry_wait=330, user_agent=None, session=None, sleep=time.sleep, secrets=(), documented_only=True,
-                 reserve=DEFAULT_RESERVE, clock=time.monotonic, list_concurrency=1):
+                 reserve=DEFAULT_RESERVE, clock=time.monotonic, list_concurrency=1, ledger=None):
         self.account_id = account_id
         # Only the documented operations (api/operations.py) are sent; off only in the unit tests of the client's mechanics.
         self.documented_only = documented_only
@@ -150,6 +151,9 @@ class CloudflareClient(Paginator):
         self.waited = 0.0
         self.connect_waited = 0.0
         self.budget = Budget(reserve, clock)
+        self.ledger = ledger           # the host's ledger of this credential (_ledger.py), or None: the headers alone
+        if ledger is not None:
+            ledger.clock = clock       # its times are the budget's
         self.api_requests = {}         # requests sent, by method (every attempt)
         self.rate_limit_wait = 0.0     # seconds waited for the budget (part of ``waited``)
         self.redactor = Redactor(secrets)
@@ -235,17 +239,15 @@ class CloudflareClient(Paginator):
                     CloudflareTransportError, '%s on %s %s%s' % (reason, method, path, note),
                     method=method, path=path, waited=self.waited, unconfirmed=method != 'GET' and may_have_arrived(exc))
 
-            self._answered(answer.headers, sent_at)
-            self.server_clock.observe(answer.headers.get('Date'))
             status = answer.status
+            refused_for = None
+            if status == RATE_LIMIT_STATUS:
+                refused_for = parse_retry_after(answer.headers.get('Retry-After'))
+                refused_for = max(RATE_LIMIT_DEFAULT_WAIT if refused_for is None else refused_for, RATE_LIMIT_MIN_WAIT)
+            self._answered(answer.headers, sent_at, refused_for)
+            self.server_clock.observe(answer.headers.get('Date'))
             if status == RATE_LIMIT_STATUS or (status in TRANSIENT_STATUSES and method in IDEMPOTENT_METHODS):
-                if status == RATE_LIMIT_STATUS:
-                    delay = parse_retry_after(answer.headers.get('Retry-After'))
-                    if delay is None:
-                        delay = RATE_LIMIT_DEFAULT_WAIT
-                    delay = max(delay, RATE_LIMIT_MIN_WAIT)
-                else:
-                    delay = backoff_delay(attempt)
+                delay = refused_for if status == RATE_LIMIT_STATUS else backoff_delay(attempt)
                 if delay <= self._budget_left():
                     self._wait(delay)
                     attempt += 1
@@ -260,14 +262,17 @@ class CloudflareClient(Paginator):
 
         The wait counts in max_retry_wait; a wait beyond what is left of it fails before the request is sent. The
         decision and the reservation are one step under the lock, so that requests sent side by side each reserve
-        their own place in the budget.
+        their own place in the budget, and in the host's ledger (reserved there when it may go, under its file lock).
         """
         while True:
             with self._lock:
-                delay = self.budget.delay()
+                if self.ledger is not None and self.ledger.usable:
+                    delay, now = self.ledger.reserve(self.budget, BUDGET_WAIT_FLOOR)
+                else:
+                    delay, now = self.budget.delay(), None
                 if delay <= BUDGET_WAIT_FLOOR:
                     self.api_requests[method] = self.api_requests.get(method, 0) + 1
-                    return self.budget.sending()
+                    return self.budget.sending(now)
                 if delay > self._budget_left():
                     raise self._error(
                         CloudflareBudgetError,
@@ -279,10 +284,14 @@ class CloudflareClient(Paginator):
             with self._lock:
                 self.rate_limit_wait += counted
 
-    def _answered(self, headers, sent_at):
+    def _answered(self, headers, sent_at, refused_for=None):
         """Let the budget learn from an answer, unless a request sent after this one was answered first (side by side,
-        answers come in any order): the later answer knows more."""
+        answers come in any order): the later answer knows more. With a ledger, the host's freshest answer counts, and a
+        429 (``refused_for`` seconds) holds every task of the host."""
         with self._lock:
+            if self.ledger is not None and self.ledger.usable and self.ledger.answered(self.budget, headers, sent_at,
+                                                                                       refused_for):
+                return
             if self._answered_sent_at is not None and sent_at < self._answered_sent_at:
                 return
             if self.budget.answered(headers, sent_at):

@@ -26,8 +26,7 @@ PACKAGES = ('', 'api', 'domain', 'results', '_runners')
 
 # The layers, lowest first, by folder: each file of plugins/module_utils (without .py) is in the layer its folder
 # names; at the top, the module glue, but for the two files every module imports first (the version, the check of the
-# Python on the host), which import nothing of the collection. (api/ledger: the per-host rate-limit ledger of another
-# branch belongs to the wire like the budget.)
+# Python on the host), which import nothing of the collection.
 LAYERS = (
     ('common', lambda name: name in ('_python', '_version')),
     # The wire: one client and what it is made of, the documented operations and their endpoints, errors, redaction,

@@ -35,6 +35,7 @@ def test_the_connection_argument_spec_is_the_documented_one():
         max_retry_wait=dict(type='float', default=330),
         rate_limit_reserve=dict(type='float', default=10.0),
         list_concurrency=dict(type='int', default=4),
+        rate_limit_ledger=dict(type='path'),
     )
     assert seat_batch_argument_spec() == dict(seat_batch_size=dict(type='int', default=1000))
 

@@ -68,7 +68,7 @@ VALID = {
 }
 CONNECTION = {'api_token': TOKEN, 'account_id': ACCOUNT, 'api_base_url': BASE}
 CONNECTION_OPTIONS = ('api_token', 'api_email', 'api_key', 'account_id', 'api_base_url', 'validate_certs', 'timeout',
-                      'max_retry_wait', 'rate_limit_reserve', 'list_concurrency')
+                      'max_retry_wait', 'rate_limit_reserve', 'list_concurrency', 'rate_limit_ledger')
 OWN_OPTIONS = {
     'cloudflare_zt_user_info': ('user_id', 'email', 'name', 'search', 'seat', 'inactive_days', 'never_logged_in'),
     'cloudflare_zt_user': ('user_id', 'email', 'name', 'state'),
@@ -223,6 +223,8 @@ TABLE = [
     ('cloudflare_zt_user_info', 'list_concurrency', 17, 'list_concurrency', None),
     ('cloudflare_zt_seat', 'list_concurrency', 'many', 'list_concurrency', None),
     ('cloudflare_zt_user', 'list_concurrency', 2.5, 'list_concurrency', None),
+    ('cloudflare_zt_users', 'rate_limit_ledger', 'ledgers', 'rate_limit_ledger must be an absolute directory', None),
+    ('cloudflare_zt_seat', 'rate_limit_ledger', ['/tmp/x'], 'rate_limit_ledger must be an absolute directory', None),
     # cloudflare_zt_user_info
     ('cloudflare_zt_user_info', 'user_id', 'not-a-uuid', 'user_id', None),
     ('cloudflare_zt_user_info', 'user_id', JANE_ID + '\n', 'user_id', None),
@@ -516,6 +518,12 @@ not_policy = st.one_of(
     st.text(alphabet='abc xyz', min_size=1).map(lambda v: {'days': 30, 'exempt': [v]}),
 )
 
+# A relative directory (ansible-core expands ~ and $VARIABLES of a path first, and turns a list into its text).
+not_absolute = st.one_of(
+    st.text(min_size=1).filter(lambda s: s.strip() == s and s[0] not in '/~$' and '\x00' not in s),
+    st.lists(st.text(max_size=3), min_size=1, max_size=2),
+)
+
 not_concurrency = st.one_of(
     st.integers(max_value=0), st.integers(min_value=17),
     st.text().filter(lambda s: not (_is_positive_int(s) and int(s) <= 16)),
@@ -543,6 +551,7 @@ CONNECTION_STRATEGIES = {
     'max_retry_wait': (not_seconds(low_ok=True), None, 'max_retry_wait'),
     'rate_limit_reserve': (not_percentage(50), None, 'rate_limit_reserve'),
     'list_concurrency': (not_concurrency, None, 'list_concurrency'),
+    'rate_limit_ledger': (not_absolute, None, 'rate_limit_ledger'),
 }
 OWN_STRATEGIES = {
     ('cloudflare_zt_user_info', 'user_id'): (not_uuid, None, 'user_id'),

@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.user_info import filter_users, info_record, seat_matches
@@ -195,3 +197,25 @@ def test_inactive_days_keeps_the_users_inactive_that_long(api):
     assert [u['email'] for u in run({'inactive_days': 1})['users']] == [recent['email'], old['email'], never['email']]
     assert [u['email'] for u in run({'inactive_days': 1, 'user_id': old['id']})['users']] == [old['email']]
     assert run({'inactive_days': 1000, 'user_id': old['id']})['users'] == []
+
+
+# --- the rate-limit ledger (api/ledger.py) -----------------------------------------------------
+
+def test_the_task_writes_its_requests_in_the_ledger_of_the_option_and_warns_when_it_cannot(everyone, tmp_path, monkeypatch):
+    # An empty option turns the ledger off, without a word, whatever the environment says.
+    monkeypatch.setenv('CLOUDFLARE_OPS_RATE_LIMIT_LEDGER', str(tmp_path / 'a-file'))
+    assert 'warnings' not in run({'rate_limit_ledger': ''})
+    result = run({'rate_limit_ledger': str(tmp_path / 'ledgers')})
+    assert len(result['users']) == 4 and 'warnings' not in result
+    (ledger,) = (tmp_path / 'ledgers').iterdir()
+    assert len(json.loads(ledger.read_text())['sends']) == 1
+    # The environment variable names the directory when the option does not; one that cannot be used is named.
+    (tmp_path / 'a-file').write_text('')
+    result = run({})
+    assert len(result['users']) == 4
+    # ansible-core 2.19 and later return each warning as an event.
+    warnings = [w['event']['msg'] if isinstance(w, dict) else w for w in result['warnings']]
+    assert warnings == ['The rate-limit ledger cannot be kept in %s (not a directory): this task paces itself on '
+                        "Cloudflare's Ratelimit headers alone, and cannot count what other tasks on this host have in "
+                        'flight. Set rate_limit_ledger to a private directory, or to an empty string to turn the ledger '
+                        'off' % (tmp_path / 'a-file')]
