@@ -218,8 +218,11 @@ class CloudflareClient(Paginator):
             except CloudflareError as exc:
                 # A body that could not be read or used (too large, badly encoded): a write may have been done.
                 exc.unconfirmed = method != 'GET' and not isinstance(exc, CloudflareRedirectError)
+                self._answered({}, sent_at)
                 raise self.redactor.error(exc)
             except requests.exceptions.RequestException as exc:
+                # No answer: the request is over all the same, and the host's other tasks no longer wait for it.
+                self._answered({}, sent_at)
                 reason, retryable = self.transport.describe(method, exc)
                 delay = backoff_delay(attempt)
                 refused = refused_or_unresolved(exc)
@@ -277,8 +280,9 @@ class CloudflareClient(Paginator):
                     raise self._error(
                         CloudflareBudgetError,
                         'Cloudflare\'s rate limit would make %s %s wait %.1f s, more than max_retry_wait=%s s leaves '
-                        '(%.1f s waited already); it was not sent. The budget: %s' % (
-                            method, path, delay, self.max_retry_wait, self.waited, self.budget.describe()),
+                        '(%.1f s waited already); it was not sent. The budget: %s%s' % (
+                            method, path, delay, self.max_retry_wait, self.waited, self.budget.describe(),
+                            self.ledger.hold_note() if self.ledger is not None and self.ledger.usable else ''),
                         method=method, path=path, waited=self.waited)
             counted = self._wait(delay)
             with self._lock:

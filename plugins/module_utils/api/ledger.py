@@ -89,7 +89,11 @@ def _directory_problem(directory):
     """Why ``directory`` cannot hold ledgers (made 0700 when missing), or None."""
     try:
         if not os.path.lexists(directory):
-            os.makedirs(directory, 0o700)
+            try:
+                os.makedirs(directory, 0o700)
+            except OSError as exc:
+                if exc.errno != errno.EEXIST:   # forks that start together make it side by side
+                    raise
         info = os.stat(directory)
     except OSError as exc:
         return exc.strerror or str(exc)
@@ -146,6 +150,7 @@ class Ledger(object):
         self.usable = True
         self.warnings = []
         self._learnt_sent_at = None   # when the request of the last answer the budget learnt from was sent
+        self._blocked_until = None    # the host's 429 hold as last read
 
     # --- the file --------------------------------------------------------------------
 
@@ -278,10 +283,19 @@ class Ledger(object):
             else:
                 limit.mine = sum(1 for t in sends if t > self._learnt_sent_at)
 
-    @staticmethod
-    def _host_wait(budget, state, now):
+    def hold_note(self):
+        """For a message: the 429 of a task of this host that holds every task of the credential, or ''."""
+        held = (self._blocked_until or 0.0) - self.clock()
+        if held <= 0:
+            return ''
+        return ('; a task of this host was answered HTTP 429, and every task of this credential on the host waits out '
+                'its Retry-After (%.0f s more; the rate-limit ledger %s)' % (held, self.path))
+
+    def _host_wait(self, budget, state, now):
         """What the ledger adds to the budget's wait: a 429 another task of the host was given, and, before any answer
-        of the host carried the headers, the first answer of a request in flight."""
+        of the host carried the headers, the first answer of a request in flight (a request that failed without an
+        answer counts as answered: nothing more will come of it)."""
+        self._blocked_until = state['blocked_until']
         wait = max(0.0, (state['blocked_until'] or 0.0) - now)
         measured = any(limit.measured for limit in budget.limits.values())
         if not measured and state['seen'] is None and state['plain_at'] is None:

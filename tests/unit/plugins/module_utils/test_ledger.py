@@ -204,6 +204,26 @@ def test_a_429_holds_every_task_of_the_host(tmp_path):
     assert ledgers[1].reserve(Budget(clock=lambda: clock[0]), 0.001)[0] == pytest.approx(30.0)
 
 
+def test_the_hold_of_a_429_is_named_in_the_message_of_the_task_it_stops(tmp_path):
+    clock = [100.0]
+    ledgers = [Ledger(str(tmp_path / 'l.json'), lambda: clock[0]) for _n in range(2)]
+    ledgers[0].answered(Budget(clock=lambda: clock[0]), {}, 100.0, refused_for=30.0)
+    assert ledgers[1].hold_note() == ''   # nothing read yet
+    ledgers[1].reserve(Budget(clock=lambda: clock[0]), 0.001)
+    assert 'answered HTTP 429' in ledgers[1].hold_note() and '(30 s more;' in ledgers[1].hold_note()
+    clock[0] = 131.0
+    assert ledgers[1].hold_note() == ''
+
+
+def test_a_request_that_failed_without_an_answer_is_waited_for_no_longer(tmp_path):
+    clock = [100.0]
+    first, second = (Ledger(str(tmp_path / 'l.json'), lambda: clock[0]) for _n in range(2))
+    assert first.reserve(Budget(clock=lambda: clock[0]), 0.001)[0] == 0.0
+    assert second.reserve(Budget(clock=lambda: clock[0]), 0.001)[0] > 0.001   # the first answer is awaited
+    first.answered(Budget(clock=lambda: clock[0]), {}, 100.0)               # what the client says of no answer
+    assert second.reserve(Budget(clock=lambda: clock[0]), 0.001)[0] == 0.0
+
+
 def hold(path, held):
     ledger = Ledger(path, time.monotonic)
     with ledger._locked():
