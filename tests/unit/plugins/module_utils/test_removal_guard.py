@@ -15,10 +15,11 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import users_task
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task, users_task
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_seats, plan_users
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import (
     DEFAULT_LIMIT,
+    RemovalCheck,
     RemovalLimit,
     parse_max_removals,
 )
@@ -194,3 +195,42 @@ def test_accept_lets_an_ordinary_leaver_through():
     plan = users_plan(people, [{'email': 'user0000@example.com', 'state': 'absent'}])
     accept(Module(), 'what', plan, [])
     assert plan.removals.result()['removals'] == 1
+
+
+def _removed(count):
+    return [{'id': 'id-%d' % n, 'email': 'p%d@example.com' % n} for n in range(count)]
+
+
+def test_the_refusal_names_five_people_a_person_without_an_email_by_id_and_counts_the_rest_word_for_word():
+    people = [{'id': 'id-0', 'email': None}] + _removed(6)[1:]
+    message = RemovalCheck(people, 1, RemovalLimit(people=1, percent=10), False).message('The plan')
+    assert message == (
+        'The plan would remove 6 people (take their seats away or delete their records), more than max_removals '
+        'allows: 1 person and 10 % of the 1 user who hold a seat. Among them: (id id-0), p1@example.com, '
+        'p2@example.com, p3@example.com, p4@example.com and 1 more. If this is a deliberate mass change, set '
+        'allow_mass_removal=true, or raise max_removals (in the reconcile role: reconcile_allow_mass_removal, '
+        'reconcile_max_removals); check mode shows the whole plan')
+
+
+def test_a_refusal_of_exactly_five_people_names_them_all_and_no_more():
+    message = RemovalCheck(_removed(5), 2, RemovalLimit(people=2, percent=2.5), False).message('The plan')
+    assert ('allows: 2 people and 2.5 % of the 2 users who hold a seat. Among them: p0@example.com, p1@example.com, '
+            'p2@example.com, p3@example.com, p4@example.com. If this is') in message
+
+
+def test_a_bad_max_removals_is_named_in_the_refusal_of_each_module():
+    params = {'max_removals': 'lots', 'seat_batch_size': 1000, 'write_rate': 2.0}
+    with pytest.raises(OptionsError) as refused:
+        users_task(dict(params, users=[]))
+    assert str(refused.value).startswith('Invalid max_removals, nothing was written and no request was sent: ')
+    with pytest.raises(OptionsError) as refused:
+        seat_task(dict(params, seats=[]))
+    assert str(refused.value).startswith('Invalid max_removals, nothing was written and no request was sent: ')
+
+
+def test_the_single_seat_form_and_release_inactive_alone_keep_the_bound_given():
+    params = {'max_removals': '25', 'allow_mass_removal': True, 'seat_batch_size': 1000}
+    single = seat_task(dict(params, email='ada@example.com', access_seat=False))
+    alone = seat_task(dict(params, release_inactive={'days': 90}))
+    for task in (single, alone):
+        assert (task.max_removals.people, task.allow_mass_removal) == (25, True)

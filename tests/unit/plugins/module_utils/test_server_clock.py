@@ -17,6 +17,7 @@ import pytest
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account import Account, plan_record
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._client import ServerClock, http_date
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import (
+    clock_offset,
     clock_report,
     duration,
     judged_clock,
@@ -97,3 +98,8 @@ def test_a_controller_a_year_ahead_releases_nobody_who_logged_in_on_cloudflares_
     plan, _problems = plan_seats(Account([plan_record(p) for p in people]), [], inactivity=Inactivity(policy, controller),
                                  allow_mass_removal=True)
     assert len(plan.changes) == 50
+
+
+def test_a_difference_of_the_date_resolution_itself_is_a_difference():
+    assert clock_offset(2.0) == 2.0 and clock_offset(-2.0) == -2.0
+    assert clock_offset(1.9) == 0.0

@@ -84,3 +84,18 @@ def test_an_unsupported_key_of_a_megabyte_is_named_by_its_start_and_length():
                                   "(supported: " % ('k' * QUOTED_MAX))
     assert len(problems[0]) < 400
     assert clipped('short') == 'short'
+
+
+def test_a_name_of_exactly_the_limit_is_shown_whole_and_one_more_character_is_cut():
+    assert clipped('k' * QUOTED_MAX) == 'k' * QUOTED_MAX
+    assert clipped('k' * (QUOTED_MAX + 1)) == 'k' * QUOTED_MAX + '... (%d characters)' % (QUOTED_MAX + 1)
+
+
+def test_the_size_of_a_cut_dict_of_one_key_and_of_a_long_number():
+    assert quoted({'k': 'v' * 100}).endswith('... (a dict of 1 key)')
+    assert quoted(10 ** 99) == '1' + '0' * (QUOTED_MAX - 1) + '... (100 characters)'
+
+
+def test_a_value_whose_repr_is_exactly_the_limit_is_quoted_whole():
+    value = 'q' * (QUOTED_MAX - 2)
+    assert quoted(value) == repr(value)
