@@ -339,3 +339,13 @@ def test_a_file_that_grew_past_the_limit_while_read_is_refused_naming_the_option
         list_file('seats_file', '/proc/self/maps')
     assert str(info.value) == ('seats_file /proc/self/maps is larger than 64 MiB (100 bytes), the most a list file may '
                                'hold; nothing was written')
+
+
+def test_a_limit_one_byte_past_a_whole_read_reads_that_byte_too(tmp_path):
+    path = tmp_path / 'big'
+    path.write_bytes(b'a' * (1024 * 1024) + b'bc')
+    fd = os.open(str(path), os.O_RDONLY)
+    try:
+        assert _list_files._read_at_most(fd, 1024 * 1024 + 1) == b'a' * (1024 * 1024) + b'b'
+    finally:
+        os.close(fd)

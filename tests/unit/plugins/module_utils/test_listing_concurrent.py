@@ -309,3 +309,19 @@ def test_waits_side_by_side_count_once_where_they_overlap():
     counted.append(client._wait(3))     # alone again: counted whole
     assert counted == [10, 4.0, 0.0, 3]
     assert client.waited == 17.0
+
+
+def test_a_wait_that_overlaps_the_longest_one_under_way_counts_only_past_its_end():
+    now = [0.0]
+    counted = []
+    client = CloudflareClient(ACCOUNT, {}, clock=lambda: now[0], sleep=lambda seconds: during(seconds))
+
+    def during(seconds):
+        # Under the first wait (0 to 10 s): 4 to 14 s, 5 to 7 s, then 6 to 16 s: only 14 to 16 s is new.
+        if now[0] == 0.0:
+            for start, length in ((4.0, 10), (5.0, 2), (6.0, 10)):
+                now[0] = start
+                counted.append(client._wait(length))
+
+    client._wait(10)
+    assert counted == [4.0, 0.0, 2.0] and client.waited == 16.0

@@ -234,3 +234,11 @@ def test_the_single_seat_form_and_release_inactive_alone_keep_the_bound_given():
     alone = seat_task(dict(params, release_inactive={'days': 90}))
     for task in (single, alone):
         assert (task.max_removals.people, task.allow_mass_removal) == (25, True)
+
+
+@pytest.mark.parametrize('limit, text', [
+    (RemovalLimit(people=25), '25'), (RemovalLimit(percent=20), '20%'), (RemovalLimit(percent=2.5), '2.5%'),
+    (RemovalLimit(people=0, percent=0), '0 and 0%'),
+])
+def test_the_result_names_the_bound_in_the_option_own_words(limit, text):
+    assert limit.text() == text
