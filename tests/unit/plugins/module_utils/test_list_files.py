@@ -349,3 +349,14 @@ def test_a_limit_one_byte_past_a_whole_read_reads_that_byte_too(tmp_path):
         assert _list_files._read_at_most(fd, 1024 * 1024 + 1) == b'a' * (1024 * 1024) + b'b'
     finally:
         os.close(fd)
+
+
+def test_without_pyyaml_a_missing_colon_is_named_whole(tmp_path, monkeypatch):
+    # "Expecting ':' delimiter" holds a colon of its own: the message was cut to "Expecting '".
+    monkeypatch.setattr(_list_files, 'yaml', None)
+    path = tmp_path / 'people.json'
+    path.write_bytes(b'[{"email" "ada@example.com"}]')
+    with pytest.raises(OptionsError) as info:
+        list_file('users_file', str(path))
+    assert str(info.value).startswith("users_file %s is not JSON (Expecting ':' delimiter at line 1, column 11), and "
+                                      "PyYAML" % path)
