@@ -15,15 +15,20 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._account
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._errors import OptionsError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._inactivity import parse_policy, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._items import parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import seat_task, users_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import Inactivity, plan_seats, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
+    removal_guard_argument_spec,
+    seat_task,
+    users_task,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._plan import SEAT, Inactivity, plan_seats, plan_users, seat_steps
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._removals import (
     DEFAULT_LIMIT,
     RemovalCheck,
     RemovalLimit,
+    check_removals,
     parse_max_removals,
 )
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import accept
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import accept, judged_inactivity
 
 
 def person(n, access=True, gateway=False, login='2026-12-01T00:00:00Z'):
@@ -242,3 +247,71 @@ def test_the_single_seat_form_and_release_inactive_alone_keep_the_bound_given():
 ])
 def test_the_result_names_the_bound_in_the_option_own_words(limit, text):
     assert limit.text() == text
+
+
+def test_the_guard_is_on_unless_the_task_lifts_it():
+    assert removal_guard_argument_spec() == {'max_removals': {'type': 'raw'},
+                                             'allow_mass_removal': {'type': 'bool', 'default': False}}
+
+
+def test_a_refused_value_is_quoted_in_the_refusal():
+    assert parse_max_removals('ten')[1].endswith(', got \'ten\'')
+
+
+def test_granting_a_holder_the_other_seat_is_no_removal():
+    people = [person(n, access=True, gateway=False) for n in range(20)] + \
+        [person(n, access=False, gateway=True) for n in range(20, 40)]
+    plan = seat_plan(people, [{'email': 'user%04d@example.com' % n, 'access_seat': True, 'gateway_seat': True}
+                              for n in range(40)])
+    assert len(plan.changes) == 40 and plan.removals.people == []
+
+
+class _Change(object):
+    def __init__(self, record):
+        self.record, self.access_seat, self.gateway_seat = record, False, False
+
+
+class _Account(object):
+    def seat_holders(self):
+        return []
+
+
+def test_the_people_removed_are_in_email_order_and_those_without_one_first_by_id():
+    records = [{'id': 'c', 'email': 'Ann@example.com', 'access_seat': True}, {'id': 'a', 'email': 'bob@example.com',
+                                                                             'access_seat': True},
+               {'id': 'z', 'access_seat': True}, {'id': 'y', 'access_seat': True}]
+    check = check_removals(_Account(), [_Change(r) for r in records], (), DEFAULT_LIMIT, False)
+    assert [r['id'] for r in check.people] == ['y', 'z', 'c', 'a']
+
+
+def test_a_refusal_without_a_report_carries_only_the_guard():
+    people = [person(n) for n in range(100)]
+    plan = users_plan(people, [{'email': 'user0000@example.com'}], exclusive_seats=True)
+    with pytest.raises(PlanError) as refused:
+        accept(Module(), 'what', plan, [])
+    assert refused.value.extra == {'removal_guard': plan.removals.result()}
+
+
+def test_seat_writes_without_a_batch_size_go_in_one_request():
+    writes = [object(), object()]
+    assert seat_steps(writes, {}, None) == [(SEAT, writes)]
+
+
+class _Clock(object):
+    offset = 400.0
+
+
+class _Client(object):
+    server_clock = _Clock()
+
+
+def test_inactivity_is_judged_on_cloudflare_clock_and_the_result_names_it():
+    policy, _problems = parse_policy({'days': 90})
+    module = Module()
+    before = utc_now()
+    inactivity, result = judged_inactivity(module, _Client(), policy)
+    assert result == {'clock': {'source': 'cloudflare', 'skew_seconds': 400}}
+    assert 399 <= (inactivity.now - before).total_seconds() < 460
+    assert module.warnings == ["The controller's clock is 6 min 40 s behind Cloudflare's (the Date of its answers): "
+                               "inactivity is judged on Cloudflare's clock. Set the controller's clock right (NTP)"]
+    assert judged_inactivity(module, _Client(), None) == (None, {})
