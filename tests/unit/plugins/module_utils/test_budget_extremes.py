@@ -184,3 +184,9 @@ class _Known(object):
 ])
 def test_the_reset_believed_at_the_edges_of_the_window(reset, left, window, limit, believed):
     assert _budget._believed_reset(reset, left, window, limit, 100.0) == believed
+
+
+def test_thousands_of_limits_without_a_policy_are_cut_to_the_tightest_few():
+    members = ', '.join('"m%d";r=%d;t=30' % (number, number) for number in range(2000))
+    remaining, policies = read_headers({'Ratelimit': members})
+    assert sorted(remaining) == sorted('m%d' % number for number in range(MAX_LIMITS)) and policies == {}
