@@ -277,8 +277,8 @@ class _Account(object):
 
 
 def test_the_people_removed_are_in_email_order_and_those_without_one_first_by_id():
-    records = [{'id': 'c', 'email': 'Ann@example.com', 'access_seat': True}, {'id': 'a', 'email': 'bob@example.com',
-                                                                             'access_seat': True},
+    records = [{'id': 'c', 'email': 'Ann@example.com', 'access_seat': True},
+               {'id': 'a', 'email': 'bob@example.com', 'access_seat': True},
                {'id': 'z', 'access_seat': True}, {'id': 'y', 'access_seat': True}]
     check = check_removals(_Account(), [_Change(r) for r in records], (), DEFAULT_LIMIT, False)
     assert [r['id'] for r in check.people] == ['y', 'z', 'c', 'a']

@@ -508,7 +508,6 @@ def _is_positive_int(text):
         return True
 
 
-
 def _is_int_from_one_to(text, most):
     """Whether ansible-core turns ``text`` into an int from 1 to ``most``, or fails on it (see _is_positive_int):
     int() cannot stand in for it, as it refuses '1E0' and 'INFINITY'."""
@@ -518,6 +517,7 @@ def _is_int_from_one_to(text, most):
         return False
     except OverflowError:
         return True
+
 
 not_policy = st.one_of(
     st.integers(max_value=0).map(lambda d: {'days': d}),
