@@ -133,8 +133,9 @@ def _parse(option, path, text):
     except RecursionError:
         json_problem = 'values nested too deeply'
     except ValueError as exc:
-        # json's messages are its own words, with the offending characters after a colon in some of them.
-        json_problem = '%s at line %d, column %d' % (exc.msg.split(':')[0], exc.lineno, exc.colno) if hasattr(
+        # json's messages are its own words, with the offending characters after ': ' in some of them (not in "Expecting
+        # ':' delimiter").
+        json_problem = '%s at line %d, column %d' % (exc.msg.split(': ')[0], exc.lineno, exc.colno) if hasattr(
             exc, 'lineno') else 'not JSON'
     if yaml is None:
         raise _refused(option, path, 'is not JSON (%s), and PyYAML, which reads YAML, is not installed for the Python '

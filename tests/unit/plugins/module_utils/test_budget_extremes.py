@@ -167,3 +167,26 @@ def test_a_reset_of_zero_with_requests_left_keeps_the_reset_known():
     sent = budget.sending(102.0)
     budget.answered({'Ratelimit': '"default";r=29;t=0', 'Ratelimit-Policy': '"default";q=40;w=10'}, sent, 102.0)
     assert budget.limits['default'].reset_at == 108.0
+
+
+class _Known(object):
+    """A limit as far as _believed_reset reads it: when its window resets."""
+
+    def __init__(self, reset_at):
+        self.reset_at = reset_at
+
+
+@pytest.mark.parametrize('reset, left, window, limit, believed', [
+    (0.5, 0, 10.0, None, 0.5),                # a block of half a second is what it says
+    (10.0, 5, 10.0, _Known(103.0), 10.0),     # a reset of exactly one window is believed
+    (0.0, 5, 10.0, _Known(100.0), 10.0),      # a known reset that is now has passed: one window from now
+    (0.0, 5, 10.0, _Known(104.0), 4.0),       # one still ahead is kept
+])
+def test_the_reset_believed_at_the_edges_of_the_window(reset, left, window, limit, believed):
+    assert _budget._believed_reset(reset, left, window, limit, 100.0) == believed
+
+
+def test_thousands_of_limits_without_a_policy_are_cut_to_the_tightest_few():
+    members = ', '.join('"m%d";r=%d;t=30' % (number, number) for number in range(2000))
+    remaining, policies = read_headers({'Ratelimit': members})
+    assert sorted(remaining) == sorted('m%d' % number for number in range(MAX_LIMITS)) and policies == {}

@@ -283,3 +283,80 @@ def test_without_pyyaml_a_json_error_names_the_line_and_column_and_never_the_tex
         list_file('users_file', str(path))
     assert SECRET not in str(info.value)
     assert str(info.value).startswith('users_file %s is not JSON (Invalid \\escape at line 2, column 12), and PyYAML' % path)
+
+
+@pytest.mark.parametrize('loader', ['libyaml', 'pure Python'], indirect=True)
+@pytest.mark.parametrize('content, where', [
+    ('\n- a\n- "x\x07"\n- "\x07"\n- c\n- d\n', 'line 3, column 5'),   # the first of two, after a blank line
+    ('\n"\x07"\n', 'line 2, column 2'),                               # after a line that is only a line break
+    ('\x07\n- a\n', 'line 1, column 1'),                              # the file's very first character
+])
+def test_a_character_yaml_refuses_is_placed_at_its_first_occurrence(tmp_path, loader, content, where):
+    path = tmp_path / 'people.yml'
+    path.write_text(content, encoding='utf-8')
+    with pytest.raises(OptionsError) as info:
+        list_file('users_file', str(path))
+    assert "is neither JSON nor YAML: a character YAML does not accept (U+0007) at %s (the file's" % where in str(info.value)
+
+
+def test_a_yaml_error_with_only_the_place_of_its_context_is_placed_there():
+    mark = _list_files.yaml.Mark('people.yml', 7, 1, 2, None, None)
+    only_context = _list_files.yaml.parser.ParserError('while parsing a flow sequence', mark, None, None)
+    assert _list_files._yaml_problem(only_context, '') == 'a YAML syntax error at line 2, column 3'
+    assert _list_files._yaml_problem(_list_files.yaml.parser.ParserError(), '') == 'a YAML syntax error'
+
+
+def test_a_mode_that_is_no_kind_of_file_known_is_said_to_be_not_a_regular_file():
+    assert _list_files._not_regular(0) == 'not a regular file'
+
+
+@pytest.mark.parametrize('content, problem', [
+    (b'[' * 100000, 'values nested too deeply'),
+    (b'[' + b'1' * 5000 + b']', 'not JSON'),      # a number Python refuses to read: no line and column to name
+])
+def test_without_pyyaml_json_that_cannot_be_read_is_refused_saying_why(tmp_path, monkeypatch, content, problem):
+    monkeypatch.setattr(_list_files, 'yaml', None)
+    path = tmp_path / 'people.json'
+    path.write_bytes(content)
+    with pytest.raises(OptionsError) as info:
+        list_file('users_file', str(path))
+    assert str(info.value).startswith('users_file %s is not JSON (%s), and PyYAML' % (path, problem))
+
+
+def test_a_file_of_more_than_one_read_is_read_whole_up_to_the_limit(tmp_path):
+    path = tmp_path / 'big'
+    path.write_bytes(b'a' * (1024 * 1024) + b'b' * (1024 * 1024))
+    fd = os.open(str(path), os.O_RDONLY)
+    try:
+        assert _list_files._read_at_most(fd, 1024 * 1024 + 2) == b'a' * (1024 * 1024) + b'bb'
+    finally:
+        os.close(fd)
+
+
+def test_a_file_that_grew_past_the_limit_while_read_is_refused_naming_the_option_and_the_path(monkeypatch):
+    monkeypatch.setattr(_list_files, 'MAX_LIST_FILE_BYTES', 100)
+    with pytest.raises(OptionsError) as info:
+        list_file('seats_file', '/proc/self/maps')
+    assert str(info.value) == ('seats_file /proc/self/maps is larger than 64 MiB (100 bytes), the most a list file may '
+                               'hold; nothing was written')
+
+
+def test_a_limit_one_byte_past_a_whole_read_reads_that_byte_too(tmp_path):
+    path = tmp_path / 'big'
+    path.write_bytes(b'a' * (1024 * 1024) + b'bc')
+    fd = os.open(str(path), os.O_RDONLY)
+    try:
+        assert _list_files._read_at_most(fd, 1024 * 1024 + 1) == b'a' * (1024 * 1024) + b'b'
+    finally:
+        os.close(fd)
+
+
+def test_without_pyyaml_a_missing_colon_is_named_whole(tmp_path, monkeypatch):
+    # "Expecting ':' delimiter" holds a colon of its own: the message was cut to "Expecting '".
+    monkeypatch.setattr(_list_files, 'yaml', None)
+    path = tmp_path / 'people.json'
+    path.write_bytes(b'[{"email" "ada@example.com"}]')
+    with pytest.raises(OptionsError) as info:
+        list_file('users_file', str(path))
+    assert str(info.value).startswith("users_file %s is not JSON (Expecting ':' delimiter at line 1, column 11), and "
+                                      "PyYAML" % path)

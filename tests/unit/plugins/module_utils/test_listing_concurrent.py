@@ -16,6 +16,7 @@ import threading
 
 import pytest
 
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import listing as _listing
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import CloudflareClient
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareAPIError, CloudflareError
 from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client import (
@@ -271,3 +272,56 @@ def test_an_answer_older_than_the_last_one_the_budget_learnt_from_is_not_learnt(
     assert client.budget.limits['default'].left == 500
     client._answered(older, 3.0)
     assert client.budget.limits['default'].left == 900
+
+
+def test_a_listing_that_states_no_count_is_read_one_page_after_the_other():
+    unstated = {'page': 1, 'per_page': PER_PAGE, 'count': PER_PAGE}
+    pages = {1: [ok([{'id': 'u1'}, {'id': 'u2'}], result_info=unstated)],
+             2: [ok([], result_info=dict(unstated, page=2, count=0))]}
+    assert outcome(pages, 4) == (('items', ['u1', 'u2']), [1, 2])
+
+
+@pytest.mark.parametrize('info, first_size, pages', [
+    ({'total_count': 5, 'total_pages': 9}, 2, 3),   # total_count at page 1's size decides, not total_pages
+    ({'total_count': 3}, 1, 3),
+    ({'total_pages': 4}, 2, 4),
+    ({}, 2, 1),
+])
+def test_the_pages_read_ahead_are_the_fewest_page_one_allows(info, first_size, pages):
+    assert _listing._fewest_pages(info, first_size) == pages
+
+
+def test_waits_side_by_side_count_once_where_they_overlap():
+    now = [0.0]
+    counted = []
+    client = CloudflareClient(ACCOUNT, {}, clock=lambda: now[0], sleep=lambda seconds: during(seconds))
+
+    def during(seconds):
+        # While the first wait (0 to 10 s) sleeps, two more start in other requests: 4 to 14 s, then 5 to 7 s.
+        if now[0] == 0.0:
+            now[0] = 4.0
+            counted.append(client._wait(10))
+            now[0] = 5.0
+            counted.append(client._wait(2))
+
+    counted.insert(0, client._wait(10))
+    now[0] = 20.0
+    counted.append(client._wait(3))     # alone again: counted whole
+    assert counted == [10, 4.0, 0.0, 3]
+    assert client.waited == 17.0
+
+
+def test_a_wait_that_overlaps_the_longest_one_under_way_counts_only_past_its_end():
+    now = [0.0]
+    counted = []
+    client = CloudflareClient(ACCOUNT, {}, clock=lambda: now[0], sleep=lambda seconds: during(seconds))
+
+    def during(seconds):
+        # Under the first wait (0 to 10 s): 4 to 14 s, 5 to 7 s, then 6 to 16 s: only 14 to 16 s is new.
+        if now[0] == 0.0:
+            for start, length in ((4.0, 10), (5.0, 2), (6.0, 10)):
+                now[0] = start
+                counted.append(client._wait(length))
+
+    client._wait(10)
+    assert counted == [4.0, 0.0, 2.0] and client.waited == 16.0

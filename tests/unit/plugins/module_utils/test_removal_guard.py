@@ -11,18 +11,24 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import users_task
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import accept
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import OptionsError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import OptionsError, PlanError
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import parse_policy, utc_now
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import Inactivity, plan_seats, plan_users
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._options import (
+    removal_guard_argument_spec,
+    seat_task,
+    users_task,
+)
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.plan import EDIT_SEATS, Inactivity, plan_seats, plan_users, seat_steps
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.removals import (
     DEFAULT_LIMIT,
+    RemovalCheck,
     RemovalLimit,
+    check_removals,
     parse_max_removals,
 )
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils._runners.writes import accept, judged_inactivity
 
 
 def person(n, access=True, gateway=False, login='2026-12-01T00:00:00Z'):
@@ -194,3 +200,118 @@ def test_accept_lets_an_ordinary_leaver_through():
     plan = users_plan(people, [{'email': 'user0000@example.com', 'state': 'absent'}])
     accept(Module(), 'what', plan, [])
     assert plan.removals.result()['removals'] == 1
+
+
+def _removed(count):
+    return [{'id': 'id-%d' % n, 'email': 'p%d@example.com' % n} for n in range(count)]
+
+
+def test_the_refusal_names_five_people_a_person_without_an_email_by_id_and_counts_the_rest_word_for_word():
+    people = [{'id': 'id-0', 'email': None}] + _removed(6)[1:]
+    message = RemovalCheck(people, 1, RemovalLimit(people=1, percent=10), False).message('The plan')
+    assert message == (
+        'The plan would remove 6 people (take their seats away or delete their records), more than max_removals '
+        'allows: 1 person and 10 % of the 1 user who hold a seat. Among them: (id id-0), p1@example.com, '
+        'p2@example.com, p3@example.com, p4@example.com and 1 more. If this is a deliberate mass change, set '
+        'allow_mass_removal=true, or raise max_removals (in the reconcile role: reconcile_allow_mass_removal, '
+        'reconcile_max_removals); check mode shows the whole plan')
+
+
+def test_a_refusal_of_exactly_five_people_names_them_all_and_no_more():
+    message = RemovalCheck(_removed(5), 2, RemovalLimit(people=2, percent=2.5), False).message('The plan')
+    assert ('allows: 2 people and 2.5 % of the 2 users who hold a seat. Among them: p0@example.com, p1@example.com, '
+            'p2@example.com, p3@example.com, p4@example.com. If this is') in message
+
+
+def test_a_bad_max_removals_is_named_in_the_refusal_of_each_module():
+    params = {'max_removals': 'lots', 'seat_batch_size': 1000, 'write_rate': 2.0}
+    with pytest.raises(OptionsError) as refused:
+        users_task(dict(params, users=[]))
+    assert str(refused.value).startswith('Invalid max_removals, nothing was written and no request was sent: ')
+    with pytest.raises(OptionsError) as refused:
+        seat_task(dict(params, seats=[]))
+    assert str(refused.value).startswith('Invalid max_removals, nothing was written and no request was sent: ')
+
+
+def test_the_single_seat_form_and_release_inactive_alone_keep_the_bound_given():
+    params = {'max_removals': '25', 'allow_mass_removal': True, 'seat_batch_size': 1000}
+    single = seat_task(dict(params, email='ada@example.com', access_seat=False))
+    alone = seat_task(dict(params, release_inactive={'days': 90}))
+    for task in (single, alone):
+        assert (task.max_removals.people, task.allow_mass_removal) == (25, True)
+
+
+@pytest.mark.parametrize('limit, text', [
+    (RemovalLimit(people=25), '25'), (RemovalLimit(percent=20), '20%'), (RemovalLimit(percent=2.5), '2.5%'),
+    (RemovalLimit(people=0, percent=0), '0 and 0%'),
+])
+def test_the_result_names_the_bound_in_the_option_own_words(limit, text):
+    assert limit.text() == text
+
+
+def test_the_guard_is_on_unless_the_task_lifts_it():
+    assert removal_guard_argument_spec() == {'max_removals': {'type': 'raw'},
+                                             'allow_mass_removal': {'type': 'bool', 'default': False}}
+
+
+def test_a_refused_value_is_quoted_in_the_refusal():
+    assert parse_max_removals('ten')[1].endswith(', got \'ten\'')
+
+
+def test_granting_a_holder_the_other_seat_is_no_removal():
+    people = [person(n, access=True, gateway=False) for n in range(20)] + \
+        [person(n, access=False, gateway=True) for n in range(20, 40)]
+    plan = seat_plan(people, [{'email': 'user%04d@example.com' % n, 'access_seat': True, 'gateway_seat': True}
+                              for n in range(40)])
+    assert len(plan.changes) == 40 and plan.removals.people == []
+
+
+class _Change(object):
+    def __init__(self, record):
+        self.record, self.access_seat, self.gateway_seat = record, False, False
+
+
+class _Account(object):
+    def seat_holders(self):
+        return []
+
+
+def test_the_people_removed_are_in_email_order_and_those_without_one_first_by_id():
+    records = [{'id': 'c', 'email': 'Ann@example.com', 'access_seat': True},
+               {'id': 'a', 'email': 'bob@example.com', 'access_seat': True},
+               {'id': 'z', 'access_seat': True}, {'id': 'y', 'access_seat': True}]
+    check = check_removals(_Account(), [_Change(r) for r in records], (), DEFAULT_LIMIT, False)
+    assert [r['id'] for r in check.people] == ['y', 'z', 'c', 'a']
+
+
+def test_a_refusal_without_a_report_carries_only_the_guard():
+    people = [person(n) for n in range(100)]
+    plan = users_plan(people, [{'email': 'user0000@example.com'}], exclusive_seats=True)
+    with pytest.raises(PlanError) as refused:
+        accept(Module(), 'what', plan, [])
+    assert refused.value.extra == {'removal_guard': plan.removals.result()}
+
+
+def test_seat_writes_without_a_batch_size_go_in_one_request():
+    writes = [object(), object()]
+    assert seat_steps(writes, {}, None) == [(EDIT_SEATS, writes)]
+
+
+class _Clock(object):
+    offset = 400.0
+
+
+class _Client(object):
+    server_clock = _Clock()
+
+
+def test_inactivity_is_judged_on_cloudflare_clock_and_the_result_names_it():
+    policy, _problems = parse_policy({'days': 90})
+    module = Module()
+    before = utc_now()
+    inactivity, result = judged_inactivity(module, _Client(), policy)
+    assert result == {'clock': {'source': 'cloudflare', 'skew_seconds': 400}}
+    assert 399 <= (inactivity.now - before).total_seconds() < 460
+    assert module.warnings == ["The controller's clock is 6 min 40 s behind Cloudflare's (the Date of its answers): "
+                               "inactivity is judged on Cloudflare's clock. Set the controller's clock right (NTP)"]
+    assert judged_inactivity(module, _Client(), None) == (None, {})

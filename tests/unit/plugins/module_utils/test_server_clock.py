@@ -10,13 +10,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
 from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import ServerClock, http_date
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.account import Account, plan_record
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import ServerClock, http_date
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.inactivity import (
+    clock_offset,
     clock_report,
     duration,
     judged_clock,
@@ -97,3 +99,24 @@ def test_a_controller_a_year_ahead_releases_nobody_who_logged_in_on_cloudflares_
     plan, _problems = plan_seats(Account([plan_record(p) for p in people]), [], inactivity=Inactivity(policy, controller),
                                  allow_mass_removal=True)
     assert len(plan.changes) == 50
+
+
+def test_a_difference_of_the_date_resolution_itself_is_a_difference():
+    assert clock_offset(2.0) == 2.0 and clock_offset(-2.0) == -2.0
+    assert clock_offset(1.9) == 0.0
+
+
+def test_a_date_of_64_characters_is_read_and_a_longer_one_is_not():
+    date = 'Tue, 08 Dec 2026 01:00:00 GMT'
+    assert http_date(date + ' ' * (64 - len(date))) == http_date(date) == 1796691600.0
+    assert http_date(date + ' ' * (65 - len(date))) is None
+
+
+def test_a_date_without_a_zone_is_utc_whatever_the_controller_zone(monkeypatch):
+    monkeypatch.setenv('TZ', 'Asia/Tokyo')
+    time.tzset()
+    try:
+        assert http_date('Tue, 08 Dec 2026 01:00:00 -0000') == 1796691600.0
+    finally:
+        monkeypatch.undo()
+        time.tzset()

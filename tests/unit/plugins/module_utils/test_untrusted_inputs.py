@@ -12,8 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import QUOTED_MAX, clipped, quoted
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.domain.items import parse_seat_items, parse_user_items
+from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.redact import QUOTED_MAX, _write_repr, clipped, quoted
 
 
 class NeverShown(object):
@@ -84,3 +84,32 @@ def test_an_unsupported_key_of_a_megabyte_is_named_by_its_start_and_length():
                                   "(supported: " % ('k' * QUOTED_MAX))
     assert len(problems[0]) < 400
     assert clipped('short') == 'short'
+
+
+def test_a_name_of_exactly_the_limit_is_shown_whole_and_one_more_character_is_cut():
+    assert clipped('k' * QUOTED_MAX) == 'k' * QUOTED_MAX
+    assert clipped('k' * (QUOTED_MAX + 1)) == 'k' * QUOTED_MAX + '... (%d characters)' % (QUOTED_MAX + 1)
+
+
+def test_the_size_of_a_cut_dict_of_one_key_and_of_a_long_number():
+    assert quoted({'k': 'v' * 100}).endswith('... (a dict of 1 key)')
+    assert quoted(10 ** 99) == '1' + '0' * (QUOTED_MAX - 1) + '... (100 characters)'
+
+
+def test_a_value_whose_repr_is_exactly_the_limit_is_quoted_whole():
+    value = 'q' * (QUOTED_MAX - 2)
+    assert quoted(value) == repr(value)
+
+
+@pytest.mark.parametrize('value', [[[]] * 1000, [[[]]] * 1000, dict((n, []) for n in range(1000)), 'x' * 1000])
+def test_only_about_as_much_of_a_value_as_a_message_shows_is_turned_into_text(value):
+    parts = []
+    assert _write_repr(value, parts, QUOTED_MAX + 1) <= 0
+    assert QUOTED_MAX < len(''.join(parts)) <= QUOTED_MAX + 10
+
+
+def test_a_value_cut_one_character_past_the_limit_is_said_to_be_cut():
+    # '[10' and then ', 0' nineteen times leave one character wanted; a dict's key can leave one too.
+    assert quoted([10] + [0] * 30) == '[10' + ', 0' * 19 + '... (a list of 31 items)'
+    key = 'k' * (QUOTED_MAX - 3)
+    assert quoted({key: 1}) == '{%r... (a dict of 1 key)' % key

@@ -186,3 +186,35 @@ def test_a_message_keeps_its_last_letter_and_loses_its_final_dots():
     changes = [release(1)]
     failure = Log(changes).fail(changes, CloudflareAPIError('Refused by the proxy, code X...'))
     assert str(failure).startswith('Refused by the proxy, code X. Written before it: 0 of 1 (none).')
+
+
+def test_a_leaver_without_an_email_is_named_by_user_id_in_the_failure():
+    changes = [release(3, email=False)]
+    revocations = [Revocation(changes[0].record, False, changes[0])]
+    failure = Log(revocations + changes).fail(revocations, CloudflareAPIError('refused'))
+    assert ' The sessions of (id 00000000-0000-0000-0000-000000000003) are still live: the revocation failed' in str(failure)
+
+
+def _revoked_then_patch_failed(count):
+    changes = [release(n) for n in range(count)]
+    revocations = [Revocation(c.record, False, c) for c in changes]
+    log = Log(revocations + changes)
+    for revocation in revocations:
+        log.ok([revocation])
+    return str(log.fail(changes, CloudflareAPIError('refused')))
+
+
+def test_ten_leavers_revoked_but_still_seated_are_all_named_and_the_eleventh_counted():
+    named = ', '.join('user%02d@example.com' % n for n in range(10))
+    assert ('not deleted: %s. A new run' % named) in _revoked_then_patch_failed(10)
+    assert ('not deleted: %s and 1 more. A new run' % named) in _revoked_then_patch_failed(11)
+
+
+def test_a_seat_patch_confirming_part_of_its_batch_names_the_leavers_revoked_but_not_released():
+    changes = [release(n) for n in range(2)]
+    revocations = [Revocation(c.record, False, c) for c in changes]
+    log = Log(revocations + changes)
+    log.ok(revocations)
+    cause = SeatsNotConfirmed('The seats were not confirmed', confirmed=[match_key(changes[0].record['seat_uid'])])
+    assert ' Sessions revoked, seat not released or record not deleted: user00@example.com, user01@example.com.' in \
+        str(log.fail(changes, cause))

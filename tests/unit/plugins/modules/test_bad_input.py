@@ -510,6 +510,17 @@ def _is_positive_int(text):
         return True
 
 
+def _is_int_from_one_to(text, most):
+    """Whether ansible-core turns ``text`` into an int from 1 to ``most``, or fails on it (see _is_positive_int):
+    int() cannot stand in for it, as it refuses '1E0' and 'INFINITY'."""
+    try:
+        return 1 <= check_type_int(text) <= most
+    except (TypeError, ValueError):
+        return False
+    except OverflowError:
+        return True
+
+
 not_policy = st.one_of(
     st.integers(max_value=0).map(lambda d: {'days': d}),
     st.integers(min_value=3651).map(lambda d: {'days': d}),
@@ -526,7 +537,7 @@ not_absolute = st.one_of(
 
 not_concurrency = st.one_of(
     st.integers(max_value=0), st.integers(min_value=17),
-    st.text().filter(lambda s: not (_is_positive_int(s) and int(s) <= 16)),
+    st.text().filter(lambda s: not _is_int_from_one_to(s, 16)),
     st.floats(allow_infinity=False).filter(lambda f: not (math.isfinite(f) and f == int(f) and 1 <= f <= 16)),
     st.lists(st.integers(), max_size=2),
 )
