@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 
 import pytest
 
@@ -20,6 +19,7 @@ from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api impo
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.budget import MAX_LIMITS, Budget, read_headers
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.client import CloudflareClient
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api.errors import CloudflareBudgetError
+from ansible_collections.cloudflare_ops.zero_trust.tests.unit.plugins.module_utils.test_client_budget import Answer, Clock
 
 ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353'
 PATH = '/accounts/%s/access/users' % ACCOUNT
@@ -48,33 +48,6 @@ class Server(object):
         self.served += 1
         return Answer(200, {'success': True, 'errors': [], 'messages': [], 'result': []},
                       self.budget_headers(self.quota - self.spent, self.opened + self.window - now))
-
-
-class Answer(object):
-    def __init__(self, status, body, headers):
-        self.status_code = status
-        self.headers = dict({'Content-Type': 'application/json'}, **headers)
-        self.text = json.dumps(body)
-        self.encoding = 'utf-8'
-
-    def iter_content(self, _size):
-        yield self.text.encode('utf-8')
-
-    def close(self):
-        pass
-
-
-class Clock(object):
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def run(headers, count, max_retry_wait=330, quota=100, window=60):
