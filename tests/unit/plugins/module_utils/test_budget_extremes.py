@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-
 import pytest
 
 from ansible_collections.cloudflare_ops.zero_trust.plugins.module_utils.api import budget as _budget
