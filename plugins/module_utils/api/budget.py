@@ -173,6 +173,7 @@ class Limit(object):
         self.reset_at = reset_at
         self.seen_at = seen_at
         self.measured = measured
+        self.guessed = False      # the reset is the limit's own guess, not an answer's t (see _believed_reset)
         self.mine = 0
         self.rtt = 0.0
         self.others_rate = None   # None until an answer gave a measure of it
@@ -226,7 +227,12 @@ class Limit(object):
         it could hold a task that waits for the reset, learns nothing while it waits, and waits again, for ever.
         """
         while now >= self.reset_at:
-            self.left, self.seen_at, self.mine = self.q(), self.reset_at, 0
+            # A reset the answers' t did not give (guessed, see _believed_reset) may not be the server's: one request
+            # more than the last answer left goes first, and its answer says whether the window is whole again.
+            # Taken as whole, the requests of a listing read side by side could all go into the old window.
+            probe = self.guessed and now < self.reset_at + self.w()
+            self.left = min(self.q(), self.left - self.mine + 1) if probe else self.q()
+            self.seen_at, self.mine, self.guessed = self.reset_at, 0, False
             self.reset_at += self.w()
             self.others_rate, self.others_span, self.measures = None, 0.0, 0
 
@@ -306,7 +312,7 @@ class Pace(object):
 
 
 def _believed_reset(reset, left, window, limit, now):
-    """The seconds to the reset of one limit, as far as an answer's ``t`` can be believed.
+    """(seconds to the reset of one limit, whether they are a guess): as far as an answer's ``t`` can be believed.
 
     ``t`` is whole seconds: 0 with nothing left is a reset within the next second, so that answers that always say
     ``r=0;t=0`` pace the task instead of holding it until max_retry_wait. A window resets within itself: a ``t`` of 0
@@ -317,13 +323,13 @@ def _believed_reset(reset, left, window, limit, now):
     window; a missing ``t`` is one window.
     """
     if reset is not None and reset <= 0 and left == 0:
-        return 1.0
+        return 1.0, False
     if reset is not None and reset > 0 and (window is None or reset <= window or left == 0):
-        return reset
+        return reset, False
     window = window or DOCUMENTED_WINDOW
     if reset is not None and limit is not None and limit.reset_at > now:
-        return min(limit.reset_at - now, window)
-    return window
+        return min(limit.reset_at - now, window), True
+    return window, reset is not None
 
 
 # --- the budget ------------------------------------------------------------------------------------------------
@@ -375,13 +381,14 @@ class Budget(object):
             if quota is not None:
                 left = min(left, quota)
             limit = self.limits.get(name)
-            reset = _believed_reset(reset, left, window, limit, now)
+            believed, guessed = _believed_reset(reset, left, window, limit, now)
             if limit is None:
-                self.limits[name] = limit = Limit(name, quota, window, left, now + reset, now)
+                self.limits[name] = limit = Limit(name, quota, window, left, now + believed, now)
                 limit.rtt = max(now - sent_at, 0.0)
-                limit.others_since_opened(reset)
+                limit.others_since_opened(believed)
             else:
-                limit.update(left, now + reset, quota, window, now, now - sent_at)
+                limit.update(left, now + believed, quota, window, now, now - sent_at)
+            limit.guessed = guessed
         return True
 
     def wait_for(self, count, own_interval=0.0, now=None):

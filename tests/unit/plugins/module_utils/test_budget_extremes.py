@@ -149,13 +149,28 @@ class _Known(object):
 
 
 @pytest.mark.parametrize('reset, left, window, limit, believed', [
-    (0.5, 0, 10.0, None, 0.5),                # a block of half a second is what it says
-    (10.0, 5, 10.0, _Known(103.0), 10.0),     # a reset of exactly one window is believed
-    (0.0, 5, 10.0, _Known(100.0), 10.0),      # a known reset that is now has passed: one window from now
-    (0.0, 5, 10.0, _Known(104.0), 4.0),       # one still ahead is kept
+    (0.5, 0, 10.0, None, (0.5, False)),            # a block of half a second is what it says
+    (10.0, 5, 10.0, _Known(103.0), (10.0, False)),  # a reset of exactly one window is believed
+    (0.0, 5, 10.0, _Known(100.0), (10.0, True)),    # a known reset that is now has passed: one window from now, a guess
+    (0.0, 5, 10.0, _Known(104.0), (4.0, True)),     # one still ahead is kept, a guess still
+    (0.0, 0, 10.0, None, (1.0, False)),             # nothing left, reset now: within the second
+    (None, 5, 10.0, None, (10.0, False)),           # no t: one window, as before
 ])
 def test_the_reset_believed_at_the_edges_of_the_window(reset, left, window, limit, believed):
     assert _budget._believed_reset(reset, left, window, limit, 100.0) == believed
+
+
+def test_past_a_guessed_reset_one_request_probes_the_window_before_the_rest():
+    budget = Budget(clock=lambda: 100.0)
+    sent = budget.sending(100.0)
+    budget.answered({'Ratelimit': '"default";r=2;t=0', 'Ratelimit-Policy': '"default";q=12;w=4'}, sent, 100.0)
+    limit = budget.limits['default']
+    assert limit.guessed and limit.reset_at == 104.0
+    limit.roll(104.0)
+    # The reset was a guess: one more than the 2 the answer left, not the 12 of a whole window.
+    assert (limit.left, limit.guessed) == (3, False)
+    limit.roll(108.0)
+    assert limit.left == 12   # a reset after that one is a window whole again
 
 
 def test_thousands_of_limits_without_a_policy_are_cut_to_the_tightest_few():
